@@ -1,0 +1,126 @@
+"""The ``govreport`` command line: a thin layer over the library.
+
+Every command imports what it uses inside its own body, so ``govreport --help`` stays fast and
+never loads spaCy, scikit-learn, pandas, DuckDB or Streamlit.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="govreport: analyse Chinese 法治政府建设 annual reports — coverage, missing elements, boilerplate.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+corpus_app = typer.Typer(help="Corpus steps: check and build the labelled corpus.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+EXIT_BAD_INPUT = 2
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    md = "md"
+    table = "table"
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def analyze(
+    file: Annotated[Path, typer.Argument(help="report file: .docx, .pdf, .txt or .html")],
+    framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="output format")] = OutputFormat.table,
+    out: Annotated[Optional[Path], typer.Option(help="write the output here instead of stdout")] = None,
+    annotate: Annotated[Optional[Path], typer.Option(help="write an annotated .docx copy here")] = None,
+    segmenter: Annotated[Optional[str], typer.Option(help="rjieba (default) or jieba")] = None,
+) -> None:
+    """Analyse one report and print its coverage and findings."""
+    from .errors import InputError
+    from .frameworks import FrameworkError
+    from .pipeline import analyze as run
+
+    if not file.exists():
+        _fail(f"no such file: {file}")
+    if file.is_dir():
+        _fail(f"{file} is a folder; use 'govreport batch' for many files")
+    try:
+        result = run(file, framework=framework, segmenter=segmenter)
+    except InputError as exc:
+        _fail(f"{file.name}: {exc}")
+    except FrameworkError as exc:
+        _fail(str(exc))
+    if format is OutputFormat.json:
+        text = result.to_json()
+    elif format is OutputFormat.md:
+        from .render import to_markdown
+
+        text = to_markdown(result)
+    else:
+        text = None
+    if annotate is not None:
+        from .annotate import write_annotated
+
+        write_annotated(result, source=file, target=annotate)
+    if text is None:
+        from rich.console import Console
+
+        console = Console(file=open(out, "w", encoding="utf-8")) if out else Console()
+        from .render import print_table
+
+        print_table(result, console)
+    elif out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def frameworks() -> None:
+    """List the frameworks shipped in analyzer/frameworks/."""
+    from .frameworks import FrameworkError, available_frameworks, load_framework
+
+    for framework_id in available_frameworks():
+        try:
+            fw = load_framework(framework_id)
+        except FrameworkError as exc:
+            _fail(str(exc))
+        elements = sum(len(s.elements) for s in fw.sections)
+        typer.echo(f"{fw.id:10} {fw.years[0]}–{fw.years[1]}  {len(fw.sections)} sections, {elements} elements  {fw.name}")
+
+
+@corpus_app.command("check")
+def corpus_check(files: Annotated[list[Path], typer.Argument(help="source files to validate")]) -> None:
+    """Validate corpus source files; exit 1 if any is malformed."""
+    from .corpus import _check
+
+    raise typer.Exit(_check([str(f) for f in files]))
+
+
+@corpus_app.command("build")
+def corpus_build(
+    src: Annotated[Path, typer.Option(help="folder of source files")] = Path("corpora/src"),
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("corpora"),
+) -> None:
+    """Build labels.jsonl (one row per paragraph) and reports.jsonl (one row per report)."""
+    from .corpus import build_corpus
+
+    counts = build_corpus(src, out)
+    typer.echo(f"{counts['reports']} reports, {counts['paragraphs']} paragraphs -> {out}/labels.jsonl, reports.jsonl")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

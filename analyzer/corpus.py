@@ -1,0 +1,213 @@
+"""Read the labelled corpus: one source file per report, turned into paragraph labels.
+
+A source file (``corpora/src/<id>.txt``) is YAML front matter between ``---`` lines, then one
+paragraph per line written as ``LABEL [H] [C] [E=ID,ID] | text``. ``H`` marks a heading,
+``C`` a paragraph copied from the report named in ``copies``, ``E=`` the framework elements the
+paragraph evidences. Formulaic sentences are wrapped in ``⟪…⟫``; the markers are stripped from
+the text and the sentences kept as labels. See ``corpora/SOURCE_FORMAT.md``.
+
+This module imports only the standard library and PyYAML so that corpus authors can run
+``python -m analyzer.corpus check FILE…`` before anything else is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+SHARED_LABELS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
+SECTION_LABELS = {
+    "fzzf-2015": tuple(f"S{i}" for i in range(1, 8)),
+    "fzzf-2021": tuple(f"P{i}" for i in range(1, 11)),
+}
+LEVELS = ("province", "city", "county", "township", "department", "ministry")
+LAYOUTS = ("seven-headings", "outline-2021", "duc-2019", "topical", "headingless")
+QUALITIES = ("exemplary", "ordinary", "boilerplate", "missing-sections")
+DEFECTS = (
+    "no_causes",
+    "generic_leader",
+    "vague_next",
+    "placeholders",
+    "year_drift",
+    "no_metadata",
+    "no_problems",
+    "no_next",
+)
+_A_COUNTS = {1: 8, 2: 5, 3: 6, 4: 6, 5: 6, 6: 5, 7: 4}
+_B_COUNTS = {2: 3, 3: 3, 4: 3, 5: 4, 6: 3, 7: 4, 8: 5, 9: 3, 10: 4}
+ELEMENT_IDS = {
+    "fzzf-2015": frozenset(
+        [f"A{a}.{m}" for a, n in _A_COUNTS.items() for m in range(1, n + 1)]
+        + ["ORG.1", "ORG.2", "ORG.3", "LEAD", "CAUSE"]
+    ),
+    "fzzf-2021": frozenset(
+        ["B1"]
+        + [f"B{b}.{m}" for b, n in _B_COUNTS.items() for m in range(1, n + 1)]
+        + ["LEAD", "CAUSE"]
+    ),
+}
+_LINE = re.compile(r"^(?P<label>[A-Z0-9]+)(?P<flags>(?:\s+(?:H|C|E=[A-Z0-9.,]+))*)\s*\|\s?(?P<text>.*)$")
+_BOILER = re.compile(r"⟪(.+?)⟫")
+
+
+@dataclass
+class Paragraph:
+    index: int
+    text: str
+    label: str
+    is_heading: bool
+    heading: str | None
+    copied: bool = False
+    elements: list[str] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    id: str
+    meta: dict
+    paragraphs: list[Paragraph]
+
+    @property
+    def text(self) -> str:
+        """The report as plain text, one paragraph per line."""
+        return "\n".join(p.text for p in self.paragraphs) + "\n"
+
+
+class SourceError(ValueError):
+    """A corpus source file breaks the format; the message names file and line."""
+
+
+def parse_source(path: Path) -> Report:
+    """Parse one source file into a labelled report, raising SourceError on any format fault."""
+    raw = path.read_text(encoding="utf-8")
+    parts = raw.split("---\n", 2)
+    if len(parts) != 3 or parts[0].strip():
+        raise SourceError(f"{path}: must start with YAML front matter between '---' lines")
+    meta = yaml.safe_load(parts[1]) or {}
+    header_lines = parts[1].count("\n") + 2
+    paragraphs: list[Paragraph] = []
+    heading: str | None = None
+    for offset, line in enumerate(parts[2].splitlines()):
+        if not line.strip():
+            continue
+        lineno = header_lines + offset + 1
+        match = _LINE.match(line)
+        if not match:
+            raise SourceError(f"{path}:{lineno}: expected 'LABEL [H] [C] [E=..] | text', got {line[:40]!r}")
+        flags = match["flags"].split()
+        text = match["text"].strip()
+        if text.count("⟪") != text.count("⟫"):
+            raise SourceError(f"{path}:{lineno}: unbalanced ⟪ ⟫")
+        boiler = [s.strip() for s in _BOILER.findall(text)]
+        clean = text.replace("⟪", "").replace("⟫", "")
+        if not clean:
+            raise SourceError(f"{path}:{lineno}: empty paragraph text")
+        elements = [e for f in flags if f.startswith("E=") for e in f[2:].split(",") if e]
+        is_heading = "H" in flags
+        paragraphs.append(
+            Paragraph(
+                index=len(paragraphs),
+                text=clean,
+                label=match["label"],
+                is_heading=is_heading,
+                heading=None if is_heading else heading,
+                copied="C" in flags,
+                elements=elements,
+                boilerplate=boiler,
+            )
+        )
+        if is_heading:
+            heading = clean
+    report = Report(id=str(meta.get("id", path.stem)), meta=meta, paragraphs=paragraphs)
+    for problem in validate(report):
+        raise SourceError(f"{path}: {problem}")
+    return report
+
+
+def validate(report: Report) -> list[str]:
+    """Return every way a parsed report breaks the corpus rules (empty list when it is fine)."""
+    meta, problems = report.meta, []
+    required = ("id", "provenance", "issuer", "agency", "level", "year", "framework", "layout", "quality")
+    problems += [f"front matter lacks '{key}'" for key in required if key not in meta]
+    if problems:
+        return problems
+    framework = meta["framework"]
+    allowed = {"provenance": ("real", "authored"), "level": LEVELS, "layout": LAYOUTS, "quality": QUALITIES}
+    problems += [f"{k}={meta[k]!r} not in {v}" for k, v in allowed.items() if meta[k] not in v]
+    if framework not in SECTION_LABELS:
+        return problems + [f"framework={framework!r} not in {tuple(SECTION_LABELS)}"]
+    labels = set(SECTION_LABELS[framework]) | set(SHARED_LABELS)
+    for p in report.paragraphs:
+        if p.label not in labels:
+            problems.append(f"paragraph {p.index}: label {p.label} not allowed for {framework}")
+        bad = [e for e in p.elements if e not in ELEMENT_IDS[framework]]
+        if bad:
+            problems.append(f"paragraph {p.index}: unknown element ids {bad}")
+    present = {p.label for p in report.paragraphs}
+    missing = set(meta.get("missing_sections") or [])
+    problems += [f"missing_sections names {s} but paragraphs carry it" for s in missing & present]
+    expected = set(SECTION_LABELS[framework]) - missing
+    problems += [f"section {s} has no paragraph and is not in missing_sections" for s in sorted(expected - present)]
+    problems += [f"defect {d!r} unknown" for d in meta.get("defects") or [] if d not in DEFECTS]
+    if meta.get("copies") and not any(p.copied for p in report.paragraphs):
+        problems.append("'copies' is set but no paragraph is flagged C")
+    if len(report.paragraphs) < 12:
+        problems.append(f"only {len(report.paragraphs)} paragraphs; write at least 12")
+    return problems
+
+
+def load_corpus(directory: Path) -> list[Report]:
+    """Parse every source file under ``directory`` in name order."""
+    return [parse_source(path) for path in sorted(Path(directory).glob("*.txt"))]
+
+
+def label_rows(report: Report) -> list[dict]:
+    """The paragraph label rows of one report, in the JSONL shape ``govreport evaluate`` reads."""
+    return [
+        {
+            "id": report.id,
+            "para": p.index,
+            "text": p.text,
+            "label": p.label,
+            "heading": p.heading,
+            "is_heading": p.is_heading,
+            "elements": p.elements,
+            "boilerplate": p.boilerplate,
+            "copied": p.copied,
+        }
+        for p in report.paragraphs
+    ]
+
+
+def _check(paths: list[str]) -> int:
+    failed = 0
+    for name in paths:
+        try:
+            report = parse_source(Path(name))
+        except (SourceError, yaml.YAMLError, OSError) as exc:
+            failed += 1
+            print(f"FAIL {exc}")
+            continue
+        chars = sum(len(p.text) for p in report.paragraphs)
+        labels = sorted({p.label for p in report.paragraphs})
+        print(f"ok   {name}: {len(report.paragraphs)} paragraphs, {chars} chars, labels {labels}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "check":
+        sys.exit(_check(sys.argv[2:]))
+    if len(sys.argv) == 3 and sys.argv[1] == "dump":
+        for row in label_rows(parse_source(Path(sys.argv[2]))):
+            print(json.dumps(row, ensure_ascii=False))
+        sys.exit(0)
+    print("usage: python -m analyzer.corpus check FILE... | dump FILE", file=sys.stderr)
+    sys.exit(2)
+
+__all__ = ["Paragraph", "Report", "SourceError", "parse_source", "validate", "load_corpus", "label_rows", "asdict"]

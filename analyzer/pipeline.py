@@ -1,0 +1,176 @@
+"""The pipeline: ingest → structure → segment (once) → map sections → check → result.
+
+``analyze`` is the one entry point the CLI, the batch runner and the app call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from . import __version__
+from .frameworks import Framework, load_framework
+from .ingest import Document, ingest_bytes, ingest_file, ingest_text
+from .limits import Limits
+from .result import Analysis, Metadata, ParagraphResult, PartResult, SectionResult, Source
+from .sections import Assignment, ParagraphScorer, label_space, map_sections
+from .segment import get_segmenter, split_tokens
+from .structure import Structure, parse_structure
+
+# A section whose body text is shorter than this is "thin": one formulaic sentence is not coverage.
+THIN_CHARS = 150
+
+
+def analyze(
+    source: str | Path | bytes,
+    *,
+    framework: str = "auto",
+    filename: str | None = None,
+    limits: Limits | None = None,
+    segmenter: str | None = None,
+    scorer: ParagraphScorer | None = None,
+) -> Analysis:
+    """Analyse a report given as a path, as text, or as the bytes of a file named ``filename``."""
+    limits = limits or Limits.from_env()
+    document = _ingest(source, filename=filename, limits=limits)
+    return analyze_document(document, framework=framework, segmenter=segmenter, scorer=scorer)
+
+
+def analyze_document(
+    document: Document,
+    *,
+    framework: str = "auto",
+    segmenter: str | None = None,
+    scorer: ParagraphScorer | None = None,
+) -> Analysis:
+    """Run every stage after ingestion on an already ingested document."""
+    structure = parse_structure(document.paragraphs, heading_hints=document.heading_hints or None)
+    attach_tokens(structure, backend=segmenter)
+    framework_id, reason = _choose_framework(structure, framework)
+    chosen = load_framework(framework_id)
+    if scorer is None:
+        from .model import default_scorer
+
+        scorer = default_scorer()
+    assignments = map_sections(structure, chosen, scorer=scorer)
+    topics = _topics(structure, chosen, assignments, scorer)
+    analysis = _assemble(document, structure, chosen, reason, assignments, topics)
+    from .findings import add_findings
+
+    add_findings(analysis, structure, chosen)
+    return analysis
+
+
+def attach_tokens(structure: Structure, *, backend: str | None = None) -> None:
+    """Segment the whole document once and hand each paragraph its tokens (paragraph offsets)."""
+    text = "\n".join(p.text for p in structure.paragraphs)
+    bounds, start = [], 0
+    for p in structure.paragraphs:
+        bounds.append((start, start + len(p.text)))
+        start += len(p.text) + 1
+    tokens = get_segmenter(backend).tokenize(text)
+    for p, own in zip(structure.paragraphs, split_tokens(tokens, bounds)):
+        p.tokens = own
+
+
+def _ingest(source, *, filename, limits) -> Document:
+    if isinstance(source, bytes):
+        return ingest_bytes(source, filename=filename or "upload.txt", limits=limits)
+    if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
+        return ingest_file(source, limits=limits)
+    return ingest_text(source, name=filename, limits=limits)
+
+
+def _looks_like_path(text: str) -> bool:
+    return len(text) < 4096 and "\n" not in text and os.path.exists(text)
+
+
+def _choose_framework(structure: Structure, requested: str) -> tuple[str, str]:
+    if requested != "auto":
+        return requested, "chosen by the user"
+    from .detect import detect_framework
+
+    return detect_framework(structure)
+
+
+def _topics(structure, framework: Framework, assignments, scorer) -> list[str] | None:
+    """For folding frameworks, each paragraph's label in the era outline (kept for comparisons)."""
+    space = label_space(framework, structure.metadata.year)
+    if space is framework:
+        return None
+    return [a.label for a in map_sections(structure, space, scorer=scorer)]
+
+
+def _assemble(document, structure, framework, reason, assignments: list[Assignment], topics) -> Analysis:
+    meta = structure.metadata
+    body_chars = sum(
+        len(p.text) for p, a in zip(structure.paragraphs, assignments) if not p.is_heading and a.label != "META"
+    ) or 1
+    paragraphs = [
+        ParagraphResult(
+            index=p.index,
+            text=p.text,
+            section=a.label,
+            is_heading=p.is_heading,
+            heading=p.heading,
+            level=p.level,
+            topic=topics[p.index] if topics else None,
+            source=a.source,
+            sentences=[[s, e] for s, e in p.sentences],
+        )
+        for p, a in zip(structure.paragraphs, assignments)
+    ]
+    sections = [_section_result(s, paragraphs, body_chars) for s in framework.sections]
+    parts = [
+        PartResult(
+            id=part.id,
+            name=part.name,
+            required=part.required,
+            found=any(p.section == part.id for p in paragraphs),
+            paragraphs=[p.index for p in paragraphs if p.section == part.id],
+        )
+        for part in framework.parts
+    ]
+    text = "\n".join(p.text for p in structure.paragraphs)
+    return Analysis(
+        framework=framework.id,
+        framework_reason=reason,
+        metadata=Metadata(
+            title=meta.title,
+            recipient=meta.recipient,
+            issuer=meta.issuer,
+            date=meta.date,
+            doc_numbers=meta.doc_numbers,
+            year=meta.year,
+        ),
+        sections=sections,
+        parts=parts,
+        paragraphs=paragraphs,
+        source=Source(
+            name=document.name,
+            format=document.source_format,
+            encoding=document.encoding,
+            converted_traditional=document.converted_traditional,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            chars=len(text),
+        ),
+        version=__version__,
+    )
+
+
+def _section_result(section, paragraphs: list[ParagraphResult], body_chars: int) -> SectionResult:
+    members = [p for p in paragraphs if p.section == section.id]
+    body = [p for p in members if not p.is_heading]
+    chars = sum(len(p.text) for p in body)
+    heading = next((p.index for p in members if p.is_heading), None)
+    status = "missing" if not body else ("thin" if chars < THIN_CHARS else "covered")
+    return SectionResult(
+        id=section.id,
+        name=section.name,
+        status=status,
+        paragraphs=[p.index for p in members],
+        share=round(chars / body_chars, 4),
+        chars=chars,
+        heading=heading,
+    )

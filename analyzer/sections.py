@@ -1,0 +1,194 @@
+"""Map every paragraph onto the sections of a framework.
+
+Order of evidence, strongest first: metadata lines (META); headings that clearly name a section or
+part (aliases, fuzzy); the governing heading a body paragraph sits under; and, where no heading
+decides, a paragraph scorer: the trained classifier (``classifier``) when a model is given, else
+cue-term counts from the framework file. Frameworks that fold other frameworks' sections
+(``includes``, e.g. ``duc-2019``) are mapped in the label space of the report's era and then folded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Protocol
+
+from .frameworks import SHARED_PART_IDS, Framework, load_framework
+from .headings import strip_marker
+from .ingest.normalize import normalize_width
+from .structure import Structure
+
+_PUNCT = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
+_SUFFIXES = ("方面", "工作", "情况", "的")
+CLEAR_HEADING = 0.8  # heading similarity above which the heading decides its section
+GENERIC_PARTS = ("INTRO",)  # parts whose headings do not decide the sections of what they govern
+
+
+@dataclass
+class Assignment:
+    """The section a paragraph is mapped to, and why."""
+
+    label: str
+    source: str  # meta | heading | inherited | model | cues | default
+    score: float = 1.0
+
+
+class ParagraphScorer(Protocol):
+    """Anything that scores paragraphs against labels: the cue scorer or a trained classifier."""
+
+    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]: ...
+
+
+def label_space(framework: Framework, year: int | None) -> Framework:
+    """The framework whose section ids paragraphs are labelled with: the era's outline for a
+    framework that only folds sections (duc-2019), the framework itself otherwise."""
+    if framework.sections and not any(s.includes for s in framework.sections):
+        return framework
+    return load_framework("fzzf-2021" if year and year >= 2021 else "fzzf-2015")
+
+
+def normalize_heading(text: str) -> str:
+    core = _PUNCT.sub("", strip_marker(normalize_width(text)))
+    core = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", core)
+    for suffix in _SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix) + 3:
+            core = core[: -len(suffix)]
+    return core
+
+
+class HeadingMatcher:
+    """Match heading text against the aliases of a framework's sections and parts."""
+
+    def __init__(self, framework: Framework):
+        self.aliases: list[tuple[str, str]] = []
+        for section in framework.sections:
+            for alias in [section.name, *section.aliases]:
+                self.aliases.append((normalize_heading(alias), section.id))
+        for part in framework.parts:
+            for alias in [part.name, *part.aliases]:
+                self.aliases.append((normalize_heading(alias), part.id))
+
+    def match(self, heading: str) -> tuple[str, float] | None:
+        core = normalize_heading(heading)
+        if len(core) < 2:
+            return None
+        best: tuple[str, float] | None = None
+        for alias, label in self.aliases:
+            if not alias:
+                continue
+            if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
+                score = 1.0 if alias == core else 0.9
+            else:
+                score = SequenceMatcher(None, core, alias, autojunk=False).ratio()
+            if best is None or score > best[1] or (score == best[1] and len(alias) > 0):
+                best = (label, score) if best is None or score > best[1] else best
+        return best
+
+
+class CueScorer:
+    """Score paragraphs by the framework's cue terms: the keyword baseline, no training."""
+
+    def __init__(self, framework: Framework):
+        self.cues: dict[str, list[str]] = {s.id: list(s.cues) for s in framework.sections}
+        for part in framework.parts:
+            if part.cues:
+                self.cues[part.id] = list(part.cues)
+
+    def score_text(self, text: str) -> dict[str, float]:
+        raw = {label: sum(len(c) * text.count(c) for c in cues) for label, cues in self.cues.items()}
+        total = sum(raw.values())
+        return {label: value / total for label, value in raw.items()} if total else {}
+
+    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+        out = []
+        for p in structure.paragraphs:
+            scores = self.score_text(p.text)
+            out.append({k: v for k, v in scores.items() if k in labels})
+        return out
+
+
+def map_sections(
+    structure: Structure,
+    framework: Framework,
+    *,
+    scorer: ParagraphScorer | None = None,
+) -> list[Assignment]:
+    """One assignment per paragraph, in the label space of ``framework``."""
+    space = label_space(framework, structure.metadata.year)
+    labels = space.section_ids + [p for p in SHARED_PART_IDS]
+    matcher = HeadingMatcher(space)
+    fold_matcher = HeadingMatcher(framework) if space is not framework else None
+    scores = (scorer or CueScorer(space)).score(structure, labels)
+    out: list[Assignment | None] = [None] * len(structure.paragraphs)
+    meta = set(structure.metadata.meta_paragraphs)
+    for p in structure.paragraphs:
+        if p.index in meta:
+            out[p.index] = Assignment("META", "meta")
+        elif p.is_heading:
+            out[p.index] = _heading_assignment(p.text, matcher, fold_matcher, scores, structure, p.index)
+    for p in structure.paragraphs:
+        if out[p.index] is None:
+            out[p.index] = _body_assignment(p, out, scores, structure)
+    assignments = [a for a in out if a is not None]
+    return _fold(assignments, framework, space) if space is not framework else assignments
+
+
+def _heading_assignment(text, matcher, fold_matcher, scores, structure, index) -> Assignment:
+    for candidate in (fold_matcher, matcher):
+        if candidate is None:
+            continue
+        found = candidate.match(text)
+        if found and found[1] >= CLEAR_HEADING:
+            return Assignment(found[0], "heading", found[1])
+    # A topical heading that names no section: decide by the heading and the text it governs.
+    governed = [q.index for q in structure.paragraphs if q.heading == index and not q.is_heading]
+    return _vote([index, *governed], scores)
+
+
+def _vote(indexes: list[int], scores: list[dict[str, float]]) -> Assignment:
+    total: dict[str, float] = {}
+    for i in indexes:
+        for label, value in scores[i].items():
+            total[label] = total.get(label, 0.0) + value
+    if not total:
+        return Assignment("INTRO", "default", 0.0)
+    label = max(total, key=total.get)
+    return Assignment(label, "cues", total[label] / max(1, len(indexes)))
+
+
+def _body_assignment(p, out, scores, structure) -> Assignment:
+    own = scores[p.index]
+    governing = _governing_label(p, out, structure)
+    if governing is not None:
+        return Assignment(governing, "inherited")
+    if own:
+        label = max(own, key=own.get)
+        return Assignment(label, "cues", own[label])
+    return Assignment("INTRO" if p.index < 3 else "OTHER", "default", 0.0)
+
+
+def _governing_label(p, out, structure) -> str | None:
+    """The label a body paragraph inherits from its heading chain, or None to let the scorer decide.
+
+    Section and part headings decide. A generic heading (一、总体情况, 一、主要举措和成效) decides only
+    for the summary paragraphs before its first subheading; elsewhere the paragraph's own text does.
+    """
+    index = p.heading
+    while index is not None:
+        assignment = out[index]
+        if assignment.label not in GENERIC_PARTS:
+            return assignment.label
+        subheadings = [q.index for q in structure.paragraphs if q.is_heading and q.heading == index]
+        if index == p.heading and subheadings and p.index < subheadings[0]:
+            return assignment.label
+        index = structure.paragraphs[index].heading
+    return None
+
+
+def _fold(assignments: list[Assignment], framework: Framework, space: Framework) -> list[Assignment]:
+    """Relabel era-outline sections into the sections of a folding framework (e.g. S3 -> R1)."""
+    fold = {label: s.id for s in framework.sections for label in s.includes}
+    own = {s.id for s in framework.sections}
+    return [a if a.label in own or a.label in SHARED_PART_IDS else Assignment(fold.get(a.label, "OTHER"), a.source, a.score)
+            for a in assignments]
