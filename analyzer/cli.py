@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -40,9 +40,9 @@ def analyze(
     file: Annotated[Path, typer.Argument(help="report file: .docx, .pdf, .txt or .html")],
     framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="output format")] = OutputFormat.table,
-    out: Annotated[Optional[Path], typer.Option(help="write the output here instead of stdout")] = None,
-    annotate: Annotated[Optional[Path], typer.Option(help="write an annotated .docx copy here")] = None,
-    segmenter: Annotated[Optional[str], typer.Option(help="rjieba (default) or jieba")] = None,
+    out: Annotated[Path | None, typer.Option(help="write the output here instead of stdout")] = None,
+    annotate: Annotated[Path | None, typer.Option(help="write an annotated .docx copy here")] = None,
+    segmenter: Annotated[str | None, typer.Option(help="rjieba (default) or jieba")] = None,
 ) -> None:
     """Analyse one report and print its coverage and findings."""
     from .errors import InputError
@@ -116,6 +116,47 @@ def corpus_build(
 
     counts = build_corpus(src, out)
     typer.echo(f"{counts['reports']} reports, {counts['paragraphs']} paragraphs -> {out}/labels.jsonl, reports.jsonl")
+
+
+@app.command()
+def train(
+    src: Annotated[Path, typer.Option(help="corpus source folder")] = Path("corpora/src"),
+    out: Annotated[Path, typer.Option(help="model folder")] = Path("models"),
+    folds: Annotated[int, typer.Option(help="cross-validation folds (0 skips the comparison)")] = 5,
+    approaches: Annotated[str, typer.Option(help="comma-separated: keyword,sklearn,spacy")] = "keyword,sklearn,spacy",
+) -> None:
+    """Compare approaches by report-grouped cross-validation, then train and save the shipped model."""
+    from .train import train as run
+
+    metrics = run(src, out, folds=folds, approaches=tuple(a for a in approaches.split(",") if a), log=typer.echo)
+    for approach, variants in metrics["cross_validation"].items():
+        typer.echo(
+            f"{approach:8} macro-F1 with headings {variants['headings']['macro_f1_sections']:.3f}, "
+            f"headings stripped {variants['stripped']['macro_f1_sections']:.3f}"
+        )
+    typer.echo(f"saved {out}/{metrics['shipped']['file']} ({metrics['shipped']['bytes'] / 1e6:.1f} MB) and the model card")
+
+
+@app.command()
+def evaluate(
+    labels: Annotated[Path, typer.Argument(help="JSONL label file: id, para, text, label, heading, is_heading")],
+    strip_headings: Annotated[bool, typer.Option("--strip-headings", help="drop heading paragraphs first")] = False,
+    framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="print machine-readable JSON")] = False,
+) -> None:
+    """Score the full pipeline's section labels against a labelled file."""
+    import json
+
+    from .evaluate import evaluate_reports, format_scores, read_label_file
+
+    if not labels.exists():
+        _fail(f"no such file: {labels}")
+    try:
+        golds = read_label_file(labels)
+    except ValueError as exc:
+        _fail(str(exc))
+    scores = evaluate_reports(golds, framework=framework, headings=not strip_headings)
+    typer.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) if as_json else format_scores(scores))
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -185,6 +185,72 @@ def label_rows(report: Report) -> list[dict]:
     ]
 
 
+def report_row(report: Report) -> dict:
+    """One report's metadata and report-level labels, as stored in ``reports.jsonl``."""
+    chars = sum(len(p.text) for p in report.paragraphs)
+    copied = sum(len(p.text) for p in report.paragraphs if p.copied)
+    return {
+        **{k: v for k, v in report.meta.items() if k != "source"},
+        "paragraphs": len(report.paragraphs),
+        "chars": chars,
+        "labels": sorted({p.label for p in report.paragraphs}),
+        "elements": sorted({e for p in report.paragraphs for e in p.elements}),
+        "boilerplate": [s for p in report.paragraphs for s in p.boilerplate],
+        "copied_share": round(copied / chars, 4) if chars else 0.0,
+    }
+
+
+def build_corpus(src: Path, out: Path) -> dict[str, int]:
+    """Write ``labels.jsonl`` (paragraph rows) and ``reports.jsonl`` (report rows) from the sources."""
+    reports = load_corpus(src)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "labels.jsonl", "w", encoding="utf-8") as labels:
+        for report in reports:
+            for row in label_rows(report):
+                labels.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with open(out / "reports.jsonl", "w", encoding="utf-8") as rows:
+        for report in reports:
+            rows.write(json.dumps(report_row(report), ensure_ascii=False) + "\n")
+    _update_datasheet(out / "README.md", reports)
+    return {"reports": len(reports), "paragraphs": sum(len(r.paragraphs) for r in reports)}
+
+
+def datasheet_counts(reports: list[Report]) -> str:
+    """Markdown tables of the corpus spread: provenance, level, agency, year, framework, layout, quality."""
+    from collections import Counter
+
+    lines = [
+        f"{len(reports)} reports, {sum(len(r.paragraphs) for r in reports)} labelled paragraphs, "
+        f"{sum(len(p.text) for r in reports for p in r.paragraphs):,} characters.",
+        "",
+    ]
+    for key in ("provenance", "level", "agency", "year", "framework", "layout", "quality"):
+        counts = Counter(str(r.meta.get(key)) for r in reports)
+        cells = ", ".join(f"{value} {n}" for value, n in sorted(counts.items()))
+        lines.append(f"- **{key}** ({len(counts)}): {cells}")
+    labels = Counter(p.label for r in reports for p in r.paragraphs)
+    lines.append("- **paragraph labels**: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
+    defects = Counter(d for r in reports for d in r.meta.get("defects") or [])
+    lines.append("- **injected defects**: " + ", ".join(f"{k} {v}" for k, v in sorted(defects.items())))
+    missing = sum(len(r.meta.get("missing_sections") or []) for r in reports)
+    pairs = [f"{r.meta['copies']}→{r.id}" for r in reports if r.meta.get("copies")]
+    lines.append(f"- **sections deliberately missing**: {missing} in {sum(bool(r.meta.get('missing_sections')) for r in reports)} reports")
+    lines.append(f"- **copy pairs** (same issuer, consecutive years): {', '.join(pairs)}")
+    return "\n".join(lines)
+
+
+def _update_datasheet(readme: Path, reports: list[Report]) -> None:
+    """Replace the generated block between the count markers of the corpus README."""
+    start, end = "<!-- counts:start -->", "<!-- counts:end -->"
+    if not readme.exists():
+        return
+    text = readme.read_text(encoding="utf-8")
+    if start in text and end in text:
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
+        readme.write_text(f"{head}{start}\n{datasheet_counts(reports)}\n{end}{tail}", encoding="utf-8")
+
+
 def _check(paths: list[str]) -> int:
     failed = 0
     for name in paths:
@@ -210,4 +276,4 @@ if __name__ == "__main__":
     print("usage: python -m analyzer.corpus check FILE... | dump FILE", file=sys.stderr)
     sys.exit(2)
 
-__all__ = ["Paragraph", "Report", "SourceError", "parse_source", "validate", "load_corpus", "label_rows", "asdict"]
+__all__ = ["Paragraph", "Report", "SourceError", "parse_source", "validate", "load_corpus", "label_rows", "build_corpus"]

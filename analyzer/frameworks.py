@@ -7,7 +7,7 @@ file, never a code branch. Files are validated with pydantic on load, and a malf
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -120,7 +120,7 @@ def load_framework_file(path: Path) -> Framework:
         raise FrameworkError(f"{path}: field '{where}': {first['msg']}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_framework(framework_id: str) -> Framework:
     """The framework with this id, from ``analyzer/frameworks/<id>.yaml``."""
     path = FRAMEWORK_DIR / f"{framework_id}.yaml"

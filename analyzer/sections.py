@@ -9,6 +9,7 @@ cue-term counts from the framework file. Frameworks that fold other frameworks' 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -22,7 +23,8 @@ from .structure import Structure
 _PUNCT = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
 _SUFFIXES = ("方面", "工作", "情况", "的")
 CLEAR_HEADING = 0.8  # heading similarity above which the heading decides its section
-GENERIC_PARTS = ("INTRO",)  # parts whose headings do not decide the sections of what they govern
+GENERIC_PARTS = ("INTRO",)
+DEFAULT_STAY = 0.6  # sequence prior when the scorer has not learned one  # parts whose headings do not decide the sections of what they govern
 
 
 @dataclass
@@ -127,9 +129,19 @@ def map_sections(
             out[p.index] = Assignment("META", "meta")
         elif p.is_heading:
             out[p.index] = _heading_assignment(p.text, matcher, fold_matcher, scores, structure, p.index)
+    undecided = []
     for p in structure.paragraphs:
         if out[p.index] is None:
-            out[p.index] = _body_assignment(p, out, scores, structure)
+            governing = _governing_label(p, out, structure)
+            if governing is None:
+                undecided.append(p.index)
+            else:
+                out[p.index] = Assignment(governing, "inherited")
+    stay = getattr(scorer, "stay_", DEFAULT_STAY)
+    source = "model" if scorer is not None else "cues"
+    for run in _runs(undecided):
+        for index, (label, score) in zip(run, viterbi([scores[i] for i in run], labels, stay=stay)):
+            out[index] = Assignment(label, source if score > 0 else "default", score)
     assignments = [a for a in out if a is not None]
     return _fold(assignments, framework, space) if space is not framework else assignments
 
@@ -157,15 +169,42 @@ def _vote(indexes: list[int], scores: list[dict[str, float]]) -> Assignment:
     return Assignment(label, "cues", total[label] / max(1, len(indexes)))
 
 
-def _body_assignment(p, out, scores, structure) -> Assignment:
-    own = scores[p.index]
-    governing = _governing_label(p, out, structure)
-    if governing is not None:
-        return Assignment(governing, "inherited")
-    if own:
-        label = max(own, key=own.get)
-        return Assignment(label, "cues", own[label])
-    return Assignment("INTRO" if p.index < 3 else "OTHER", "default", 0.0)
+def _runs(indexes: list[int]) -> list[list[int]]:
+    """Split sorted paragraph indexes into runs of consecutive ones."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float) -> list[tuple[str, float]]:
+    """Most likely label sequence for a run of paragraphs: each paragraph's scores as emissions,
+    and a prior that the next paragraph keeps the label with probability ``stay``.
+    Paragraphs without any score fall back to the previous label (or INTRO at the start)."""
+    if not any(scores):
+        return [("INTRO", 0.0)] * len(scores)
+    floor = 1e-4
+    switch = math.log((1 - stay) / max(1, len(labels) - 1))
+    keep = math.log(stay)
+    best = {lab: math.log(scores[0].get(lab, 0.0) + floor) for lab in labels}
+    back: list[dict[str, str]] = []
+    for row in scores[1:]:
+        leader = max(best, key=best.get)
+        step, pointers = {}, {}
+        for lab in labels:
+            via_keep, via_switch = best[lab] + keep, best[leader] + switch
+            step[lab], pointers[lab] = (via_keep, lab) if via_keep >= via_switch else (via_switch, leader)
+            step[lab] += math.log(row.get(lab, 0.0) + floor)
+        back.append(pointers)
+        best = step
+    path = [max(best, key=best.get)]
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
+    path.reverse()
+    return [(lab, row.get(lab, 0.0)) for lab, row in zip(path, scores)]
 
 
 def _governing_label(p, out, structure) -> str | None:

@@ -19,6 +19,8 @@ _HEADING_MAX = 40  # a numbered line longer than this, or with a full stop insid
 _DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}\s*[\[〔【(]\s*((?:19|20)\d{2})\s*[\]〕】)]\s*(?:第\s*)?\d{1,4}\s*号"
 )
+# Words that precede a 文号 in running text but are not part of the issuing organ's code.
+_DOC_NUMBER_LEAD = re.compile(r"^(?:根据|按照|依据|依照|参照|对照|执行|落实|贯彻|印发了?|下发了?|转发|制定了?|出台了?|经|以|和|及|与|的|于|为|是|在)+")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "O": 0, "○": 0, "Ｏ": 0}
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -121,7 +123,7 @@ def extract_metadata(paragraphs: list[Paragraph]) -> Metadata:
     head = [p for p in paragraphs[:4] if not p.is_heading]
     for p in head:
         if meta.recipient is None and _RECIPIENT.match(p.text) and not _DATE.search(p.text):
-            meta.recipient = p.text.rstrip("::").strip()
+            meta.recipient = p.text.rstrip(":").strip()
             meta.meta_paragraphs.append(p.index)
             break
         if meta.title is None and len(p.text) <= 80 and _TITLE_HINT.search(p.text) and "。" not in p.text:
@@ -131,7 +133,7 @@ def extract_metadata(paragraphs: list[Paragraph]) -> Metadata:
     seen = []
     for text in texts:
         for match in _DOC_NUMBER.finditer(text):
-            number = re.sub(r"\s+", "", match.group(0))
+            number = _DOC_NUMBER_LEAD.sub("", re.sub(r"\s+", "", match.group(0)))
             if number not in seen:
                 seen.append(number)
     meta.doc_numbers = seen

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 
 from ..errors import CorruptFile, EncryptedDocument, NoTextLayer, TooLarge
-from ..limits import Limits
 from ..headings import starts_with_heading
+from ..limits import Limits
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$")
 _SENTENCE_END = tuple("。:;!?」』”)")
@@ -31,8 +31,6 @@ def _page_lines(data: bytes, limits: Limits) -> list[list[tuple[str, float, floa
     """For each page, its lines as (text, left x, right x)."""
     import pdfplumber  # lazy: pdfminer is slow to import
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -42,16 +40,13 @@ def _page_lines(data: bytes, limits: Limits) -> list[list[tuple[str, float, floa
                 [(line["text"], line["x0"], line["x1"]) for line in page.extract_text_lines(strip=True)]
                 for page in pdf.pages
             ]
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedDocument("the PDF is encrypted with a password; upload an unprotected copy") from exc
     except TooLarge:
         raise
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CorruptFile(f"the PDF is damaged and cannot be read ({type(exc).__name__})") from exc
-    except Exception as exc:  # pdfminer raises bare Exceptions on some broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors, and pdfminer raises many kinds
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
             raise EncryptedDocument("the PDF is encrypted with a password; upload an unprotected copy") from exc
-        raise CorruptFile(f"the PDF is damaged and cannot be read ({type(exc).__name__})") from exc
+        raise CorruptFile(f"the PDF is damaged and cannot be read ({type(inner).__name__})") from exc
 
 
 def _running_lines(pages: list[list[tuple[str, float, float]]]) -> set[str]:

@@ -1,0 +1,154 @@
+"""Train, compare and ship the section classifier (``govreport train``).
+
+Three approaches are compared on the same report-grouped folds, with and without headings:
+(a) the keyword baseline (framework cue terms only), (b) the scikit-learn pipeline
+(``classifier.SectionClassifier``), (c) a spaCy textcat (``textcat.SpacyTextcat``). The shipped
+model is (b) trained on the whole corpus; the figures go to ``models/metrics.json`` and the model
+card ``models/README.md`` is regenerated from them, so card and model always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from pathlib import Path
+
+from .corpus import Report, load_corpus
+from .evaluate import Gold, score_labels, strip_headings
+from .ingest import ingest_text
+from .pipeline import attach_tokens
+from .structure import Structure, parse_structure
+
+APPROACHES = ("keyword", "sklearn", "spacy")
+FOLDS = 5
+
+
+def golds_from_corpus(reports: list[Report]) -> list[Gold]:
+    return [
+        Gold(r.id, [p.text for p in r.paragraphs], [p.label for p in r.paragraphs],
+             [p.is_heading for p in r.paragraphs], r.meta.get("framework"))
+        for r in reports
+    ]
+
+
+def report_groups(reports: list[Report]) -> list[str]:
+    """Group id per report: a report that copies another shares its group, so no copied text
+    ever sits on both sides of a split."""
+    return [str(r.meta.get("copies") or r.id) for r in reports]
+
+
+def structure_of(gold: Gold) -> Structure:
+    structure = parse_structure(ingest_text("\n".join(gold.texts)).paragraphs)
+    attach_tokens(structure)
+    return structure
+
+
+def training_set(golds: list[Gold]) -> tuple[list[Structure], list[list[str]]]:
+    """Each report twice: as written and with its headings stripped, so the model learns to
+    read topical and headingless reports too."""
+    structures, labels = [], []
+    for gold in golds:
+        for variant in (gold, strip_headings(gold)):
+            if variant.texts:
+                structures.append(structure_of(variant))
+                labels.append(variant.labels)
+    return structures, labels
+
+
+def make_estimator(approach: str):
+    if approach == "sklearn":
+        from .classifier import SectionClassifier
+
+        return SectionClassifier()
+    if approach == "spacy":
+        from .textcat import SpacyTextcat
+
+        return SpacyTextcat()
+    return None  # keyword baseline: no training, the cue scorer decides
+
+
+def cross_validate(golds: list[Gold], groups: list[str], *, approaches=APPROACHES, folds: int = FOLDS, log=print):
+    """Report-grouped k-fold figures for each approach, with and without headings."""
+    from sklearn.model_selection import GroupKFold
+
+    splitter = GroupKFold(n_splits=folds)
+    pooled = {a: {"headings": ([], []), "stripped": ([], [])} for a in approaches}
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(golds, groups=groups)):
+        train = [golds[i] for i in train_idx]
+        test = [golds[i] for i in test_idx]
+        structures, labels = training_set(train)
+        for approach in approaches:
+            estimator = make_estimator(approach)
+            if estimator is not None:
+                estimator.fit(structures, labels)
+            for variant, headings in (("headings", True), ("stripped", False)):
+                gold_labels, predicted = _labels_of(test, estimator, headings)
+                pooled[approach][variant][0].extend(gold_labels)
+                pooled[approach][variant][1].extend(predicted)
+                fold_f1 = score_labels(gold_labels, predicted).macro_f1_sections
+                log(f"fold {fold + 1}/{folds} {approach:8} {variant:9} macro-F1 {fold_f1:.3f}")
+
+    return {a: {v: score_labels(*pooled[a][v], reports=len(golds)).to_dict() for v in pooled[a]} for a in approaches}
+
+
+def _labels_of(golds: list[Gold], scorer, headings: bool) -> tuple[list[str], list[str]]:
+    from .evaluate import predict_labels
+
+    gold_out, pred_out = [], []
+    for gold in golds:
+        gold = gold if headings else strip_headings(gold)
+        predicted = predict_labels(gold, scorer=scorer)
+        if predicted is not None:
+            gold_out += gold.labels
+            pred_out += predicted
+    return gold_out, pred_out
+
+
+def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, log=print) -> dict:
+    """Cross-validate, fit the shipped model on everything, save it with its metrics and card."""
+    from .classifier import SectionClassifier, save_model
+    from .model import MODEL_FILE
+
+    reports = load_corpus(src)
+    golds = golds_from_corpus(reports)
+    started = time.perf_counter()
+    cv = cross_validate(golds, report_groups(reports), approaches=approaches, folds=folds, log=log) if folds else {}
+    structures, labels = training_set(golds)
+    model = SectionClassifier().fit(structures, labels)
+    path = out / MODEL_FILE
+    save_model(model, path)
+    speed = _speed(model, structures[:40])
+    metrics = {
+        "corpus": {
+            "reports": len(reports),
+            "paragraphs": sum(len(g.texts) for g in golds),
+            "real": sum(r.meta.get("provenance") == "real" for r in reports),
+            "authored": sum(r.meta.get("provenance") == "authored" for r in reports),
+        },
+        "folds": folds,
+        "cross_validation": cv,
+        "shipped": {"approach": "sklearn", "file": MODEL_FILE, "bytes": path.stat().st_size, **speed},
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+    }
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    from .modelcard import write_model_card
+
+    write_model_card(metrics, out / "README.md")
+    return metrics
+
+
+def _speed(model, structures: list[Structure]) -> dict:
+    """Paragraphs per second of the classifier alone, and the time to unpickle it."""
+    import pickle
+
+    paragraphs = sum(len(s.paragraphs) for s in structures)
+    started = time.perf_counter()
+    for structure in structures:
+        model.predict_proba(structure)
+    seconds = time.perf_counter() - started
+    blob = pickle.dumps(model)
+    started = time.perf_counter()
+    pickle.loads(blob)
+    return {"paragraphs_per_second": round(paragraphs / seconds), "load_seconds": round(time.perf_counter() - started, 3)}

@@ -1,0 +1,89 @@
+"""The command line: JSON on the seed, one clear sentence and exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from builders import make_pdf
+
+
+def run(*args, env=None):
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "analyzer.cli", *args], capture_output=True, text=True, env=full_env)
+
+
+def test_analyze_seed_json(seed_path):
+    proc = run("analyze", str(seed_path), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["framework"] == "fzzf-2015"
+    assert [s["id"] for s in data["sections"] if s["status"] != "missing"] == [f"S{i}" for i in range(1, 8)]
+    meta = data["metadata"]
+    assert (meta["recipient"], meta["issuer"], meta["date"], meta["year"]) == ("市法制局", "阳江市科学技术局", "2017-11-09", 2017)
+    assert meta["doc_numbers"] == ["阳法通[2017]32号"]
+    labels = {p["section"] for p in data["paragraphs"]}
+    assert {"PROBLEMS", "NEXT", "INTRO", "META"} <= labels
+    first = data["paragraphs"][0]
+    assert set(first) >= {"index", "text", "section", "is_heading", "heading"}
+
+
+def test_analyze_markdown_to_file(seed_path, tmp_path):
+    out = tmp_path / "seed.md"
+    proc = run("analyze", str(seed_path), "--format", "md", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "依法全面履行政府职能" in out.read_text(encoding="utf-8")
+
+
+def _bad_inputs(tmp_path, seed_paragraphs):
+    cases = {
+        "empty.txt": b"",
+        "junk.txt": bytes(range(256)) * 40,
+        "report.xls": b"whatever",
+        "locked.pdf": make_pdf(seed_paragraphs[:4], encrypt_password="pw"),
+        "fake.docx": b"not a zip",
+        "english.txt": b"This annual report has no Chinese text at all.\n" * 10,
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    return list(cases)
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "junk.txt", "report.xls", "locked.pdf", "fake.docx", "english.txt"])
+def test_bad_input_exits_2_with_one_sentence(tmp_path, seed_paragraphs, name):
+    _bad_inputs(tmp_path, seed_paragraphs)
+    proc = run("analyze", str(tmp_path / name))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_oversize_file_exits_2(seed_path):
+    proc = run("analyze", str(seed_path), env={"GOVREPORT_MAX_BYTES": "500"})
+    assert proc.returncode == 2 and "limit" in proc.stderr
+
+
+def test_missing_file_exits_2(tmp_path):
+    proc = run("analyze", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_frameworks_command_lists_all_three():
+    proc = run("frameworks")
+    assert proc.returncode == 0
+    for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):
+        assert framework_id in proc.stdout
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys; from analyzer.cli import app; from typer.testing import CliRunner; "
+        "CliRunner().invoke(app, ['--help']); "
+        "print(','.join(m for m in ('spacy','sklearn','pandas','duckdb','streamlit','jieba','rjieba') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""

@@ -1,0 +1,81 @@
+"""Frameworks are data: every shipped file validates, and every element's examples behave."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from analyzer.corpus import ELEMENT_IDS
+from analyzer.elements import ElementMatcher
+from analyzer.frameworks import FrameworkError, available_frameworks, load_framework, load_framework_file
+
+FRAMEWORKS = ["fzzf-2015", "fzzf-2021", "duc-2019"]
+
+
+def _cases():
+    for framework_id in FRAMEWORKS:
+        fw = load_framework(framework_id)
+        elements = [e for s in fw.sections for e in s.elements] + [c for p in fw.parts for c in p.checks]
+        for element in elements:
+            for sentence in element.examples.pass_:
+                yield pytest.param(framework_id, element.id, sentence, True, id=f"{framework_id}-{element.id}-pass")
+            for sentence in element.examples.fail:
+                yield pytest.param(framework_id, element.id, sentence, False, id=f"{framework_id}-{element.id}-fail")
+
+
+def test_the_three_frameworks_ship():
+    assert set(FRAMEWORKS) <= set(available_frameworks())
+
+
+@pytest.mark.parametrize(("framework_id", "element_id", "sentence", "evidences"), list(_cases()))
+def test_element_examples(framework_id, element_id, sentence, evidences):
+    matcher = ElementMatcher(load_framework(framework_id))
+    assert (matcher.match(element_id, sentence) is not None) is evidences
+
+
+def test_fzzf_2015_has_the_seven_sections_and_shared_parts():
+    fw = load_framework("fzzf-2015")
+    assert fw.section_ids == [f"S{i}" for i in range(1, 8)]
+    assert {p.id for p in fw.parts} == {"INTRO", "PROBLEMS", "NEXT", "META", "OTHER"}
+    assert {e.id for s in fw.sections for e in s.elements} == {
+        e for e in ELEMENT_IDS["fzzf-2015"] if e not in ("LEAD", "CAUSE")
+    }
+
+
+def test_fzzf_2021_parts_fold_onto_the_2015_scale():
+    fw = load_framework("fzzf-2021")
+    assert fw.section_ids == [f"P{i}" for i in range(1, 11)]
+    scale = {s.id: s.scale for s in fw.sections}
+    assert scale["P2"] == "S1" and scale["P4"] == "S3" and scale["P6"] is None and scale["P9"] is None
+
+
+def test_duc_2019_requires_the_four_report_parts():
+    fw = load_framework("duc-2019")
+    required = {p.id for p in fw.parts if p.required} | {s.id for s in fw.sections}
+    assert {"R1", "R3", "PROBLEMS", "NEXT"} <= required
+
+
+def test_malformed_framework_names_file_and_field(tmp_path):
+    data = yaml.safe_load(open(load_framework("fzzf-2015").__class__.__module__.replace(".", "/") + ".py", "rb").read()
+                          .decode()[:0] or "{}")  # start from an empty mapping
+    data = {"id": "broken", "name": "x", "description": "x", "years": [2016, 2020], "basis": "x", "status_note": "x",
+            "parts": [{"id": "INTRO", "name": "x"}]}
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(FrameworkError) as info:
+        load_framework_file(path)
+    assert "broken.yaml" in str(info.value) and "parts.0.required" in str(info.value)
+
+
+def test_framework_file_that_is_not_yaml(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("sections: [unclosed", encoding="utf-8")
+    with pytest.raises(FrameworkError) as info:
+        load_framework_file(path)
+    assert "bad.yaml" in str(info.value)
+
+
+def test_unknown_framework_lists_the_known_ones():
+    with pytest.raises(FrameworkError) as info:
+        load_framework("fzzf-1999")
+    assert "fzzf-2015" in str(info.value)

@@ -1,0 +1,74 @@
+"""Section mapping: headings decide, body paragraphs inherit, cues fill the gaps, folds relabel."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.frameworks import load_framework
+from analyzer.sections import CLEAR_HEADING, CueScorer, HeadingMatcher, map_sections, normalize_heading
+from analyzer.structure import parse_structure
+
+SEED_SECTIONS = {4: "S1", 6: "S2", 9: "S3", 11: "S4", 13: "S5", 16: "S6", 18: "S7"}
+
+
+@pytest.mark.parametrize(
+    ("heading", "label"),
+    [
+        ("(一)依法全面履行政府职能", "S1"),
+        ("(三)推进行政决策科学化民主化法治化", "S3"),
+        ("(四)坚持严格规范公正文明执法方面", "S4"),
+        ("(七)加强组织保障和落实机制建设", "S7"),
+        ("(七)全面提高政府工作人员法治思维和依法行政能力", "S7"),
+        ("二、 存在的薄弱环节和问题", "PROBLEMS"),
+        ("三、下一步工作建议", "NEXT"),
+    ],
+)
+def test_headings_that_name_a_section(heading, label):
+    found = HeadingMatcher(load_framework("fzzf-2015")).match(heading)
+    assert found[0] == label and found[1] >= CLEAR_HEADING
+
+
+def test_topical_heading_names_no_section():
+    found = HeadingMatcher(load_framework("fzzf-2015")).match("(二)让执法既有力度又有温度")
+    assert found is None or found[1] < CLEAR_HEADING
+
+
+def test_normalize_heading_strips_marker_and_punctuation():
+    assert normalize_heading("（三）推进行政决策科学化、民主化、法治化") == "推进行政决策科学化民主化法治化"
+
+
+def test_seed_paragraphs_follow_their_headings(seed_paragraphs):
+    structure = parse_structure(seed_paragraphs)
+    labels = [a.label for a in map_sections(structure, load_framework("fzzf-2015"))]
+    for index, label in SEED_SECTIONS.items():
+        assert labels[index] == label
+        assert labels[index + 1] == label  # the first body paragraph under it
+    assert labels[0] == "META" and labels[24:] == ["META", "META"]
+    assert labels[20:22] == ["PROBLEMS", "PROBLEMS"] and labels[22:24] == ["NEXT", "NEXT"]
+
+
+def test_cue_scorer_prefers_the_section_whose_terms_appear():
+    scorer = CueScorer(load_framework("fzzf-2015"))
+    scores = scorer.score_text("全年办理行政复议案件12件,人民调解组织调处矛盾纠纷300余起。")
+    assert max(scores, key=scores.get) == "S6"
+
+
+def test_duc_2019_folds_outline_sections_into_its_parts():
+    paragraphs = [
+        "区委依法治区办:",
+        "现将本局2019年法治政府建设情况报告如下:",
+        "一、主要举措和成效",
+        "(一)依法全面履行政府职能",
+        "全年取消行政审批事项12项,公布权责清单事项356项。",
+        "二、存在的不足和原因",
+        "执法力量不足,主要是编制有限。",
+        "三、党政主要负责人履行推进法治建设第一责任人职责情况",
+        "局主要负责人主持召开党组会议4次专题研究法治建设。",
+        "四、下一年度工作安排",
+        "2020年将修订《重大行政决策程序规定》。",
+    ]
+    labels = [a.label for a in map_sections(parse_structure(paragraphs), load_framework("duc-2019"))]
+    assert labels[3:5] == ["R1", "R1"]
+    assert labels[5:7] == ["PROBLEMS", "PROBLEMS"]
+    assert labels[7:9] == ["R3", "R3"]
+    assert labels[9:11] == ["NEXT", "NEXT"]

@@ -1,0 +1,53 @@
+"""Segmentation: one dictionary, loaded once; both backends agree; offsets cover the text."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from analyzer.segment import BACKENDS, cut_words, get_segmenter, read_userdict, split_tokens
+
+DOMAIN_TERMS = ["放管服", "权责清单", "双随机一公开", "一门式一网式", "规范性文件"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("term", DOMAIN_TERMS)
+def test_domain_terms_stay_one_token(backend, term):
+    words = get_segmenter(backend).cut(f"我局大力推进{term}工作,取得进展。")
+    assert term in words
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_offsets_cover_the_text_exactly(backend, seed_paragraphs):
+    text = "\n".join(seed_paragraphs)
+    tokens = get_segmenter(backend).tokenize(text)
+    assert "".join(w for w, _, _ in tokens) == text
+    assert all(text[s:e] == w for w, s, e in tokens)
+
+
+def test_segmenter_is_built_once_per_backend():
+    assert get_segmenter("jieba") is get_segmenter("jieba")
+
+
+def test_userdict_is_a_plain_file_with_the_domain_terms():
+    words = {w.word for w in read_userdict()}
+    assert set(DOMAIN_TERMS) <= words
+
+
+def test_split_tokens_rebases_offsets_per_paragraph():
+    tokens = [("ab", 0, 2), ("\n", 2, 3), ("cd", 3, 5)]
+    assert split_tokens(tokens, [(0, 2), (3, 5)]) == [[("ab", 0, 2)], [("cd", 0, 2)]]
+
+
+def test_tokenizer_function_pickles_by_reference():
+    restored = pickle.loads(pickle.dumps(cut_words))
+    assert restored("权责清单") == ["权责清单"]
+
+
+def test_userdict_loaded_in_a_fresh_process():
+    code = "from analyzer.segment import get_segmenter; print('|'.join(get_segmenter('rjieba').cut('双随机一公开')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "双随机一公开"
