@@ -18,57 +18,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
-from .frameworks import load_framework
-from .headings import strip_marker
+from .features import context_of, heading_text, paragraph_items, position_of, words_of
+from .serving import fold_probabilities
 from .structure import Structure
-
-_BUCKETS = 10
-
-
-def paragraph_items(structure: Structure) -> list[dict]:
-    """One feature dict per paragraph: words, text, heading words, neighbour words, position."""
-    paragraphs = structure.paragraphs
-    n = len(paragraphs)
-    items = []
-    for i, p in enumerate(paragraphs):
-        chain, index = [], p.heading
-        while index is not None:
-            chain.append(strip_marker(paragraphs[index].text))
-            index = paragraphs[index].heading
-        words = [w for w, _, _ in p.tokens if w.strip()]
-        context = [w for q in paragraphs[max(0, i - 1) : i] + paragraphs[i + 1 : i + 2] for w, _, _ in q.tokens if w.strip()]
-        position = [f"pos{min(_BUCKETS - 1, i * _BUCKETS // max(1, n))}", "heading" if p.is_heading else "body"]
-        position += ["first3"] if i < 3 else []
-        position += ["last3"] if i >= n - 3 else []
-        position += [f"len{min(5, len(p.text) // 60)}"]
-        items.append(
-            {
-                "words": words,
-                "text": p.text,
-                "heading": " ".join(chain),
-                "lead": p.lead or "",
-                "context": context,
-                "position": position,
-            }
-        )
-    return items
-
-
-# Module-level functions (not lambdas or bound methods) so that pickled models load anywhere.
-def words_of(item: dict) -> list[str]:
-    return _with_bigrams(item["words"])
-
-
-def context_of(item: dict) -> list[str]:
-    return item["context"]
-
-
-def position_of(item: dict) -> list[str]:
-    return item["position"]
-
-
-def _with_bigrams(words: list[str]) -> list[str]:
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
 
 
 class FieldText(BaseEstimator, TransformerMixin):
@@ -82,10 +34,6 @@ class FieldText(BaseEstimator, TransformerMixin):
 
     def transform(self, items):
         return [item[self.field] for item in items]
-
-
-def heading_text(item: dict) -> str:
-    return f"{item['heading']} {item['lead']}".strip()
 
 
 class HeadingText(BaseEstimator, TransformerMixin):
@@ -143,6 +91,24 @@ class SectionClassifier(BaseEstimator):
         return fold_probabilities(self.predict_proba(structure), self.classes_, labels)
 
 
+def to_compact(model: SectionClassifier):
+    """The numpy-only serving form of a fitted classifier (same probabilities, no scikit-learn)."""
+    from .serving import Block, CompactModel
+
+    union, regression = model.pipeline_.steps[0][1], model.pipeline_.steps[-1][1]
+    blocks, offset = [], 0
+    for name, transformer in union.transformer_list:
+        vectorizer = transformer.steps[-1][1] if hasattr(transformer, "steps") else transformer
+        kind = {"chars": "chars:text", "heading": "chars:heading"}.get(name, name)
+        idf = vectorizer.idf_.astype(np.float64) if vectorizer.use_idf else None
+        vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+        blocks.append(Block(name, kind, vocabulary, idf, vectorizer.sublinear_tf, vectorizer.norm == "l2",
+                            float(union.transformer_weights[name]), tuple(vectorizer.ngram_range), offset))
+        offset += len(vocabulary)
+    return CompactModel(blocks, regression.coef_.astype(np.float32), regression.intercept_.astype(np.float32),
+                        list(model.classes_), model.stay_)
+
+
 def _compact(pipeline) -> None:
     """Shrink the fitted pipeline for shipping: drop the vectorizers' record of pruned terms
     (``stop_words_``, only kept for introspection) and store coefficients as float32."""
@@ -169,47 +135,6 @@ def stay_probability(structures: list[Structure], labels: list[list[str]]) -> fl
         same += sum(a == b for a, b in zip(body, body[1:]))
         total += max(0, len(body) - 1)
     return (same + 1) / (total + 2)
-
-
-def _equivalents() -> dict[str, dict[str, list[str]]]:
-    """For each target label space, which labels of other frameworks count towards each label."""
-    f15, f21 = load_framework("fzzf-2015"), load_framework("fzzf-2021")
-    to15: dict[str, list[str]] = {s: [s] for s in f15.section_ids}
-    to21: dict[str, list[str]] = {p: [p] for p in f21.section_ids}
-    for part in f21.sections:
-        if part.scale:
-            to15[part.scale].append(part.id)
-            to21[part.id].append(part.scale)
-    return {"S": to15, "P": to21}
-
-
-_EQUIV: dict | None = None
-
-
-def fold_probabilities(proba: np.ndarray, classes: list[str], labels: list[str]) -> list[dict[str, float]]:
-    """Sum each target label's own probability and that of its equivalents in the other era.
-    A 2015 section that maps onto two 2021 parts (S7 → P1, P10) is shared in proportion."""
-    global _EQUIV
-    if _EQUIV is None:
-        _EQUIV = _equivalents()
-    index = {c: i for i, c in enumerate(classes)}
-    table = _EQUIV["P"] if any(label.startswith("P") and label[1:].isdigit() for label in labels) else _EQUIV["S"]
-    sharers: dict[str, int] = {}
-    for label in labels:
-        for source in table.get(label, [label])[1:]:
-            sharers[source] = sharers.get(source, 0) + 1
-    out = []
-    for row in proba:
-        scores = {}
-        for label in labels:
-            value = row[index[label]] if label in index else 0.0
-            for source in table.get(label, [label])[1:]:
-                if source in index:
-                    value += row[index[source]] / sharers[source]
-            scores[label] = float(value)
-        total = sum(scores.values()) or 1.0
-        out.append({k: v / total for k, v in scores.items()})
-    return out
 
 
 def save_model(model, path: Path) -> None:

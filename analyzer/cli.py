@@ -43,6 +43,7 @@ def analyze(
     out: Annotated[Path | None, typer.Option(help="write the output here instead of stdout")] = None,
     annotate: Annotated[Path | None, typer.Option(help="write an annotated .docx copy here")] = None,
     segmenter: Annotated[str | None, typer.Option(help="rjieba (default) or jieba")] = None,
+    previous: Annotated[Path | None, typer.Option(help="the issuer's previous report, to measure copying")] = None,
 ) -> None:
     """Analyse one report and print its coverage and findings."""
     from .errors import InputError
@@ -53,10 +54,12 @@ def analyze(
         _fail(f"no such file: {file}")
     if file.is_dir():
         _fail(f"{file} is a folder; use 'govreport batch' for many files")
+    if previous is not None and not previous.is_file():
+        _fail(f"no such file: {previous}")
     try:
-        result = run(file, framework=framework, segmenter=segmenter)
+        result = run(file, framework=framework, segmenter=segmenter, previous=previous)
     except InputError as exc:
-        _fail(f"{file.name}: {exc}")
+        _fail(f"{exc}")
     except FrameworkError as exc:
         _fail(str(exc))
     if format is OutputFormat.json:
@@ -70,7 +73,10 @@ def analyze(
     if annotate is not None:
         from .annotate import write_annotated
 
-        write_annotated(result, source=file, target=annotate)
+        try:
+            write_annotated(result, source=file, target=annotate)
+        except (ValueError, OSError) as exc:
+            _fail(f"cannot write the annotated copy: {exc}")
     if text is None:
         from rich.console import Console
 
@@ -157,6 +163,28 @@ def evaluate(
         _fail(str(exc))
     scores = evaluate_reports(golds, framework=framework, headings=not strip_headings)
     typer.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) if as_json else format_scores(scores))
+
+
+@app.command("evaluate-findings")
+def evaluate_findings(
+    src: Annotated[Path, typer.Option(help="corpus source folder")] = Path("corpora/src"),
+    out: Annotated[Path | None, typer.Option(help="also write the figures as JSON here")] = None,
+) -> None:
+    """Precision/recall of each finding kind against the corpus's injected defects and labels."""
+    import json
+
+    from .corpus import load_corpus
+    from .evaluate_findings import findings_scores
+
+    scores = findings_scores(load_corpus(src))
+    text = json.dumps(scores, ensure_ascii=False, indent=2)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    typer.echo(text)
+
+
+# Batch and compare commands live in their own module; it imports nothing heavy at start-up.
+from . import cli_batch  # noqa: E402,F401
 
 
 def main() -> None:

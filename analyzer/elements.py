@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .frameworks import Element, Framework
 
@@ -22,9 +21,21 @@ class Evidence:
     term: str
 
 
-def element_pattern(element: Element) -> re.Pattern[str]:
-    """One compiled alternation of an element's terms (longest first) and regexes."""
+FUZZY_MIN = 4  # terms this long also match with one Chinese character mistyped (法律顾向 for 法律顾问)
+
+
+def element_pattern(element: Element, *, fuzzy: bool = False) -> re.Pattern[str]:
+    """One compiled alternation of an element's terms (longest first) and regexes; with ``fuzzy``,
+    the one-character-substitution variants of its longer terms instead."""
     terms = sorted({t for t in element.terms if t}, key=len, reverse=True)
+    if fuzzy:
+        variants = [
+            re.escape(t[:i]) + "[\u4e00-\u9fff]" + re.escape(t[i + 1 :])
+            for t in terms
+            if len(t) >= FUZZY_MIN
+            for i in range(1, len(t))  # the first character anchors the term
+        ]
+        return re.compile("|".join(variants)) if variants else re.compile(r"(?!)")
     alternatives = [re.escape(t) for t in terms] + [f"(?:{r})" for r in element.regex]
     return re.compile("|".join(alternatives))
 
@@ -41,11 +52,20 @@ class ElementMatcher:
             for check in part.checks:
                 self.elements[check.id] = check
         self.patterns = {eid: element_pattern(e) for eid, e in self.elements.items()}
+        self.fuzzy = {eid: element_pattern(e, fuzzy=True) for eid, e in self.elements.items()}
+        # A "typo" that is itself a term of some element is a different word (合法性审核 vs 合法性审查).
+        self.known_terms = {t for e in self.elements.values() for t in e.terms}
 
     def match(self, element_id: str, text: str) -> str | None:
-        """The matched term if ``text`` evidences the element, else None."""
+        """The matched term if ``text`` evidences the element, else None (exact terms first, then
+        a term with one character mistyped: real reports carry typos)."""
         found = self.patterns[element_id].search(text)
-        return found.group(0) if found else None
+        if found:
+            return found.group(0)
+        for near in self.fuzzy[element_id].finditer(text):
+            if near.group(0) not in self.known_terms:
+                return near.group(0)
+        return None
 
     def find(self, paragraph: int, sentences: list[str], element_ids=None) -> list[Evidence]:
         """Evidence of every element (or of ``element_ids``) in one paragraph's sentences."""
@@ -59,6 +79,30 @@ class ElementMatcher:
         return out
 
 
-@lru_cache(maxsize=8)
+_matchers: dict[str, ElementMatcher] = {}
+
+
 def matcher_for(framework: Framework) -> ElementMatcher:
-    return ElementMatcher(framework)
+    """One compiled matcher per framework id, built on first use."""
+    if framework.id not in _matchers:
+        _matchers[framework.id] = ElementMatcher(framework)
+    return _matchers[framework.id]
+
+
+def find_elements(analysis, framework: Framework) -> dict[str, list[Evidence]]:
+    """Evidence for every section element (searched in all body paragraphs) and every report-level
+    check (searched in its part's paragraphs, or the whole report when its scope says so)."""
+    matcher = matcher_for(framework)
+    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    sentences = {p.index: [p.text[s:e] for s, e in p.sentences] or [p.text] for p in body}
+    found: dict[str, list[Evidence]] = {}
+    section_elements = [e.id for s in framework.sections for e in s.elements]
+    for p in body:
+        for evidence in matcher.find(p.index, sentences[p.index], section_elements):
+            found.setdefault(evidence.element, []).append(evidence)
+    for part in framework.parts:
+        for check in part.checks:
+            scope = body if check.scope == "report" else [p for p in body if p.section == part.id]
+            for p in scope:
+                found.setdefault(check.id, []).extend(matcher.find(p.index, sentences[p.index], [check.id]))
+    return found

@@ -1,42 +1,155 @@
-"""Findings a reviewer can act on. Each has a kind, a severity, a location, evidence and a rule."""
+"""Findings a reviewer can act on. Each has a kind, a severity, a location, evidence and the rule
+it comes from; most carry a suggestion (``suggest``) with exemplar passages.
+
+Kinds: missing_section, thin_section, missing_element, missing_part, missing_metadata,
+boilerplate, copied.
+"""
 
 from __future__ import annotations
 
+from . import suggest
+from .copying import CopyResult
+from .elements import Evidence, find_elements
 from .frameworks import Framework
-from .result import Analysis, Finding
+from .quality import mark_paragraphs, report_stats, section_quality
+from .result import Analysis, ElementResult, Finding
 from .structure import Structure
 
 _METADATA_FIELDS = {"title": "标题", "issuer": "发文单位", "date": "成文日期", "year": "报告年度"}
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+BOILERPLATE_HEAVY = 0.5  # a section with at least this share of formulaic text gets a finding of its own
+COPIED_HIGH, COPIED_MEDIUM = 0.3, 0.1
+MAX_EVIDENCE = 5  # sentences kept per element
 
 
-def add_findings(analysis: Analysis, structure: Structure, framework: Framework) -> None:
-    """Append every finding to ``analysis.findings``, most severe first."""
-    findings = section_findings(analysis) + part_findings(analysis) + metadata_findings(analysis)
-    order = {"high": 0, "medium": 1, "low": 2}
-    analysis.findings.extend(sorted(findings, key=lambda f: order[f.severity]))
+def add_findings(analysis: Analysis, structure: Structure, framework: Framework, *, copy: CopyResult | None = None) -> None:
+    """Run every check, fill the quality fields and statistics, and append the findings, most severe first."""
+    flags = mark_paragraphs(analysis)
+    section_quality(analysis)
+    evidence = find_elements(analysis, framework)
+    _fill_elements(analysis, framework, evidence)
+    exclude = frozenset(p.text for p in analysis.paragraphs)
+    findings = (
+        section_findings(analysis, framework, exclude)
+        + element_findings(analysis, framework, evidence, exclude)
+        + part_findings(analysis, framework, evidence, exclude)
+        + boilerplate_findings(analysis, flags)
+        + metadata_findings(analysis)
+        + (copy_findings(analysis, copy) if copy is not None else [])
+    )
+    analysis.findings.extend(sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]))
+    elements = [e for s in analysis.sections for e in s.elements]
+    analysis.stats.update(
+        report_stats(analysis),
+        sections_covered=sum(s.status == "covered" for s in analysis.sections),
+        sections_total=len(analysis.sections),
+        elements_found=sum(e.found for e in elements),
+        elements_total=len(elements),
+        copied_share=round(copy.share, 3) if copy is not None else None,
+    )
 
 
-def section_findings(analysis: Analysis) -> list[Finding]:
+def _fill_elements(analysis: Analysis, framework: Framework, evidence: dict[str, list[Evidence]]) -> None:
+    for result, section in zip(analysis.sections, framework.sections):
+        result.elements = [
+            ElementResult(
+                id=e.id,
+                name=e.name,
+                found=e.id in evidence and bool(evidence[e.id]),
+                evidence=[{"paragraph": ev.paragraph, "sentence": ev.sentence, "term": ev.term}
+                          for ev in evidence.get(e.id, [])[:MAX_EVIDENCE]],
+            )
+            for e in section.elements
+        ]
+
+
+def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[Finding]:
     out = []
-    for s in analysis.sections:
-        if s.status == "missing":
-            out.append(Finding(kind="missing_section", severity="high", location="whole report", section=s.id,
-                               message=f"未见“{s.name}”({s.id})部分的内容", rule=f"{analysis.framework}:{s.id}"))
-        elif s.status == "thin":
-            out.append(Finding(kind="thin_section", severity="medium", location=s.paragraphs, section=s.id,
-                               message=f"“{s.name}”({s.id})仅有{s.chars}字,内容单薄",
-                               evidence=[p.text for p in analysis.paragraphs if p.index in s.paragraphs][:3],
-                               rule=f"{analysis.framework}:{s.id}:thin"))
+    for result, section in zip(analysis.sections, framework.sections):
+        if result.status == "missing":
+            out.append(Finding(
+                kind="missing_section", severity="high", location="whole report", section=section.id,
+                message=f"未见“{section.name}”({section.id})部分的内容",
+                rule=f"{framework.id}:{section.id}",
+                suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
+            ))
+        elif result.status == "thin":
+            out.append(Finding(
+                kind="thin_section", severity="medium", location=result.paragraphs, section=section.id,
+                message=f"“{section.name}”({section.id})仅有{result.chars}字,内容单薄",
+                evidence=[p.text for p in analysis.paragraphs if p.index in result.paragraphs and not p.is_heading][:2],
+                rule=f"{framework.id}:{section.id}:thin",
+                suggestion=suggest.for_section(section, framework, status="thin", exclude=exclude),
+            ))
+        elif (result.boilerplate_ratio or 0) >= BOILERPLATE_HEAVY:
+            out.append(Finding(
+                kind="boilerplate", severity="medium", location=result.paragraphs, section=section.id,
+                message=f"“{section.name}”中{result.boilerplate_ratio:.0%}的文字为套话,缺少具体事实",
+                rule=f"boilerplate:section:{section.id}",
+                suggestion=suggest.for_section(section, framework, status="boilerplate", exclude=exclude),
+            ))
     return out
 
 
-def part_findings(analysis: Analysis) -> list[Finding]:
-    return [
-        Finding(kind="missing_part", severity="high", location="whole report", section=p.id,
-                message=f"缺少必备部分“{p.name}”", rule=f"{analysis.framework}:{p.id}")
-        for p in analysis.parts
-        if p.required and not p.found and p.id != "META"
-    ]
+def element_findings(analysis: Analysis, framework: Framework, evidence, exclude) -> list[Finding]:
+    """A missing element is reported only for sections the report covers: a missing section is one
+    finding, not one per measure."""
+    out = []
+    for result, section in zip(analysis.sections, framework.sections):
+        if result.status == "missing":
+            continue
+        for element in section.elements:
+            if evidence.get(element.id):
+                continue
+            out.append(Finding(
+                kind="missing_element", severity="low", location="whole report", section=section.id,
+                message=f"“{section.name}”中未见“{element.name}”({element.id})的相关内容",
+                rule=f"{framework.id}:{element.id}",
+                suggestion=suggest.for_element(element, section, framework, exclude=exclude),
+            ))
+    return out
+
+
+def part_findings(analysis: Analysis, framework: Framework, evidence, exclude) -> list[Finding]:
+    out = []
+    found_parts = {p.id: p for p in analysis.parts}
+    for part in framework.parts:
+        present = found_parts[part.id].found if part.id in found_parts else False
+        if part.required and not present and part.id != "META":
+            out.append(Finding(
+                kind="missing_part", severity="high", location="whole report", section=part.id,
+                message=f"缺少必备部分“{part.name}”", rule=f"{framework.id}:{part.id}",
+                suggestion=suggest.for_part(part.id, part.name, framework, exclude=exclude),
+            ))
+        for check in part.checks:
+            if evidence.get(check.id):
+                continue
+            if check.scope == "part" and not present and part.required:
+                continue  # the missing part is already reported
+            out.append(Finding(
+                kind="missing_part", severity="medium", location="whole report", section=part.id,
+                message=f"未见“{check.name}”", rule=f"{framework.id}:{check.id}",
+                suggestion=suggest.for_check(check, part.name, present=present, exclude=exclude),
+            ))
+    return out
+
+
+def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> list[Finding]:
+    """One finding per paragraph with formulaic sentences, quoting them and naming the formula."""
+    from .boilerplate import default_detector
+
+    names = default_detector().categories
+    out = []
+    for index, items in sorted(flags.items()):
+        paragraph = analysis.paragraphs[index]
+        kinds = "、".join(dict.fromkeys(names.get(flag.category, flag.category) for *_, flag in items))
+        out.append(Finding(
+            kind="boilerplate", severity="low", location=[index], section=paragraph.section,
+            message=f"第{index}段有{len(items)}句套话({kinds}):" + "、".join(f"“{flag.matched}”" for *_, flag in items[:3]),
+            evidence=[sentence for _, _, sentence, _ in items],
+            rule="boilerplate:" + ",".join(dict.fromkeys(flag.entry for *_, flag in items)),
+        ))
+    return out
 
 
 def metadata_findings(analysis: Analysis) -> list[Finding]:
@@ -47,3 +160,19 @@ def metadata_findings(analysis: Analysis) -> list[Finding]:
         for field, label in _METADATA_FIELDS.items()
         if getattr(meta, field) in (None, "")
     ]
+
+
+def copy_findings(analysis: Analysis, copy: CopyResult) -> list[Finding]:
+    """Mark copied spans on paragraphs and report the share with the passages side by side."""
+    for passage in copy.passages:
+        analysis.paragraphs[passage.later_paragraph].copied.append(list(passage.span))
+    if copy.share < COPIED_MEDIUM:
+        return []
+    severity = "high" if copy.share >= COPIED_HIGH else "medium"
+    return [Finding(
+        kind="copied", severity=severity,
+        location=sorted({p.later_paragraph for p in copy.passages}),
+        message=f"约{copy.share:.0%}的文字与对照报告相同或近似",
+        evidence=[f"{p.later} ⇐ {p.earlier}" for p in copy.passages[:5]],
+        rule="copied:previous-report",
+    )]

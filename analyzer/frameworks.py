@@ -44,6 +44,9 @@ class Element(_Strict):
     regex: list[str] = Field(default_factory=list, description="extra regular expressions over the text")
     evidence: list[str] = Field(min_length=1, description="figures a reviewer expects as evidence")
     examples: Examples
+    scope: Literal["part", "report"] = Field(
+        default="part", description="for report-level checks: search the part's paragraphs or the whole report"
+    )
 
 
 class Section(_Strict):

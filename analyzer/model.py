@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 MODEL_DIR = Path(os.environ.get("GOVREPORT_MODEL_DIR", Path(__file__).resolve().parent.parent / "models"))
-MODEL_FILE = "section_classifier.pkl"
+MODEL_FILE = "section_classifier.npz"  # + section_classifier.json: numpy-only serving form
 
 
 @lru_cache(maxsize=1)
@@ -16,6 +16,6 @@ def default_scorer():
     path = MODEL_DIR / MODEL_FILE
     if not path.exists():
         return None
-    from .classifier import load_model
+    from .serving import CompactModel
 
-    return load_model(path)
+    return CompactModel.load(path)

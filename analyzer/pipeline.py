@@ -30,11 +30,15 @@ def analyze(
     limits: Limits | None = None,
     segmenter: str | None = None,
     scorer: ParagraphScorer | None = None,
+    previous: str | Path | bytes | None = None,
+    previous_filename: str | None = None,
 ) -> Analysis:
-    """Analyse a report given as a path, as text, or as the bytes of a file named ``filename``."""
+    """Analyse a report given as a path, as text, or as the bytes of a file named ``filename``.
+    ``previous`` (same forms) is the issuer's earlier report: copied text is measured against it."""
     limits = limits or Limits.from_env()
     document = _ingest(source, filename=filename, limits=limits)
-    return analyze_document(document, framework=framework, segmenter=segmenter, scorer=scorer)
+    earlier = _ingest(previous, filename=previous_filename, limits=limits).paragraphs if previous is not None else None
+    return analyze_document(document, framework=framework, segmenter=segmenter, scorer=scorer, previous=earlier)
 
 
 def analyze_document(
@@ -43,8 +47,10 @@ def analyze_document(
     framework: str = "auto",
     segmenter: str | None = None,
     scorer: ParagraphScorer | None = None,
+    previous: list[str] | None = None,
 ) -> Analysis:
-    """Run every stage after ingestion on an already ingested document."""
+    """Run every stage after ingestion on an already ingested document (``previous``: the
+    paragraphs of the issuer's earlier report, to measure copying)."""
     structure = parse_structure(document.paragraphs, heading_hints=document.heading_hints or None)
     attach_tokens(structure, backend=segmenter)
     framework_id, reason = _choose_framework(structure, framework)
@@ -56,9 +62,15 @@ def analyze_document(
     assignments = map_sections(structure, chosen, scorer=scorer)
     topics = _topics(structure, chosen, assignments, scorer)
     analysis = _assemble(document, structure, chosen, reason, assignments, topics)
+    copy = None
+    if previous is not None:
+        from .copying import compare_paragraphs
+
+        meta = {p.index for p in analysis.paragraphs if p.section == "META"}
+        copy = compare_paragraphs([p.text for p in analysis.paragraphs], previous, skip=meta)
     from .findings import add_findings
 
-    add_findings(analysis, structure, chosen)
+    add_findings(analysis, structure, chosen, copy=copy)
     return analysis
 
 

@@ -62,6 +62,9 @@ class ParagraphResult(BaseModel):
     topic: str | None = None  # label in the era outline, when the framework folds sections
     source: str = ""  # what decided the section: meta | heading | inherited | model | cues | default
     sentences: list[list[int]] = Field(default_factory=list)
+    boilerplate: list[list[int]] = Field(default_factory=list)  # [start, end] of formulaic sentences
+    copied: list[list[int]] = Field(default_factory=list)  # [start, end] of spans found in another report
+    specificity: float = 0.0  # share of the paragraph's sentences that carry a concrete fact
 
 
 class Finding(BaseModel):
@@ -101,6 +104,8 @@ class Analysis(BaseModel):
     paragraphs: list[ParagraphResult]
     findings: list[Finding] = Field(default_factory=list)
     stats: dict = Field(default_factory=dict)
+    # stats keys: sections_covered, sections_total, elements_found, elements_total, boilerplate_ratio,
+    # figures_per_1000, specific_sentence_share, copied_share (None until compared), chars
     source: Source
     version: str = ""
 

@@ -89,25 +89,36 @@ class HeadingMatcher:
 
 
 class CueScorer:
-    """Score paragraphs by the framework's cue terms: the keyword baseline, no training."""
+    """Score paragraphs by cue terms from framework files: the keyword baseline, no training.
 
-    def __init__(self, framework: Framework):
-        self.cues: dict[str, list[str]] = {s.id: list(s.cues) for s in framework.sections}
-        for part in framework.parts:
-            if part.cues:
-                self.cues[part.id] = list(part.cues)
+    Built from one framework, or from several (``CueScorer.of("fzzf-2015", "fzzf-2021")``) so that
+    the same scorer serves any label space; ``score`` keeps only the labels asked for.
+    """
 
-    def score_text(self, text: str) -> dict[str, float]:
-        raw = {label: sum(len(c) * text.count(c) for c in cues) for label, cues in self.cues.items()}
+    def __init__(self, *frameworks: Framework):
+        self.cues: dict[str, list[str]] = {}
+        for framework in frameworks:
+            for section in framework.sections:
+                self.cues.setdefault(section.id, list(section.cues))
+            for part in framework.parts:
+                if part.cues:
+                    self.cues.setdefault(part.id, list(part.cues))
+
+    @classmethod
+    def of(cls, *framework_ids: str) -> CueScorer:
+        return cls(*(load_framework(f) for f in framework_ids))
+
+    def score_text(self, text: str, labels: list[str] | None = None) -> dict[str, float]:
+        raw = {
+            label: sum(len(c) * text.count(c) for c in cues)
+            for label, cues in self.cues.items()
+            if labels is None or label in labels
+        }
         total = sum(raw.values())
         return {label: value / total for label, value in raw.items()} if total else {}
 
     def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
-        out = []
-        for p in structure.paragraphs:
-            scores = self.score_text(p.text)
-            out.append({k: v for k, v in scores.items() if k in labels})
-        return out
+        return [self.score_text(p.text, labels) for p in structure.paragraphs]
 
 
 def map_sections(

@@ -65,22 +65,31 @@ def make_estimator(approach: str):
         from .textcat import SpacyTextcat
 
         return SpacyTextcat()
-    return None  # keyword baseline: no training, the cue scorer decides
+    from .sections import CueScorer
+
+    return CueScorer.of("fzzf-2015", "fzzf-2021")  # keyword baseline: cue terms only, nothing to fit
 
 
-def cross_validate(golds: list[Gold], groups: list[str], *, approaches=APPROACHES, folds: int = FOLDS, log=print):
-    """Report-grouped k-fold figures for each approach, with and without headings."""
+def cross_validate(reports: list[Report], *, approaches=APPROACHES, folds: int = FOLDS, log=print):
+    """Report-grouped k-fold figures for each approach, with and without headings; the findings of
+    held-out reports are scored with the fold's scikit-learn model."""
     from sklearn.model_selection import GroupKFold
 
+    from .evaluate_findings import findings_tallies, merge
+
+    golds, groups = golds_from_corpus(reports), report_groups(reports)
+    findings: dict = {}
     splitter = GroupKFold(n_splits=folds)
     pooled = {a: {"headings": ([], []), "stripped": ([], [])} for a in approaches}
     for fold, (train_idx, test_idx) in enumerate(splitter.split(golds, groups=groups)):
         train = [golds[i] for i in train_idx]
         test = [golds[i] for i in test_idx]
         structures, labels = training_set(train)
+        # copy pairs share a group, so both halves of a pair are always in the same test fold
+        held_out = [reports[i] for i in test_idx]
         for approach in approaches:
             estimator = make_estimator(approach)
-            if estimator is not None:
+            if hasattr(estimator, "fit"):
                 estimator.fit(structures, labels)
             for variant, headings in (("headings", True), ("stripped", False)):
                 gold_labels, predicted = _labels_of(test, estimator, headings)
@@ -88,8 +97,11 @@ def cross_validate(golds: list[Gold], groups: list[str], *, approaches=APPROACHE
                 pooled[approach][variant][1].extend(predicted)
                 fold_f1 = score_labels(gold_labels, predicted).macro_f1_sections
                 log(f"fold {fold + 1}/{folds} {approach:8} {variant:9} macro-F1 {fold_f1:.3f}")
+            if approach == "sklearn":
+                merge(findings, findings_tallies(held_out, scorer=estimator))
 
-    return {a: {v: score_labels(*pooled[a][v], reports=len(golds)).to_dict() for v in pooled[a]} for a in approaches}
+    sections = {a: {v: score_labels(*pooled[a][v], reports=len(golds)).to_dict() for v in pooled[a]} for a in approaches}
+    return sections, {kind: tally.as_dict() for kind, tally in findings.items()}
 
 
 def _labels_of(golds: list[Gold], scorer, headings: bool) -> tuple[list[str], list[str]]:
@@ -107,18 +119,18 @@ def _labels_of(golds: list[Gold], scorer, headings: bool) -> tuple[list[str], li
 
 def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, log=print) -> dict:
     """Cross-validate, fit the shipped model on everything, save it with its metrics and card."""
-    from .classifier import SectionClassifier, save_model
+    from .classifier import SectionClassifier, to_compact
     from .model import MODEL_FILE
 
     reports = load_corpus(src)
     golds = golds_from_corpus(reports)
     started = time.perf_counter()
-    cv = cross_validate(golds, report_groups(reports), approaches=approaches, folds=folds, log=log) if folds else {}
+    cv, findings = cross_validate(reports, approaches=approaches, folds=folds, log=log) if folds else ({}, {})
     structures, labels = training_set(golds)
-    model = SectionClassifier().fit(structures, labels)
     path = out / MODEL_FILE
-    save_model(model, path)
-    speed = _speed(model, structures[:40])
+    out.mkdir(parents=True, exist_ok=True)
+    to_compact(SectionClassifier().fit(structures, labels)).save(path)
+    speed = _speed(path, structures[:40])
     metrics = {
         "corpus": {
             "reports": len(reports),
@@ -128,7 +140,9 @@ def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, lo
         },
         "folds": folds,
         "cross_validation": cv,
-        "shipped": {"approach": "sklearn", "file": MODEL_FILE, "bytes": path.stat().st_size, **speed},
+        "findings_cross_validation": findings,
+        "shipped": {"approach": "sklearn", "file": MODEL_FILE,
+                    "bytes": path.stat().st_size + path.with_suffix(".json").stat().st_size, **speed},
         "train_seconds": round(time.perf_counter() - started, 1),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
@@ -139,16 +153,16 @@ def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, lo
     return metrics
 
 
-def _speed(model, structures: list[Structure]) -> dict:
-    """Paragraphs per second of the classifier alone, and the time to unpickle it."""
-    import pickle
+def _speed(path: Path, structures: list[Structure]) -> dict:
+    """Paragraphs per second of the shipped (numpy-only) classifier alone, and its load time."""
+    from .serving import CompactModel
 
+    started = time.perf_counter()
+    model = CompactModel.load(path)
+    load = time.perf_counter() - started
     paragraphs = sum(len(s.paragraphs) for s in structures)
     started = time.perf_counter()
     for structure in structures:
         model.predict_proba(structure)
     seconds = time.perf_counter() - started
-    blob = pickle.dumps(model)
-    started = time.perf_counter()
-    pickle.loads(blob)
-    return {"paragraphs_per_second": round(paragraphs / seconds), "load_seconds": round(time.perf_counter() - started, 3)}
+    return {"paragraphs_per_second": round(paragraphs / seconds), "load_seconds": round(load, 3)}

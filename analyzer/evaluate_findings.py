@@ -1,0 +1,149 @@
+"""Measure the findings against the corpus's injected defects and labels.
+
+Per report the corpus knows: sections deliberately left out, the elements each paragraph evidences,
+the formulaic sentences (⟪…⟫), defects (no_causes, generic_leader, vague_next …) and, for copy
+pairs, the true copied share. ``findings_scores`` turns analyses of those reports into precision,
+recall and false-alarm figures per finding kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .corpus import Report
+from .ingest.normalize import clean_paragraph
+from .result import Analysis
+
+_EDGE = re.compile(r"^[\s,;:。!?]+|[\s,;:。!?]+$")
+CHECK_DEFECTS = {"CAUSE": "no_causes", "LEAD": "generic_leader", "NEXTYEAR_TARGET": "vague_next"}
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    errors: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        out = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+        out["precision"] = round(self.tp / (self.tp + self.fp), 3) if self.tp + self.fp else None
+        out["recall"] = round(self.tp / (self.tp + self.fn), 3) if self.tp + self.fn else None
+        out["false_alarm_rate"] = round(self.fp / (self.fp + self.tn), 3) if self.fp + self.tn else None
+        if self.errors:
+            out["mean_abs_error"] = round(sum(self.errors) / len(self.errors), 3)
+            out["max_abs_error"] = round(max(self.errors), 3)
+        return out
+
+
+def tally_report(report: Report, analysis: Analysis, tallies: dict[str, Tally]) -> None:
+    """Add one analysed corpus report to the tallies (the analysis must use the report's framework)."""
+    _sections(report, analysis, tallies.setdefault("missing_section", Tally()))
+    _elements(report, analysis, tallies.setdefault("missing_element", Tally()))
+    _boilerplate(report, analysis, tallies.setdefault("boilerplate", Tally()))
+    _checks(report, analysis, tallies.setdefault("missing_part", Tally()))
+
+
+def _sections(report, analysis, tally):
+    gold = set(report.meta.get("missing_sections") or [])
+    predicted = {f.section for f in analysis.findings if f.kind == "missing_section"}
+    for section in analysis.sections:
+        truth, said = section.id in gold, section.id in predicted
+        tally.tp += truth and said
+        tally.fp += said and not truth
+        tally.fn += truth and not said
+        tally.tn += not truth and not said
+
+
+def _elements(report, analysis, tally):
+    """Positive = element missing. Only elements of sections the report covers are judged."""
+    present = {e for p in report.paragraphs for e in p.elements}
+    said_missing = {f.rule.split(":", 1)[1] for f in analysis.findings if f.kind == "missing_element"}
+    gold_missing_sections = set(report.meta.get("missing_sections") or [])
+    for section in analysis.sections:
+        if section.status == "missing" or section.id in gold_missing_sections:
+            continue
+        for element in section.elements:
+            truth, said = element.id not in present, element.id in said_missing
+            tally.tp += truth and said
+            tally.fp += said and not truth
+            tally.fn += truth and not said
+            tally.tn += not truth and not said
+
+
+def _boilerplate(report, analysis, tally):
+    """Sentence level: a flagged sentence is right when it overlaps a sentence the authors marked."""
+    gold = [s for p in report.paragraphs for s in p.boilerplate]
+    flagged = [p.text[s:e] for p in analysis.paragraphs for s, e in p.boilerplate]
+    matched_gold = set()
+    for sentence in flagged:
+        hit = next((k for k, g in enumerate(gold) if _overlaps(sentence, g)), None)
+        if hit is None:
+            tally.fp += 1
+        else:
+            tally.tp += 1
+            matched_gold.add(hit)
+    tally.fn += len(gold) - len(matched_gold)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Same sentence up to width normalisation and end punctuation (corpus sources keep full-width marks)."""
+    a, b = (_EDGE.sub("", clean_paragraph(x)) for x in (a, b))
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _checks(report, analysis, tally):
+    """Report-level checks against the injected defects (no_causes, generic_leader, vague_next)."""
+    defects = set(report.meta.get("defects") or [])
+    said = {f.rule.split(":", 1)[1] for f in analysis.findings if f.kind == "missing_part"}
+    for check, defect in CHECK_DEFECTS.items():
+        truth, flagged = defect in defects, check in said
+        tally.tp += truth and flagged
+        tally.fp += flagged and not truth
+        tally.fn += truth and not flagged
+        tally.tn += not truth and not flagged
+
+
+def copy_errors(reports: dict[str, Report], analyze_pair) -> Tally:
+    """Absolute error of the measured copied share for every copy pair in the corpus."""
+    tally = Tally()
+    for report in reports.values():
+        earlier_id = report.meta.get("copies")
+        if not earlier_id or earlier_id not in reports:
+            continue
+        truth = sum(len(p.text) for p in report.paragraphs if p.copied) / sum(len(p.text) for p in report.paragraphs)
+        measured = analyze_pair(report, reports[earlier_id]).stats["copied_share"]
+        tally.errors.append(abs(measured - truth))
+        tally.tp += 1
+    return tally
+
+
+def findings_scores(reports: list[Report], *, scorer=None) -> dict:
+    """Analyse every report with its own framework and score each finding kind."""
+    return {kind: tally.as_dict() for kind, tally in findings_tallies(reports, scorer=scorer).items()}
+
+
+def merge(into: dict[str, Tally], more: dict[str, Tally]) -> dict[str, Tally]:
+    for kind, tally in more.items():
+        total = into.setdefault(kind, Tally())
+        total.tp, total.fp, total.fn, total.tn = total.tp + tally.tp, total.fp + tally.fp, total.fn + tally.fn, total.tn + tally.tn
+        total.errors += tally.errors
+    return into
+
+
+def findings_tallies(reports: list[Report], *, scorer=None) -> dict[str, Tally]:
+    """Raw counts per finding kind (poolable across cross-validation folds)."""
+    from .ingest import ingest_text
+    from .pipeline import analyze_document
+
+    def run(report: Report, previous: Report | None = None) -> Analysis:
+        return analyze_document(ingest_text(report.text), framework=report.meta["framework"], scorer=scorer,
+                                previous=[p.text for p in previous.paragraphs] if previous else None)
+
+    tallies: dict[str, Tally] = {}
+    for report in reports:
+        tally_report(report, run(report), tallies)
+    tallies["copied"] = copy_errors({r.id: r for r in reports}, run)
+    return tallies

@@ -1,0 +1,85 @@
+"""Findings: seed boilerplate and specificity, one missing section per deletion, copy findings,
+suggestions with exemplars and no invented figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer import analyze
+from analyzer.corpus import load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = {r.id: r for r in load_corpus(ROOT / "corpora" / "src")}
+
+
+def test_seed_is_boilerplate_heavy_and_figure_free(seed_analysis):
+    flagged = " ".join(s for f in seed_analysis.findings if f.kind == "boilerplate" for s in f.evidence)
+    for phrase in ("取得了较好效果", "全力以赴", "攻坚克难", "以钉钉子精神"):
+        assert phrase in flagged
+    assert seed_analysis.stats["figures_per_1000"] < 0.5
+
+
+def test_seed_boilerplate_ratio_is_well_above_exemplary_reports(seed_analysis):
+    exemplary = [r for r in CORPUS.values() if r.meta["quality"] == "exemplary"][:6]
+    ratios = [analyze(r.text).stats["boilerplate_ratio"] for r in exemplary]
+    assert seed_analysis.stats["boilerplate_ratio"] > 2 * (sum(ratios) / len(ratios))
+
+
+def test_seed_thinnest_sections_get_suggestions(seed_analysis):
+    thin = sorted(seed_analysis.sections, key=lambda s: s.chars)[:2]
+    for section in thin:
+        finding = next(f for f in seed_analysis.findings if f.section == section.id and f.kind == "thin_section")
+        suggestion = finding.suggestion
+        assert suggestion["text"] and suggestion["why"] and suggestion["figures"]
+        assert 1 <= len(suggestion["exemplars"]) <= 3
+        assert all(e["corpus_id"] in CORPUS for e in suggestion["exemplars"])
+
+
+def test_suggestions_never_carry_figures_for_the_user(seed_analysis):
+    for finding in seed_analysis.findings:
+        if finding.suggestion:
+            assert not any(ch.isdigit() for ch in finding.suggestion["text"])
+
+
+def _without_section(report, section_id) -> str:
+    return "\n".join(p.text for p in report.paragraphs if p.label != section_id) + "\n"
+
+
+COMPLETE = [r for r in ("seed-000", "au101", "au301", "au501") if not CORPUS[r].meta.get("missing_sections")]
+
+
+@pytest.mark.parametrize("report_id", COMPLETE)
+def test_deleting_a_section_adds_exactly_one_missing_section(report_id):
+    report = CORPUS[report_id]
+    base = analyze(report.text, framework="fzzf-2015")
+    before = {f.section for f in base.findings if f.kind == "missing_section"}
+    for section_id in [f"S{i}" for i in range(1, 8)]:
+        after = analyze(_without_section(report, section_id), framework="fzzf-2015")
+        missing = {f.section for f in after.findings if f.kind == "missing_section"}
+        assert missing - before == {section_id}, f"{report_id} without {section_id}: {missing - before}"
+
+
+def test_consecutive_year_pair_yields_a_copied_finding():
+    later, earlier = CORPUS["au510"], CORPUS["au509"]
+    truth = sum(len(p.text) for p in later.paragraphs if p.copied) / sum(len(p.text) for p in later.paragraphs)
+    result = analyze(later.text, previous=earlier.text)
+    copied = [f for f in result.findings if f.kind == "copied"]
+    assert len(copied) == 1 and copied[0].evidence
+    assert abs(result.stats["copied_share"] - truth) <= 0.05
+    assert any(p.copied for p in result.paragraphs)
+
+
+def test_every_finding_has_kind_severity_location_evidence_and_rule(seed_analysis):
+    data = json.loads(seed_analysis.to_json())
+    for finding in data["findings"]:
+        assert {"kind", "severity", "location", "evidence", "rule"} <= set(finding)
+        assert finding["location"] == "whole report" or all(isinstance(i, int) for i in finding["location"])
+
+
+def test_report_without_problems_part_gets_a_missing_part():
+    report = CORPUS["au602"]  # authored with no problems paragraph at all
+    result = analyze(report.text)
+    assert any(f.kind == "missing_part" and f.section == "PROBLEMS" for f in result.findings)

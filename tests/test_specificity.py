@@ -1,0 +1,49 @@
+"""Specificity: figures with units, named documents, dates and 文号 count; slogans do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.specificity import facts, figures, figures_per_1000, is_specific, measurements
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全年办理行政复议案件12件。",
+        "纠错率达15.5%。",
+        "审查规范性文件十二项。",
+        "投入经费30万元。",
+        "印发《江城市重大行政决策程序规定》。",
+        "3月底前完成清理。",
+        "依据江府办〔2019〕7号文件执行。",
+    ],
+)
+def test_specific_sentences(sentence):
+    assert is_specific(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "取得了较好效果。",
+        "增强四个意识,坚决做到两个维护。",
+        "依据《纲要》要求,进一步加强法治政府建设。",
+        "一是完善制度,二是强化监督。",
+        "坚持一张蓝图绘到底,对依法行政工作十分重视。",
+        "全面推行行政执法三项制度。",
+    ],
+)
+def test_formula_sentences_carry_no_fact(sentence):
+    assert not facts(sentence)
+
+
+def test_figures_are_counted_per_thousand_characters():
+    text = "办理案件12件,培训300人次。" + "文" * 85
+    assert figures(text) == ["12件", "300人次"]
+    assert figures_per_1000(text) == pytest.approx(2000 / len(text))
+
+
+def test_a_named_document_is_a_fact_but_not_a_measurement():
+    sentence = "制定《行政执法公示办法》,取得了较好效果。"
+    assert facts(sentence) and not measurements(sentence)
