@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .ingest.normalize import normalize_width
 from .structure import split_sentences
 
 SHINGLE = 5
-MIN_SENTENCE = 10  # shorter sentences (dates, one-word headings) say nothing about copying
+MIN_SENTENCE = 6  # shorter sentences (dates, signatures) say nothing about copying
 JACCARD = 0.6
 CONTAINMENT = 0.8
 _IGNORED = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
@@ -41,7 +42,8 @@ class CopyResult:
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[str]:
-    core = _IGNORED.sub("", text)
+    """Character k-grams of the text without punctuation and white space (width-insensitive)."""
+    core = _IGNORED.sub("", normalize_width(text))
     if len(core) < k:
         return {core} if core else set()
     return {core[i : i + k] for i in range(len(core) - k + 1)}
@@ -52,7 +54,7 @@ def _sentences(paragraphs: list[str]) -> list[tuple[int, tuple[int, int], str, s
     for index, paragraph in enumerate(paragraphs):
         for start, end in split_sentences(paragraph):
             sentence = paragraph[start:end]
-            if len(_IGNORED.sub("", sentence)) >= MIN_SENTENCE:
+            if len(_IGNORED.sub("", normalize_width(sentence))) >= MIN_SENTENCE:
                 out.append((index, (start, end), sentence, shingles(sentence)))
     return out
 

@@ -89,9 +89,14 @@ def matcher_for(framework: Framework) -> ElementMatcher:
     return _matchers[framework.id]
 
 
-def find_elements(analysis, framework: Framework) -> dict[str, list[Evidence]]:
-    """Evidence for every section element (searched in all body paragraphs) and every report-level
-    check (searched in its part's paragraphs, or the whole report when its scope says so)."""
+ELEMENT_THRESHOLD = 0.5  # probability above which the element classifier's judgement counts as evidence
+MODEL_TERM = "(模型判断)"  # the ``term`` of evidence found by the element classifier, not by a term
+
+
+def find_elements(analysis, framework: Framework, *, structure=None, model=None) -> dict[str, list[Evidence]]:
+    """Evidence for every section element (searched in all body paragraphs: framework terms first,
+    then the element classifier when one is given) and every report-level check (searched in its
+    part's paragraphs, or the whole report when its scope says so)."""
     matcher = matcher_for(framework)
     body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
     sentences = {p.index: [p.text[s:e] for s, e in p.sentences] or [p.text] for p in body}
@@ -100,9 +105,27 @@ def find_elements(analysis, framework: Framework) -> dict[str, list[Evidence]]:
     for p in body:
         for evidence in matcher.find(p.index, sentences[p.index], section_elements):
             found.setdefault(evidence.element, []).append(evidence)
+    if model is not None and structure is not None:
+        for evidence in _model_evidence(model, structure, body, sentences, set(section_elements)):
+            found.setdefault(evidence.element, []).append(evidence)
     for part in framework.parts:
         for check in part.checks:
             scope = body if check.scope == "report" else [p for p in body if p.section == part.id]
             for p in scope:
                 found.setdefault(check.id, []).extend(matcher.find(p.index, sentences[p.index], [check.id]))
     return found
+
+
+def _model_evidence(model, structure, body, sentences, wanted: set[str]) -> list[Evidence]:
+    """Elements the classifier sees in body paragraphs; the evidence is the paragraph's lead sentence."""
+    from .features import paragraph_items
+
+    items = paragraph_items(structure)
+    rows = [p.index for p in body]
+    probabilities = model.predict_items([items[i] for i in rows])
+    out = []
+    for row, index in enumerate(rows):
+        for k, element in enumerate(model.classes_):
+            if element in wanted and probabilities[row, k] >= ELEMENT_THRESHOLD:
+                out.append(Evidence(element, index, sentences[index][0], MODEL_TERM))
+    return out

@@ -50,9 +50,12 @@ def read_label_file(path: Path) -> list[Gold]:
                 continue
             try:
                 row = json.loads(line)
-                rows[str(row["id"])].append(row)
-            except (json.JSONDecodeError, KeyError) as exc:
-                raise ValueError(f"{path}:{line_no}: not a label row ({exc})") from exc
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{line_no}: not JSON ({exc.msg})") from exc
+            missing = [key for key in ("id", "para", "text", "label") if not isinstance(row, dict) or key not in row]
+            if missing:
+                raise ValueError(f"{path}:{line_no}: a label row needs {', '.join(missing)}")
+            rows[str(row["id"])].append(row)
     return [
         Gold(
             report=report,

@@ -16,7 +16,6 @@ from .ingest.normalize import clean_paragraph
 from .result import Analysis
 
 _EDGE = re.compile(r"^[\s,;:。!?]+|[\s,;:。!?]+$")
-CHECK_DEFECTS = {"CAUSE": "no_causes", "LEAD": "generic_leader", "NEXTYEAR_TARGET": "vague_next"}
 
 
 @dataclass
@@ -95,11 +94,21 @@ def _overlaps(a: str, b: str) -> bool:
 
 
 def _checks(report, analysis, tally):
-    """Report-level checks against the injected defects (no_causes, generic_leader, vague_next)."""
+    """Report-level checks. Truth comes from the authors' tags (a paragraph tagged CAUSE or LEAD) and,
+    for next-year targets, from the injected defects; a check is judged only where its part exists."""
+    tags = {e for p in report.paragraphs for e in p.elements}
+    labels = {p.label for p in report.paragraphs}
     defects = set(report.meta.get("defects") or [])
+    truth_missing = {
+        "CAUSE": ("CAUSE" not in tags, "PROBLEMS" in labels),
+        "LEAD": ("LEAD" not in tags, True),
+        "NEXTYEAR_TARGET": (bool(defects & {"vague_next", "no_next"}), "NEXT" in labels),
+    }
     said = {f.rule.split(":", 1)[1] for f in analysis.findings if f.kind == "missing_part"}
-    for check, defect in CHECK_DEFECTS.items():
-        truth, flagged = defect in defects, check in said
+    for check, (truth, judged) in truth_missing.items():
+        if not judged:
+            continue
+        flagged = check in said
         tally.tp += truth and flagged
         tally.fp += flagged and not truth
         tally.fn += truth and not flagged
@@ -120,9 +129,10 @@ def copy_errors(reports: dict[str, Report], analyze_pair) -> Tally:
     return tally
 
 
-def findings_scores(reports: list[Report], *, scorer=None) -> dict:
+def findings_scores(reports: list[Report], *, scorer=None, element_model=None) -> dict:
     """Analyse every report with its own framework and score each finding kind."""
-    return {kind: tally.as_dict() for kind, tally in findings_tallies(reports, scorer=scorer).items()}
+    tallies = findings_tallies(reports, scorer=scorer, element_model=element_model)
+    return {kind: tally.as_dict() for kind, tally in tallies.items()}
 
 
 def merge(into: dict[str, Tally], more: dict[str, Tally]) -> dict[str, Tally]:
@@ -133,14 +143,15 @@ def merge(into: dict[str, Tally], more: dict[str, Tally]) -> dict[str, Tally]:
     return into
 
 
-def findings_tallies(reports: list[Report], *, scorer=None) -> dict[str, Tally]:
+def findings_tallies(reports: list[Report], *, scorer=None, element_model=None) -> dict[str, Tally]:
     """Raw counts per finding kind (poolable across cross-validation folds)."""
     from .ingest import ingest_text
     from .pipeline import analyze_document
 
     def run(report: Report, previous: Report | None = None) -> Analysis:
         return analyze_document(ingest_text(report.text), framework=report.meta["framework"], scorer=scorer,
-                                previous=[p.text for p in previous.paragraphs] if previous else None)
+                                previous=[p.text for p in previous.paragraphs] if previous else None,
+                                element_model=element_model)
 
     tallies: dict[str, Tally] = {}
     for report in reports:

@@ -22,11 +22,18 @@ COPIED_HIGH, COPIED_MEDIUM = 0.3, 0.1
 MAX_EVIDENCE = 5  # sentences kept per element
 
 
-def add_findings(analysis: Analysis, structure: Structure, framework: Framework, *, copy: CopyResult | None = None) -> None:
+def add_findings(
+    analysis: Analysis,
+    structure: Structure,
+    framework: Framework,
+    *,
+    copy: CopyResult | None = None,
+    element_model=None,
+) -> None:
     """Run every check, fill the quality fields and statistics, and append the findings, most severe first."""
     flags = mark_paragraphs(analysis)
     section_quality(analysis)
-    evidence = find_elements(analysis, framework)
+    evidence = find_elements(analysis, framework, structure=structure, model=element_model)
     _fill_elements(analysis, framework, evidence)
     exclude = frozenset(p.text for p in analysis.paragraphs)
     findings = (

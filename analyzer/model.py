@@ -19,3 +19,17 @@ def default_scorer():
     from .serving import CompactModel
 
     return CompactModel.load(path)
+
+
+ELEMENT_MODEL_FILE = "element_classifier.npz"
+
+
+@lru_cache(maxsize=1)
+def default_element_model():
+    """The trained element classifier if installed, else None (framework terms alone decide)."""
+    path = MODEL_DIR / ELEMENT_MODEL_FILE
+    if not path.exists():
+        return None
+    from .serving import CompactModel
+
+    return CompactModel.load(path)

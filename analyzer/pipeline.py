@@ -48,6 +48,7 @@ def analyze_document(
     segmenter: str | None = None,
     scorer: ParagraphScorer | None = None,
     previous: list[str] | None = None,
+    element_model=None,
 ) -> Analysis:
     """Run every stage after ingestion on an already ingested document (``previous``: the
     paragraphs of the issuer's earlier report, to measure copying)."""
@@ -59,18 +60,24 @@ def analyze_document(
         from .model import default_scorer
 
         scorer = default_scorer()
+    if element_model is None:
+        from .model import default_element_model
+
+        element_model = default_element_model()
     assignments = map_sections(structure, chosen, scorer=scorer)
     topics = _topics(structure, chosen, assignments, scorer)
     analysis = _assemble(document, structure, chosen, reason, assignments, topics)
     copy = None
     if previous is not None:
         from .copying import compare_paragraphs
+        from .ingest.normalize import clean_paragraph
 
         meta = {p.index for p in analysis.paragraphs if p.section == "META"}
-        copy = compare_paragraphs([p.text for p in analysis.paragraphs], previous, skip=meta)
+        earlier = [clean_paragraph(p) for p in previous]  # compared as ingestion would have normalised it
+        copy = compare_paragraphs([p.text for p in analysis.paragraphs], earlier, skip=meta)
     from .findings import add_findings
 
-    add_findings(analysis, structure, chosen, copy=copy)
+    add_findings(analysis, structure, chosen, copy=copy, element_model=element_model)
     return analysis
 
 

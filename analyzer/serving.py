@@ -78,15 +78,19 @@ def char_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
 class CompactModel:
     """Numpy-only scorer with the ``ParagraphScorer`` interface; learned state loaded from disk."""
 
-    def __init__(self, blocks: list[Block], coef: np.ndarray, intercept: np.ndarray, classes: list[str], stay: float):
+    def __init__(self, blocks: list[Block], coef: np.ndarray, intercept: np.ndarray, classes: list[str], stay: float,
+                 *, multilabel: bool = False):
         self.blocks = blocks
         self.coef_ = coef
         self.intercept_ = intercept
         self.classes_ = classes
         self.stay_ = stay
+        self.multilabel = multilabel  # one sigmoid per class (elements) instead of one softmax (sections)
 
     def predict_proba(self, structure: Structure) -> np.ndarray:
-        items = paragraph_items(structure)
+        return self.predict_items(paragraph_items(structure))
+
+    def predict_items(self, items: list[dict]) -> np.ndarray:
         scores = np.tile(self.intercept_, (len(items), 1)).astype(np.float64)
         for row, item in enumerate(items):
             index: list[int] = []
@@ -97,6 +101,8 @@ class CompactModel:
                 values += v
             if index:
                 scores[row] += self.coef_[:, index] @ np.asarray(values)
+        if self.multilabel:
+            return 1.0 / (1.0 + np.exp(-scores))
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -107,7 +113,7 @@ class CompactModel:
     def save(self, path: Path) -> None:
         """``path`` (.npz: coefficients, IDF arrays) and ``path`` with .json (vocabularies, classes)."""
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
-        meta = {"classes": self.classes_, "stay": self.stay_, "blocks": []}
+        meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel, "blocks": []}
         for k, b in enumerate(self.blocks):
             if b.idf is not None:
                 arrays[f"idf{k}"] = b.idf.astype(np.float32)
@@ -126,7 +132,8 @@ class CompactModel:
                   b["sublinear"], b["norm"], b["weight"], tuple(b["ngram_range"]), b["offset"])
             for k, b in enumerate(meta["blocks"])
         ]
-        return cls(blocks, arrays["coef"], arrays["intercept"], meta["classes"], meta["stay"])
+        return cls(blocks, arrays["coef"], arrays["intercept"], meta["classes"], meta["stay"],
+                   multilabel=meta.get("multilabel", False))
 
 
 def _equivalents() -> dict[str, dict[str, list[str]]]:

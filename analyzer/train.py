@@ -56,6 +56,15 @@ def training_set(golds: list[Gold]) -> tuple[list[Structure], list[list[str]]]:
     return structures, labels
 
 
+def fit_element_model(reports: list[Report]):
+    """The element classifier, trained on the corpus's element tags (as written, with headings)."""
+    from .element_model import ElementClassifier
+
+    golds = golds_from_corpus(reports)
+    structures = [structure_of(g) for g in golds]
+    return ElementClassifier().fit(structures, [[p.elements for p in r.paragraphs] for r in reports]).to_compact()
+
+
 def make_estimator(approach: str):
     if approach == "sklearn":
         from .classifier import SectionClassifier
@@ -98,7 +107,8 @@ def cross_validate(reports: list[Report], *, approaches=APPROACHES, folds: int =
                 fold_f1 = score_labels(gold_labels, predicted).macro_f1_sections
                 log(f"fold {fold + 1}/{folds} {approach:8} {variant:9} macro-F1 {fold_f1:.3f}")
             if approach == "sklearn":
-                merge(findings, findings_tallies(held_out, scorer=estimator))
+                element_model = fit_element_model([reports[i] for i in train_idx])
+                merge(findings, findings_tallies(held_out, scorer=estimator, element_model=element_model))
 
     sections = {a: {v: score_labels(*pooled[a][v], reports=len(golds)).to_dict() for v in pooled[a]} for a in approaches}
     return sections, {kind: tally.as_dict() for kind, tally in findings.items()}
@@ -120,7 +130,7 @@ def _labels_of(golds: list[Gold], scorer, headings: bool) -> tuple[list[str], li
 def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, log=print) -> dict:
     """Cross-validate, fit the shipped model on everything, save it with its metrics and card."""
     from .classifier import SectionClassifier, to_compact
-    from .model import MODEL_FILE
+    from .model import ELEMENT_MODEL_FILE, MODEL_FILE
 
     reports = load_corpus(src)
     golds = golds_from_corpus(reports)
@@ -130,6 +140,7 @@ def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, lo
     path = out / MODEL_FILE
     out.mkdir(parents=True, exist_ok=True)
     to_compact(SectionClassifier().fit(structures, labels)).save(path)
+    fit_element_model(reports).save(out / ELEMENT_MODEL_FILE)
     speed = _speed(path, structures[:40])
     metrics = {
         "corpus": {

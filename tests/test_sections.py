@@ -72,3 +72,19 @@ def test_duc_2019_folds_outline_sections_into_its_parts():
     assert labels[5:7] == ["PROBLEMS", "PROBLEMS"]
     assert labels[7:9] == ["R3", "R3"]
     assert labels[9:11] == ["NEXT", "NEXT"]
+
+
+def test_seed_without_headings_lands_in_its_sections(seed_paragraphs):
+    """Every body paragraph of (一)…(七) lands in its section with the shipped model and no heading to lean on."""
+    from analyzer import analyze
+    from analyzer.headings import heading_marker
+
+    body = [p for p in seed_paragraphs if not (heading_marker(p) and len(p) <= 40)]
+    result = analyze("\n".join(body), framework="fzzf-2015")
+    by_text = {p.text: p.section for p in result.paragraphs}
+    for heading_index, label in SEED_SECTIONS.items():
+        following = seed_paragraphs[heading_index + 1 :]
+        for text in following:
+            if heading_marker(text) and len(text) <= 40:
+                break
+            assert by_text[text] == label, f"{text[:20]} -> {by_text[text]}, expected {label}"

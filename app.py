@@ -1,0 +1,396 @@
+"""govreport web app: upload a 法治政府建设 annual report, see coverage and findings, take away a reviewed copy.
+
+Run with ``streamlit run app.py``. UI only: every figure comes from the ``analyzer`` API (the same the
+CLI uses); layout helpers live in ``app_support``. Uploads are processed in memory, and all report
+text rendered as HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import streamlit as st
+
+from analyzer.errors import InputError
+from analyzer.frameworks import FrameworkError
+from analyzer.result import Analysis
+from app_support.corpus import SAMPLE_REPORT
+
+LOG = logging.getLogger("govreport.app")
+UPLOAD_TYPES = ["docx", "pdf", "txt", "text", "html", "htm"]
+PAGES = {"分析": "analyze", "批量": "batch", "比较": "compare"}
+
+
+# ---------------------------------------------------------------- cached work
+
+
+@st.cache_resource(show_spinner="正在加载模型……")
+def warm_up() -> bool:
+    """Load the section model, segmenter and lexicons once per server process (a first analysis loads all)."""
+    from analyzer import analyze
+    from analyzer.model import default_scorer
+
+    default_scorer()
+    analyze(SAMPLE_REPORT.read_bytes(), filename=SAMPLE_REPORT.name)
+    return True
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def analyze_cached(digest: str, filename: str, framework: str, _data: bytes) -> Analysis:
+    """The analysis of a file, cached by the sha256 of its bytes, its name and the framework."""
+    from analyzer import analyze
+
+    return analyze(_data, filename=filename, framework=framework)
+
+
+def analyze_bytes(data: bytes, filename: str, framework: str = "auto") -> Analysis:
+    warm_up()
+    return analyze_cached(hashlib.sha256(data).hexdigest(), filename, framework, data)
+
+
+def framework_choices() -> dict[str, str]:
+    """Framework id → label for the selector, automatic choice first."""
+    from analyzer.frameworks import available_frameworks, load_framework
+
+    choices = {"auto": "自动选择(按报告年度和结构)"}
+    for framework_id in available_frameworks():
+        try:
+            choices[framework_id] = f"{framework_id} · {load_framework(framework_id).name}"
+        except FrameworkError:
+            LOG.exception("framework %s cannot be loaded", framework_id)
+    return choices
+
+
+def show_failure(name: str, exc: Exception) -> None:
+    """The analyzer's one-sentence message for bad input; a short note (never a traceback) for a bug."""
+    from app_support.text import md_escape
+
+    if isinstance(exc, (InputError, FrameworkError)):
+        st.error(f"无法分析 {md_escape(name)}:{md_escape(exc)}", icon="⚠️")
+    else:
+        LOG.error("internal error on %s", name, exc_info=exc)
+        st.error(f"无法分析 {md_escape(name)}:internal error: {type(exc).__name__}", icon="🛠️")
+
+
+# ---------------------------------------------------------------- 分析 page
+
+
+def page_analyze() -> None:
+    st.title("法治政府建设情况报告 · 分析")
+    choices = framework_choices()
+    left, right = st.columns([3, 2])
+    upload = left.file_uploader("上传报告(.docx / .pdf / .txt / .html)", type=UPLOAD_TYPES, key="analyze_upload")
+    framework = right.selectbox("对照框架", list(choices), format_func=choices.get, key="analyze_framework")
+    with right.expander("或粘贴报告全文"):
+        pasted = st.text_area("报告全文,每段一行", key="analyze_text", height=150)
+    if upload is not None:
+        name, data, sample = upload.name, upload.getvalue(), False
+    elif pasted.strip():
+        # Pasted text goes in as bytes of a .txt: a short string is never taken for a path on the server.
+        name, data, sample = "粘贴的文本.txt", pasted.encode("utf-8"), False
+    else:
+        name, data, sample = SAMPLE_REPORT.name, SAMPLE_REPORT.read_bytes(), True
+    try:
+        with st.spinner("正在分析……"):
+            analysis = analyze_bytes(data, name, framework)
+    except Exception as exc:  # noqa: BLE001 - shown in the page, never as a traceback
+        show_failure(name, exc)
+        return
+    if sample:
+        st.info("尚未上传报告,下面是随附示例报告(阳江市科学技术局 2017 年度)的分析结果。"
+                "上传 .docx、.pdf、.txt 或 .html 文件,或粘贴全文,即可分析您的报告。", icon="📄")
+    show_analysis(analysis, name=name, data=data)
+
+
+def show_analysis(analysis: Analysis, *, name: str, data: bytes) -> None:
+    from app_support.text import md_escape
+
+    meta = analysis.metadata
+    framework_name = framework_choices().get(analysis.framework, analysis.framework)
+    st.markdown(
+        f"**框架:** {md_escape(framework_name)} — {md_escape(analysis.framework_reason or '用户指定')}  \n"
+        f"**发文单位:** {md_escape(meta.issuer or '未识别')} · **报告年度:** {meta.year or '未识别'} · "
+        f"**成文日期:** {md_escape(meta.date or '未识别')} · **文号:** {md_escape('、'.join(meta.doc_numbers) or '未识别')}"
+        f" · **字数:** {analysis.source.chars:,}"
+    )
+    show_metrics(analysis)
+    show_downloads(analysis, name=name, data=data)
+    st.subheader("各部分覆盖情况")
+    from app_support.charts import coverage_chart
+
+    st.altair_chart(coverage_chart(analysis), width="content")
+    text_col, side_col = st.columns([3, 2], gap="medium")
+    with text_col:
+        st.subheader("报告原文(按部分标注)")
+        from app_support.highlight import report_html
+
+        with st.container(height=760):
+            st.html(report_html(analysis))
+    with side_col:
+        show_findings(analysis, key=analysis.source.sha256)
+        show_sections(analysis)
+
+
+def show_metrics(analysis: Analysis) -> None:
+    from app_support.summary import headline
+
+    for column, metric in zip(st.columns(4), headline(analysis)):
+        column.metric(metric.label, metric.value, help=metric.help)
+
+
+def show_downloads(analysis: Analysis, *, name: str, data: bytes) -> None:
+    """JSON and Markdown at once; Excel and the annotated Word copy are built only when clicked."""
+    from analyzer.export import analysis_to_xlsx
+    from analyzer.render import to_markdown
+    from app_support.text import download_stem
+
+    stem = download_stem(name)
+    columns = st.columns(4)
+    columns[0].download_button("下载 JSON", analysis.to_json(), file_name=f"{stem}.analysis.json",
+                               mime="application/json", on_click="ignore", key="dl_json")
+    columns[1].download_button("下载 Markdown", to_markdown(analysis), file_name=f"{stem}.analysis.md",
+                               mime="text/markdown", on_click="ignore", key="dl_md")
+    columns[2].download_button(
+        "下载 Excel", lambda: analysis_to_xlsx(analysis), file_name=f"{stem}.analysis.xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
+    try:
+        from analyzer.annotate import annotated_docx
+    except ImportError:  # the annotated copy is not in this version of the analyzer: no button
+        return
+    source = data if name.lower().endswith(".docx") else None
+    columns[3].download_button(
+        "下载批注版 Word", lambda: annotated_docx(analysis, source=source, filename=name),
+        file_name=f"{stem}.批注.docx", on_click="ignore", key="dl_docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def show_findings(analysis: Analysis, *, key: str) -> None:
+    from app_support.highlight import finding_html
+    from app_support.labels import KIND_ZH, SEVERITY_MARK, SEVERITY_ORDER, SEVERITY_ZH
+    from app_support.text import md_escape
+
+    st.subheader(f"问题清单({len(analysis.findings)})")
+    if not analysis.findings:
+        st.success("未发现问题。")
+        return
+    with st.container(height=520):
+        for severity in SEVERITY_ORDER:
+            found = [(i, f) for i, f in enumerate(analysis.findings) if f.severity == severity]
+            if not found:
+                continue
+            st.markdown(f"**{SEVERITY_MARK[severity]} {SEVERITY_ZH[severity]}({len(found)})**")
+            for i, finding in found:
+                label = f"{KIND_ZH.get(finding.kind, finding.kind)}:{finding.message}"
+                st.checkbox(md_escape(label), key=f"finding-{key[:12]}-{i}")
+                with st.expander("证据与建议", expanded=False):
+                    st.html(finding_html(finding))
+
+
+def show_sections(analysis: Analysis) -> None:
+    from app_support.highlight import elements_html
+    from app_support.labels import STATUS_MARK, STATUS_ZH, percent
+    from app_support.text import md_escape
+
+    st.subheader("各部分要素与证据")
+    for s in analysis.sections:
+        found = sum(e.found for e in s.elements)
+        label = (f"{STATUS_MARK[s.status]} {s.id} {s.name} · {STATUS_ZH[s.status]} · 占比 {percent(s.share)}"
+                 + (f" · 要素 {found}/{len(s.elements)}" if s.elements else ""))
+        with st.expander(md_escape(label)):
+            st.caption(f"{s.chars} 字 · 具体度 {percent(s.specificity, digits=0)} · "
+                       f"套话比例 {percent(s.boilerplate_ratio, digits=0)} · 段落 {len(s.paragraphs)} 个")
+            st.html(elements_html(s.elements))
+    if analysis.parts:
+        with st.expander("其他必备内容(前言、问题、下一步……)"):
+            for part in analysis.parts:
+                mark = "✅" if part.found else ("❌" if part.required else "—")
+                st.markdown(md_escape(f"{mark} {part.name}" + (" (必备)" if part.required else "")))
+
+
+# ---------------------------------------------------------------- 批量 page
+
+
+def page_batch() -> None:
+    from app_support.batch import (
+        batch_table,
+        element_names,
+        element_table,
+        expand_uploads,
+        run_batch,
+        section_names,
+        table_csv,
+        table_xlsx,
+    )
+
+    st.title("批量分析")
+    choices = framework_choices()
+    framework = st.selectbox("对照框架", list(choices), format_func=choices.get, key="batch_framework")
+    files = st.file_uploader("上传多个报告文件,或一个 zip 压缩包", type=UPLOAD_TYPES + ["zip"],
+                             accept_multiple_files=True, key="batch_upload")
+    if not files:
+        st.info("上传后,每份报告一行,各部分以 🟢 已覆盖 / 🟡 单薄 / 🔴 缺失 标出;出错的文件在其所在行说明原因。")
+        return
+    uploads = expand_uploads((f.name, f.getvalue()) for f in files)
+    progress = st.progress(0.0, text="准备分析……")
+
+    def on_progress(done: int, total: int, name: str) -> None:
+        progress.progress(done / max(total, 1), text=f"{done}/{total} {name}" if name else f"完成 {total} 份")
+
+    rows = run_batch(uploads, lambda name, data: analyze_bytes(data, name, framework), on_progress=on_progress)
+    failed = sum(row.analysis is None for row in rows)
+    if failed:
+        st.warning(f"{len(rows)} 份中 {failed} 份未能分析,原因见“错误信息”列;其余已完成。")
+    else:
+        st.success(f"已完成 {len(rows)} 份报告。")
+    table, sections = batch_table(rows), section_names(rows)
+    column_config = {sid: st.column_config.TextColumn(sid, help=name) for sid, name in sections.items()}
+    column_config |= {
+        "错误信息": st.column_config.TextColumn(width="medium"),
+        "套话比例": st.column_config.NumberColumn(format="percent"),
+        "每千字数据": st.column_config.NumberColumn(format="%.1f"),
+        "年度": st.column_config.NumberColumn(format="%d"),
+    }
+    st.dataframe(table, hide_index=True, column_config=column_config, key="batch_table")
+    elements, element_ids = element_table(rows), element_names(rows)
+    with st.expander("按要素查看(✅ 有证据 / ❌ 未见)"):
+        st.dataframe(elements, hide_index=True, key="batch_elements",
+                     column_config={eid: st.column_config.TextColumn(eid, help=name, width="small")
+                                    for eid, name in element_ids.items()})
+    left, right = st.columns(2)
+    left.download_button("下载 CSV", table_csv(table), file_name="批量分析.csv", mime="text/csv",
+                         on_click="ignore", key="dl_batch_csv")
+    right.download_button("下载 Excel", table_xlsx(table, elements=elements, names=sections | element_ids),
+                          file_name="批量分析.xlsx", on_click="ignore", key="dl_batch_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ---------------------------------------------------------------- 比较 page
+
+
+@st.cache_data(show_spinner=False)
+def sample_corpus():
+    from app_support.corpus import corpus_reports
+
+    return corpus_reports()
+
+
+def page_compare() -> None:
+    st.title("多份报告比较")
+    source = st.radio("报告来源", ["示例语料", "上传文件"], horizontal=True, key="compare_source")
+    items = compare_sample() if source == "示例语料" else compare_uploads()
+    if len(items) < 2:
+        st.info("请至少选择两份报告进行比较。")
+        return
+    show_comparison(items)
+
+
+def compare_sample() -> list:
+    from app_support.compare import CompareItem
+
+    reports = sample_corpus()
+    by_label = {r.label: r for r in reports}
+    issuers = [r.issuer for r in reports]
+    several_years = [r.label for r in reports if issuers.count(r.issuer) > 1]
+    everything = st.checkbox(f"使用全部 {len(reports)} 份示例报告", key="compare_all")
+    chosen = list(by_label) if everything else st.multiselect(
+        "选择报告(默认:有多个年度的单位)", list(by_label), default=several_years, key="compare_pick")
+    items, progress = [], st.progress(0.0, text="正在分析所选报告……")
+    for done, label in enumerate(chosen, start=1):
+        report = by_label[label]
+        try:
+            analysis = analyze_bytes(report.text.encode("utf-8"), f"{report.id}.txt")
+        except Exception as exc:  # noqa: BLE001
+            show_failure(label, exc)
+            continue
+        items.append(CompareItem(label, report.issuer, report.year, analysis))
+        progress.progress(done / len(chosen), text=f"{done}/{len(chosen)}")
+    progress.empty()
+    return items
+
+
+def compare_uploads() -> list:
+    from app_support.compare import CompareItem
+
+    files = st.file_uploader("上传两份以上报告", type=UPLOAD_TYPES, accept_multiple_files=True, key="compare_upload")
+    analysed = []
+    for f in files or []:
+        try:
+            analysed.append((f.name, analyze_bytes(f.getvalue(), f.name)))
+        except Exception as exc:  # noqa: BLE001
+            show_failure(f.name, exc)
+    if not analysed:
+        return []
+    import pandas as pd
+
+    st.caption("发文单位和年度取自报告本身;如未识别或有误,可直接在表中修改。")
+    edited = st.data_editor(
+        pd.DataFrame({"文件": [n for n, _ in analysed],
+                      "发文单位": [a.metadata.issuer or n for n, a in analysed],
+                      "年度": [a.metadata.year for _, a in analysed]}),
+        disabled=["文件"], hide_index=True, key="compare_meta",
+        column_config={"年度": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d")})
+    return [
+        CompareItem(name, str(row["发文单位"]), None if pd.isna(row["年度"]) else int(row["年度"]), analysis)
+        for (name, analysis), (_, row) in zip(analysed, edited.iterrows())
+    ]
+
+
+def show_comparison(items: list) -> None:
+    from analyzer.compare import group_summary
+    from app_support import compare
+
+    reports = compare.report_table(items)
+    st.subheader("概览")
+    shown = reports[list(compare.REPORT_COLUMNS)].assign(level=reports["level"].map(compare.LEVEL_ZH))
+    percent = st.column_config.NumberColumn(format="percent")
+    st.dataframe(shown.rename(columns=compare.REPORT_COLUMNS), hide_index=True, key="compare_table",
+                 column_config={"覆盖率": percent, "套话比例": percent, "具体句子占比": percent,
+                                "每千字数据": st.column_config.NumberColumn(format="%.1f"),
+                                "年度": st.column_config.NumberColumn(format="%d")})
+    by = st.segmented_control("汇总方式", ["year", "issuer", "level"], default="year", key="compare_by",
+                              format_func={"year": "按年度", "issuer": "按单位", "level": "按层级"}.get)
+    with st.expander("分组汇总(各组平均值)"):
+        st.dataframe(group_summary(reports, by=by or "year"), hide_index=True)
+    st.subheader("各部分篇幅随年度变化")
+    st.caption("各部分按共同口径(2015–2020 纲要的 S1–S7)归并;2021 年后新增的应急(P6)、数字政府(P9)单列。")
+    st.altair_chart(compare.emphasis_chart(compare.emphasis_frame(items)))
+    left, right = st.columns(2)
+    with left:
+        st.subheader("覆盖率随年度变化")
+        st.altair_chart(compare.yearly_chart(reports, field="section_coverage", title="已覆盖部分比例"))
+    with right:
+        st.subheader("套话比例随年度变化")
+        st.altair_chart(compare.yearly_chart(reports, field="boilerplate_ratio", title="套话比例"))
+    st.subheader("同一单位逐年雷同情况")
+    copying = compare.copying_table(items)
+    if copying.empty:
+        st.info("所选报告中没有同一单位不同年度的报告,无法比较逐年雷同。")
+        return
+    st.altair_chart(compare.copying_chart(copying))
+    st.dataframe(copying[["issuer", "pair", "copied_share", "copied_sentences", "earlier", "later"]].rename(columns={
+        "issuer": "发文单位", "pair": "年度", "copied_share": "雷同比例", "copied_sentences": "雷同句数",
+        "earlier": "上一份报告", "later": "本份报告"}),
+        hide_index=True, key="copying_table", column_config={"雷同比例": percent})
+
+
+# ---------------------------------------------------------------- frame
+
+
+def main() -> None:
+    st.set_page_config(page_title="法治政府建设报告分析", page_icon="⚖️", layout="wide")
+    from app_support.highlight import CSS
+
+    st.html(CSS)
+    slugs = {slug: title for title, slug in PAGES.items()}
+    start = slugs.get(st.query_params.get("page", ""), "分析")
+    with st.sidebar:
+        st.markdown("### ⚖️ govreport")
+        page = st.radio("页面", list(PAGES), index=list(PAGES).index(start), key="page")
+        st.caption("对照法治政府建设实施纲要,检查年度报告各部分是否齐全、要素是否有据、有无套话和照抄。"
+                   "上传的文件只在内存中处理,不会保存。")
+    st.query_params["page"] = PAGES[page]
+    {"分析": page_analyze, "批量": page_batch, "比较": page_compare}[page]()
+
+
+main()

@@ -1,0 +1,345 @@
+"""The Streamlit app: AppTest flows (analyze, batch, compare) and the UI helpers in app_support."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # app_support sits beside app.py, outside the installed package
+    sys.path.insert(0, str(ROOT))
+
+from app_support.batch import (  # noqa: E402
+    MAX_ZIP_MEMBERS,
+    BatchRow,
+    Upload,
+    batch_table,
+    element_table,
+    expand_uploads,
+    run_batch,
+    table_csv,
+    table_xlsx,
+)
+from app_support.compare import CompareItem, copying_table, emphasis_frame, report_table  # noqa: E402
+from app_support.corpus import CORPORA, SAMPLE_REPORT, corpus_reports  # noqa: E402
+from app_support.highlight import elements_html, finding_html, marked_text, report_html  # noqa: E402
+from app_support.text import download_stem, md_escape  # noqa: E402
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 180  # the first run loads the model and analyses the sample
+# The seven sections of the 2015–2020 outline as the seed names them (shared/domain/README.md).
+SEED_SECTIONS = ["依法全面履行政府职能", "完善依法行政制度体系", "推进行政决策科学化、民主化、法治化",
+                 "坚持严格规范公正文明执法", "强化对行政权力的制约和监督", "依法有效化解社会矛盾纠纷",
+                 "加强组织保障和落实机制建设"]
+XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def _html(at) -> str:
+    return "\n".join(element.proto.body for element in at.get("html"))
+
+
+def _finding_boxes(at) -> list:
+    return [box for box in at.checkbox if box.key and box.key.startswith("finding-")]
+
+
+def _section_expanders(at) -> list[str]:
+    return [e.label for e in at.expander if e.label.startswith(("🟢", "🟡", "🔴"))]
+
+
+@pytest.fixture(scope="module")
+def sample_run():
+    return _app().run()
+
+
+@pytest.fixture(scope="module")
+def corpus_zip() -> bytes:
+    reports = {r.id: r for r in corpus_reports()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for report_id in ("au109", "au110"):
+            archive.writestr(f"{report_id}.txt", reports[report_id].text)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- analyze flow
+
+
+def test_with_nothing_uploaded_the_sample_report_is_analysed(sample_run, seed_analysis):
+    at = sample_run
+    assert not at.exception
+    assert any("示例报告" in info.value for info in at.info)
+    labels = _section_expanders(at)
+    assert len(labels) == 7
+    for name, label in zip(SEED_SECTIONS, labels):
+        assert name in label.replace("\\", "")
+    assert len(_finding_boxes(at)) == len(seed_analysis.findings) > 0
+
+
+def test_headline_metrics_come_from_the_analysis(sample_run, seed_analysis):
+    metrics = {m.label: m.value for m in sample_run.metric}
+    stats = seed_analysis.stats
+    assert metrics["已覆盖部分"] == f"{stats['sections_covered']}/{stats['sections_total']}"
+    assert metrics["已见要素"] == f"{stats['elements_found']}/{stats['elements_total']}"
+
+
+def test_report_text_is_shown_with_sections_and_boilerplate_marked(sample_run, seed_analysis):
+    html = _html(sample_run)
+    assert html.count('class="gr-para') == len(seed_analysis.paragraphs)
+    if any(p.boilerplate for p in seed_analysis.paragraphs):
+        assert '<mark class="gr-bp' in html
+    assert 'data-section="S1"' in html
+
+
+def test_downloads_are_offered(sample_run):
+    labels = {b.label for b in sample_run.get("download_button")}
+    assert {"下载 JSON", "下载 Markdown", "下载 Excel"} <= labels
+
+
+def test_uploaded_report_is_analysed_and_its_markup_shown_as_text(seed_path):
+    text = seed_path.read_text(encoding="utf-8") + "\n" + "报告中出现的代码" + "".join(XSS) + "应当原样显示。\n"
+    at = _app().run()
+    at.file_uploader(key="analyze_upload").set_value(("draft.txt", text.encode("utf-8"), "text/plain"))
+    at.run()
+    assert not at.exception and not at.error
+    assert not any("示例报告" in info.value for info in at.info)
+    html = _html(at)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script>" not in html and "<img" not in html
+
+
+def test_a_bad_file_shows_the_analyzers_message_not_a_traceback():
+    from analyzer import analyze
+    from analyzer.errors import InputError
+
+    with pytest.raises(InputError) as expected:
+        analyze(b"not a zip archive", filename="broken.docx")
+    at = _app().run()
+    at.file_uploader(key="analyze_upload").set_value(("broken.docx", b"not a zip archive", "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert md_escape(str(expected.value)) in at.error[0].value
+    assert not _section_expanders(at)
+
+
+def test_pasted_text_is_analysed(seed_path):
+    at = _app().run()
+    at.text_area(key="analyze_text").set_value(seed_path.read_text(encoding="utf-8")).run()
+    assert not at.exception
+    assert not any("示例报告" in info.value for info in at.info)
+    assert len(_section_expanders(at)) == 7
+
+
+def test_a_chosen_framework_is_applied_and_named():
+    from analyzer.frameworks import load_framework
+
+    at = _app().run()
+    at.selectbox(key="analyze_framework").set_value("fzzf-2021").run()
+    assert not at.exception
+    framework = load_framework("fzzf-2021")
+    assert len(_section_expanders(at)) == len(framework.sections)
+    assert any(md_escape(framework.name) in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------- batch flow
+
+
+def test_batch_reports_each_file_and_a_broken_one_in_its_row(seed_path, corpus_zip):
+    at = _app().run()
+    at.radio(key="page").set_value("批量").run()
+    files = [("seed.txt", seed_path.read_bytes(), "text/plain"),
+             ("broken.docx", b"garbage", "application/octet-stream"),
+             ("reports.zip", corpus_zip, "application/zip")]
+    at.file_uploader(key="batch_upload").set_value(files).run()
+    assert not at.exception
+    table = at.dataframe[0].value  # the report × section table comes first
+    assert list(table["文件"]) == ["seed.txt", "broken.docx", "reports.zip/au109.txt", "reports.zip/au110.txt"]
+    broken = table[table["文件"] == "broken.docx"].iloc[0]
+    assert broken["结果"].startswith("❌") and broken["错误信息"]
+    good = table[table["文件"] != "broken.docx"]
+    assert good["结果"].str.startswith("✅").all()
+    assert good["S1"].str[0].isin(["🟢", "🟡", "🔴"]).all()
+    assert at.warning and "1" in at.warning[0].value
+
+
+# ---------------------------------------------------------------- compare flow
+
+
+def test_compare_on_the_sample_corpus_shows_yearly_copying():
+    at = _app().run()
+    at.radio(key="page").set_value("比较").run()
+    assert not at.exception
+    chosen = at.multiselect(key="compare_pick").value
+    assert len(chosen) >= 2
+    overview, copying = at.dataframe[0].value, at.dataframe[-1].value
+    assert len(overview) == len(chosen)
+    # The corpus holds copy pairs of the same issuer in consecutive years (corpora/README.md).
+    reports = [json.loads(line) for line in (CORPORA / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    copies = {r["issuer"] for r in reports if r.get("copies")}
+    assert copies & set(copying["发文单位"])
+    assert (copying["雷同比例"] > 0.2).any()
+
+
+def test_compare_uploaded_reports_of_one_issuer():
+    reports = {r.id: r for r in corpus_reports()}
+    at = _app().run()
+    at.radio(key="page").set_value("比较").run()
+    at.radio(key="compare_source").set_value("上传文件").run()
+    files = [(f"{rid}.txt", reports[rid].text.encode("utf-8"), "text/plain") for rid in ("au109", "au110")]
+    at.file_uploader(key="compare_upload").set_value(files).run()
+    assert not at.exception
+    copying = at.dataframe[-1].value
+    assert list(copying["年度"]) == [f"{reports['au109'].year}→{reports['au110'].year}"]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def test_marked_text_escapes_markup_and_marks_overlapping_spans():
+    text = "甲<script>alert(1)</script>乙丙丁"
+    html = marked_text(text, boilerplate=[[0, 5]], copied=[[3, len(text)], [50, 60], [4, 2]])
+    assert "<script" not in html
+    assert unescape(re.sub(r"<[^>]+>", "", html)) == text  # only our marks were added; the text is all there
+    assert '<mark class="gr-bp gr-cp"' in html  # the overlap carries both marks
+    assert html.count("<mark") == 3
+
+
+def test_report_html_escapes_every_paragraph(seed_analysis):
+    analysis = seed_analysis.model_copy(deep=True)
+    analysis.paragraphs[1].text = XSS[1]
+    analysis.paragraphs[1].boilerplate = [[0, 5]]
+    html = report_html(analysis)
+    assert "<img" not in html and "&lt;img" in html
+
+
+def test_findings_and_elements_html_escape_evidence(seed_analysis):
+    from analyzer.result import ElementResult, Finding
+
+    finding = Finding(kind="boilerplate", severity="low", location=[1], message="m", evidence=[XSS[0]], rule="r",
+                      suggestion={"text": XSS[1], "exemplars": [{"corpus_id": "<b>", "text": XSS[0]}]})
+    element = ElementResult(id="A1", name="<i>x</i>", found=True,
+                            evidence=[{"paragraph": 1, "sentence": XSS[0], "term": "alert"}])
+    html = finding_html(finding) + elements_html([element])
+    assert "<script>" not in html and "<img" not in html and "<i>" not in html and "<b>&lt;" not in html
+    assert "<b>alert</b>" in html  # the matched term is the one markup added
+
+
+def test_md_escape_neutralises_markdown_and_download_stem_is_a_safe_name():
+    assert md_escape("[链接](http://x) **粗**") == r"\[链接\]\(http\:\/\/x\) \*\*粗\*\*".replace(r"\/", "/")
+    assert download_stem("a/b/报告<1>.docx") == "报告_1"
+    assert download_stem(None) == "报告"
+
+
+class _GbkName(zipfile.ZipInfo):
+    """A member whose name is stored as GBK without the UTF-8 flag, as Windows archivers do."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def test_zip_uploads_are_expanded_in_memory_with_gbk_names():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(_GbkName("报告.txt"), "内容")
+        archive.writestr("__MACOSX/._报告.txt", "junk")
+        archive.writestr("sub/", "")
+    uploads = expand_uploads([("a.zip", buffer.getvalue()), ("b.txt", b"x")])
+    assert [(u.name, u.data) for u in uploads] == [("a.zip/报告.txt", "内容".encode()), ("b.txt", b"x")]
+
+
+def test_corrupt_and_oversized_zips_become_error_rows():
+    from analyzer.limits import Limits
+
+    corrupt = expand_uploads([("bad.zip", b"PK\x03\x04 not really")])
+    assert corrupt[0].data is None and corrupt[0].code == "corrupt_file"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.txt", "字" * 4000)
+        archive.writestr("small.txt", "字")
+    members = expand_uploads([("z.zip", buffer.getvalue())], limits=Limits(max_bytes=1000))
+    assert [(m.name, m.code) for m in members] == [("z.zip/big.txt", "too_large"), ("z.zip/small.txt", None)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(MAX_ZIP_MEMBERS + 1):
+            archive.writestr(f"{i}.txt", "")
+    assert expand_uploads([("many.zip", buffer.getvalue())])[0].code == "too_large"
+
+
+def test_one_failing_file_does_not_stop_the_batch(seed_analysis):
+    from analyzer.errors import NotChinese
+
+    def analyze(name: str, data: bytes):
+        if name == "english.txt":
+            raise NotChinese("no Chinese text")
+        if name == "bug.txt":
+            raise KeyError("oops")
+        return seed_analysis
+
+    uploads = [Upload("english.txt", b"x"), Upload("bug.txt", b"x"), Upload("ok.txt", b"x"),
+               Upload("z.zip", None, "the zip file cannot be read", "corrupt_file")]
+    seen = []
+    rows = run_batch(uploads, analyze, on_progress=lambda done, total, name: seen.append((done, total)))
+    assert [(r.error, r.code) for r in rows] == [("no Chinese text", "not_chinese"),
+                                                 ("internal error: KeyError", "internal"), (None, None),
+                                                 ("the zip file cannot be read", "corrupt_file")]
+    assert seen[-1] == (4, 4)
+
+
+def test_batch_tables_and_their_exports(seed_analysis):
+    from openpyxl import load_workbook
+
+    rows = [BatchRow("=cmd|' /C calc'!A0.txt", analysis=seed_analysis), BatchRow("bad.pdf", error="encrypted")]
+    table = batch_table(rows)
+    statuses = {s.id: s.status for s in seed_analysis.sections}
+    marks = {"covered": "🟢", "thin": "🟡", "missing": "🔴"}
+    assert [table.loc[0, sid][0] for sid in statuses] == [marks[s] for s in statuses.values()]
+    assert table.loc[1, "S1"] == "" and table.loc[1, "错误信息"] == "encrypted"
+    csv = table_csv(table).decode("utf-8-sig")
+    assert "'=cmd" in csv and "\n=cmd" not in csv
+    elements = element_table(rows)
+    assert len(elements) == 1
+    book = load_workbook(io.BytesIO(table_xlsx(table, elements=elements, names={"S1": "x"})))
+    assert book.sheetnames == ["批量结果", "要素", "编号说明"]
+    assert book["批量结果"]["A2"].data_type == "s"
+
+
+def test_corpus_reports_are_reassembled_from_the_labels():
+    reports = corpus_reports()
+    meta = {r["id"]: r for r in map(json.loads, (CORPORA / "reports.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert {r.id for r in reports} == set(meta)
+    for report in reports:
+        assert len(report.text.splitlines()) == meta[report.id]["paragraphs"]
+        assert (report.issuer, report.year) == (meta[report.id]["issuer"], meta[report.id]["year"])
+    assert SAMPLE_REPORT.exists()
+
+
+def test_reports_are_compared_under_the_issuer_and_year_chosen_for_them(seed_analysis):
+    # The same analysis filed as two years of one issuer: the later copies the earlier entirely.
+    items = [CompareItem("甲2018", "甲单位", 2018, seed_analysis), CompareItem("甲2019", "甲单位", 2019, seed_analysis)]
+    reports = report_table(items)
+    assert list(reports["report"]) == ["甲2018", "甲2019"]
+    assert list(reports["issuer"]) == ["甲单位", "甲单位"] and list(reports["year"]) == [2018, 2019]
+    copying = copying_table(items)
+    assert list(copying["pair"]) == ["2018→2019"]
+    assert copying.loc[0, "copied_share"] > 0.9
+    assert seed_analysis.metadata.year == 2017  # filing does not change the analysis itself
+
+
+def test_emphasis_shares_sum_to_one_per_report(seed_analysis):
+    frame = emphasis_frame([CompareItem("seed", "阳江", 2017, seed_analysis)])
+    assert set(frame["scale"]) <= {f"S{i}" for i in range(1, 8)}
+    assert frame["share"].sum() == pytest.approx(1.0)

@@ -1,0 +1,81 @@
+"""The section classifier: fits, pickles into a fresh process, and its numpy serving form agrees."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analyzer.classifier import SectionClassifier, to_compact
+from analyzer.corpus import load_corpus
+from analyzer.serving import CompactModel, char_ngrams, fold_probabilities
+from analyzer.train import golds_from_corpus, structure_of, training_set
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    reports = [r for r in load_corpus(ROOT / "corpora" / "src") if r.id.endswith(("01", "02", "03", "07"))]
+    structures, labels = training_set(golds_from_corpus(reports))
+    return SectionClassifier().fit(structures, labels), structures
+
+
+def test_learned_state_ends_in_underscore(small_model):
+    model, _ = small_model
+    assert model.classes_ and 0.0 < model.stay_ < 1.0 and hasattr(model, "pipeline_")
+
+
+def test_pickles_and_predicts_in_a_fresh_process(small_model, tmp_path):
+    model, structures = small_model
+    path = tmp_path / "model.pkl"
+    path.write_bytes(pickle.dumps(model))
+    expected = model.predict_proba(structures[0]).argmax(axis=1).tolist()
+    code = (
+        "import pickle, sys, json; from analyzer.train import structure_of; from analyzer.evaluate import Gold;"
+        f"m = pickle.load(open({str(path)!r}, 'rb'));"
+        "texts = json.loads(sys.stdin.read());"
+        "s = structure_of(Gold('x', texts, ['INTRO'] * len(texts), [False] * len(texts)));"
+        "print(m.predict_proba(s).argmax(axis=1).tolist())"
+    )
+    import json
+
+    texts = [p.text for p in structures[0].paragraphs]
+    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(texts), capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert proc.stdout.strip() == str(expected)
+
+
+def test_compact_model_gives_the_same_probabilities(small_model, tmp_path):
+    model, structures = small_model
+    compact = to_compact(model)
+    compact.save(tmp_path / "m.npz")
+    loaded = CompactModel.load(tmp_path / "m.npz")
+    for structure in structures[:4]:
+        np.testing.assert_allclose(loaded.predict_proba(structure), model.predict_proba(structure), atol=1e-6)
+
+
+def test_char_ngrams_match_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).build_analyzer()
+    text = "推进“放管服”改革  ABC 2019年"
+    assert char_ngrams(text.lower(), (2, 3)) == analyzer(text)
+
+
+def test_folding_counts_the_other_era_towards_its_counterpart():
+    classes = ["P2", "S1", "S2", "INTRO"]
+    proba = np.array([[0.5, 0.2, 0.2, 0.1]])
+    folded = fold_probabilities(proba, classes, ["S1", "S2", "INTRO"])[0]
+    assert folded["S1"] == pytest.approx(0.7) and sum(folded.values()) == pytest.approx(1.0)
+
+
+def test_structure_of_attaches_tokens():
+    from analyzer.evaluate import Gold
+
+    structure = structure_of(Gold("x", ["推进权责清单工作。"], ["S1"], [False]))
+    assert [w for w, _, _ in structure.paragraphs[0].tokens][:2] == ["推进", "权责清单"]
