@@ -13,54 +13,27 @@ import pickle
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, make_pipeline
+from sklearn.pipeline import make_pipeline
 
-from .features import context_of, heading_text, paragraph_items, position_of, words_of
+from .features import paragraph_items, words_of
 from .serving import fold_probabilities
 from .structure import Structure
 
 
-class FieldText(BaseEstimator, TransformerMixin):
-    """Select one string field of the feature dicts (for character n-gram vectorizers)."""
-
-    def __init__(self, field: str = "text"):
-        self.field = field
-
-    def fit(self, items, y=None):
-        return self
-
-    def transform(self, items):
-        return [item[self.field] for item in items]
-
-
-class HeadingText(BaseEstimator, TransformerMixin):
-    def fit(self, items, y=None):
-        return self
-
-    def transform(self, items):
-        return [heading_text(item) for item in items]
-
-
-def build_features() -> FeatureUnion:
-    return FeatureUnion(
-        [
-            ("words", TfidfVectorizer(analyzer=words_of, sublinear_tf=True, min_df=2)),
-            ("chars", make_pipeline(FieldText("text"), TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
-                                                                      sublinear_tf=True, min_df=2, max_features=60000))),
-            ("heading", make_pipeline(HeadingText(), TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
-                                                                    sublinear_tf=True, min_df=2))),
-            ("context", TfidfVectorizer(analyzer=context_of, sublinear_tf=True, min_df=2)),
-            ("position", TfidfVectorizer(analyzer=position_of, use_idf=False, norm=None)),
-        ],
-        transformer_weights={"words": 1.0, "chars": 1.0, "heading": 1.0, "context": 0.5, "position": 0.5},
-    )
+def build_features() -> TfidfVectorizer:
+    """Words and word bigrams of the paragraph, TF-IDF. Other blocks were tried under report-grouped
+    CV and dropped because they lowered headings-stripped macro-F1 (all five blocks: 0.909; without
+    neighbour words: 0.918; words alone: 0.954): character n-grams, heading characters and position
+    tokens let the model memorise how the training reports are laid out, which unseen reports do not
+    share. Headings still act through ``sections`` (they decide) and neighbours through Viterbi."""
+    return TfidfVectorizer(analyzer=words_of, sublinear_tf=True, min_df=2)
 
 
 class SectionClassifier(BaseEstimator):
-    """TF-IDF word and character n-grams + logistic regression, with a learned sequence prior.
+    """TF-IDF word n-grams + logistic regression, with a learned sequence prior.
 
     ``fit`` takes structures (tokens attached) and their paragraph labels. Learned state:
     ``classes_``, ``pipeline_``, ``stay_`` (how often a body paragraph keeps the previous label).
@@ -95,17 +68,10 @@ def to_compact(model: SectionClassifier):
     """The numpy-only serving form of a fitted classifier (same probabilities, no scikit-learn)."""
     from .serving import Block, CompactModel
 
-    union, regression = model.pipeline_.steps[0][1], model.pipeline_.steps[-1][1]
-    blocks, offset = [], 0
-    for name, transformer in union.transformer_list:
-        vectorizer = transformer.steps[-1][1] if hasattr(transformer, "steps") else transformer
-        kind = {"chars": "chars:text", "heading": "chars:heading"}.get(name, name)
-        idf = vectorizer.idf_.astype(np.float64) if vectorizer.use_idf else None
-        vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
-        blocks.append(Block(name, kind, vocabulary, idf, vectorizer.sublinear_tf, vectorizer.norm == "l2",
-                            float(union.transformer_weights[name]), tuple(vectorizer.ngram_range), offset))
-        offset += len(vocabulary)
-    return CompactModel(blocks, regression.coef_.astype(np.float32), regression.intercept_.astype(np.float32),
+    vectorizer, regression = model.pipeline_.steps[0][1], model.pipeline_.steps[-1][1]
+    vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
+    block = Block("words", vocabulary, vectorizer.idf_.astype(np.float64))
+    return CompactModel([block], regression.coef_.astype(np.float32), regression.intercept_.astype(np.float32),
                         list(model.classes_), model.stay_)
 
 
@@ -121,10 +87,7 @@ def _compact(pipeline) -> None:
 
 
 def _vectorizers(estimator):
-    if isinstance(estimator, TfidfVectorizer):
-        yield estimator
-    for _, child in getattr(estimator, "steps", []) + getattr(estimator, "transformer_list", []):
-        yield from _vectorizers(child)
+    return [step for _, step in estimator.steps if isinstance(step, TfidfVectorizer)]
 
 
 def stay_probability(structures: list[Structure], labels: list[list[str]]) -> float:

@@ -52,7 +52,7 @@ class ElementClassifier(BaseEstimator):
         from .serving import Block, CompactModel
 
         vocabulary = {term: int(i) for term, i in self.vectorizer_.vocabulary_.items()}
-        block = Block("words", "words", vocabulary, self.vectorizer_.idf_.astype(np.float64), True, True, 1.0)
+        block = Block("words", vocabulary, self.vectorizer_.idf_.astype(np.float64))
         coef = np.vstack([e.coef_ for e in self.model_.estimators_]).astype(np.float32)
         intercept = np.concatenate([e.intercept_ for e in self.model_.estimators_]).astype(np.float32)
         return CompactModel([block], coef, intercept, list(self.classes_), 0.0, multilabel=True)

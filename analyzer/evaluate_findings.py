@@ -30,7 +30,8 @@ class Tally:
         out = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
         out["precision"] = round(self.tp / (self.tp + self.fp), 3) if self.tp + self.fp else None
         out["recall"] = round(self.tp / (self.tp + self.fn), 3) if self.tp + self.fn else None
-        out["false_alarm_rate"] = round(self.fp / (self.fp + self.tn), 3) if self.fp + self.tn else None
+        # sentence-level boilerplate has no countable true negatives: no false-alarm rate there
+        out["false_alarm_rate"] = round(self.fp / (self.fp + self.tn), 3) if self.tn else None
         if self.errors:
             out["mean_abs_error"] = round(sum(self.errors) / len(self.errors), 3)
             out["max_abs_error"] = round(max(self.errors), 3)

@@ -1,11 +1,14 @@
 """Resource limits for untrusted input, in one place.
 
-Every limit has a default and can be overridden by an environment variable
-(``GOVREPORT_MAX_BYTES`` …) or by passing a ``Limits`` to ``analyze``.
+Every input is treated as hostile: these bounds keep one upload from taking the machine's memory or
+time. Each has a default (documented in docs/LIMITS.md) and can be overridden by an environment
+variable ``GOVREPORT_<FIELD>`` (``GOVREPORT_MAX_BYTES=52428800``) or by passing a ``Limits`` to
+``analyze``. An input over a limit is refused with ``TooLarge`` before the expensive step it guards.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, fields
 
@@ -14,21 +17,38 @@ _MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int = 20 * _MB  # size of the file as uploaded
-    max_unpacked_bytes: int = 100 * _MB  # total inflated size of a .docx's parts
-    max_pages: int = 500  # PDF pages read
-    max_chars: int = 2_000_000  # characters of extracted text
+    # Size of the file as uploaded. Checked first (on disk: before reading it).
+    max_bytes: int = 20 * _MB
+    # Total inflated size of a .docx's parts (as its zip directory declares them, checked before
+    # inflating anything) and of a PDF's decompressed streams (counted while inflating, stopped at the limit).
+    max_unpacked_bytes: int = 100 * _MB
+    # PDF pages read.
+    max_pages: int = 500
+    # Bytes of PDF page content (drawing instructions) and predictor-coded data, which pdfminer reads
+    # in pure Python at about 100 KB a second: this bounds the time one PDF can take. A 500-page
+    # text report holds about 3 MB.
+    max_pdf_content_bytes: int = 8 * _MB
+    # Characters of extracted text: 500,000 is 250 dense pages, twenty times the longest real report.
+    max_chars: int = 500_000
+    # Paragraphs after extraction.
     max_paragraphs: int = 20_000
-    max_paragraph_chars: int = 50_000  # a longer paragraph is split at sentence ends
+    # A longer paragraph is split at sentence ends (hard, if it has none): not an error.
+    max_paragraph_chars: int = 10_000
+    # How deep an HTML page may nest its tags; parsers slow down with the square of the depth.
+    max_nesting: int = 4_000
 
     @classmethod
     def from_env(cls) -> Limits:
-        """Defaults, overridden by ``GOVREPORT_<FIELD>`` environment variables."""
+        """Defaults, overridden by ``GOVREPORT_<FIELD>`` environment variables (whole numbers)."""
         overrides = {}
         for f in fields(cls):
-            value = os.environ.get(f"GOVREPORT_{f.name.upper()}")
+            name = f"GOVREPORT_{f.name.upper()}"
+            value = os.environ.get(name)
             if value:
-                overrides[f.name] = int(value)
+                try:
+                    overrides[f.name] = int(value)
+                except ValueError:  # a typo in the environment must not stop every analysis
+                    logging.getLogger(__name__).warning("ignoring %s=%r: not a whole number", name, value)
         return cls(**overrides)
 
 

@@ -10,69 +10,34 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .features import context_of, heading_text, paragraph_items, position_of, words_of
+from .features import paragraph_items, words_of
 from .frameworks import load_framework
 from .structure import Structure
-
-_WHITE_SPACES = re.compile(r"\s\s+")
-_EXTRACTORS = {
-    "words": words_of,
-    "context": context_of,
-    "position": position_of,
-}
 
 
 @dataclass
 class Block:
-    """One vectorizer of the feature union, as data."""
+    """A fitted TF-IDF vectorizer over a paragraph's words and word bigrams (sublinear tf, l2 norm), as data."""
 
     name: str
-    kind: str  # words | context | position | chars:text | chars:heading
     vocabulary: dict[str, int]
-    idf: np.ndarray | None
-    sublinear: bool
-    norm: bool
-    weight: float
-    ngram_range: tuple[int, int] = (1, 1)
+    idf: np.ndarray
     offset: int = 0
 
-    def terms(self, item: dict) -> list[str]:
-        if self.kind.startswith("chars:"):
-            text = item["text"] if self.kind == "chars:text" else heading_text(item)
-            return char_ngrams(text.lower(), self.ngram_range)
-        return _EXTRACTORS[self.kind](item)
-
     def features(self, item: dict) -> tuple[list[int], list[float]]:
-        counts = Counter(t for t in self.terms(item) if t in self.vocabulary)
+        counts = Counter(t for t in words_of(item) if t in self.vocabulary)
         if not counts:
             return [], []
         index = [self.vocabulary[t] for t in counts]
-        values = np.array([float(c) for c in counts.values()])
-        if self.sublinear:
-            values = np.log(values) + 1.0
-        if self.idf is not None:
-            values = values * self.idf[index]
-        if self.norm:
-            values = values / (math.sqrt(float(values @ values)) or 1.0)
-        return [self.offset + i for i in index], list(values * self.weight)
-
-
-def char_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
-    """scikit-learn's ``analyzer="char"`` n-grams, reproduced exactly."""
-    text = _WHITE_SPACES.sub(" ", text)
-    low, high = ngram_range
-    grams = list(text) if low == 1 else []
-    low = max(low, 2)
-    for n in range(low, min(high + 1, len(text) + 1)):
-        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
-    return grams
+        values = (np.log(np.array([float(c) for c in counts.values()])) + 1.0) * self.idf[index]
+        values = values / (math.sqrt(float(values @ values)) or 1.0)
+        return [self.offset + i for i in index], list(values)
 
 
 class CompactModel:
@@ -115,11 +80,8 @@ class CompactModel:
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel, "blocks": []}
         for k, b in enumerate(self.blocks):
-            if b.idf is not None:
-                arrays[f"idf{k}"] = b.idf.astype(np.float32)
-            meta["blocks"].append({"name": b.name, "kind": b.kind, "vocabulary": b.vocabulary, "sublinear": b.sublinear,
-                                   "norm": b.norm, "weight": b.weight, "ngram_range": list(b.ngram_range),
-                                   "offset": b.offset, "has_idf": b.idf is not None})
+            arrays[f"idf{k}"] = b.idf.astype(np.float32)
+            meta["blocks"].append({"name": b.name, "vocabulary": b.vocabulary, "offset": b.offset})
         np.savez_compressed(path, **arrays)
         path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -128,8 +90,7 @@ class CompactModel:
         arrays = np.load(path)
         meta = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))
         blocks = [
-            Block(b["name"], b["kind"], b["vocabulary"], arrays[f"idf{k}"].astype(np.float64) if b["has_idf"] else None,
-                  b["sublinear"], b["norm"], b["weight"], tuple(b["ngram_range"]), b["offset"])
+            Block(b["name"], b["vocabulary"], arrays[f"idf{k}"].astype(np.float64), b["offset"])
             for k, b in enumerate(meta["blocks"])
         ]
         return cls(blocks, arrays["coef"], arrays["intercept"], meta["classes"], meta["stay"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer.compare import scale_lookup
 from analyzer.result import Analysis
 
 # Columns of analyzer.compare.report_rows shown on the page, with their Chinese headings.
@@ -58,22 +59,6 @@ def copying_table(items: list[CompareItem]):
         earlier=frame["previous_sha256"].map(names),
         later=frame["sha256"].map(names),
     )
-
-
-def scale_lookup() -> dict[str, str]:
-    """Every shipped framework's section id → its place on the common S1..S7 scale (its own id if none).
-
-    Section ids are unique across frameworks (S*, P*, R*), so one lookup serves reports of any era.
-    """
-    from analyzer.frameworks import FrameworkError, available_frameworks, load_framework
-
-    lookup: dict[str, str] = {}
-    for framework_id in available_frameworks():
-        try:
-            lookup |= {s.id: s.scale or s.id for s in load_framework(framework_id).sections}
-        except FrameworkError:
-            continue
-    return lookup
 
 
 def emphasis_frame(items: list[CompareItem]):

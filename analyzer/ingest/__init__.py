@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EmptyDocument, NotChinese, TooLarge, UnsupportedFormat
+from ..errors import CorruptFile, EmptyDocument, NotChinese, TooLarge, UnsupportedFormat
 from ..limits import DEFAULT_LIMITS, Limits
 from .normalize import cjk_count, normalize_paragraphs
 
@@ -17,6 +18,12 @@ SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".html", ".htm")
 # Below this many Chinese characters, or this share of letters, a text is not a Chinese report.
 _MIN_CJK = 20
 _MIN_CJK_SHARE = 0.3
+# Japanese writes its grammar in kana; Chinese text has none beyond the odd ・ or ー.
+_MAX_KANA_SHARE = 0.05
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+# Files whose first bytes say what they really are, whatever their name.
+_MAGIC = ((b"%PDF-", "a PDF document", ".pdf"), (b"PK\x03\x04", "a zip archive (.docx?)", ".docx"),
+          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Office file (.doc?)", ".docx"))
 
 
 @dataclass
@@ -50,11 +57,12 @@ def ingest_bytes(data: bytes, *, filename: str, limits: Limits | None = None) ->
         raise TooLarge(f"the file is {len(data) / 2**20:.1f} MB, over the limit of {limits.max_bytes / 2**20:.0f} MB")
     if not data.strip():
         raise EmptyDocument("the file is empty")
+    _check_magic(data, suffix)
     encoding, hints = None, []
     if suffix in (".txt", ".text"):
         from .txt import read_txt
 
-        raw, encoding = read_txt(data)
+        raw, encoding = read_txt(data, limits)
         fmt = "txt"
     elif suffix == ".docx":
         from .docx import read_docx
@@ -68,7 +76,7 @@ def ingest_bytes(data: bytes, *, filename: str, limits: Limits | None = None) ->
     else:
         from .html import read_html
 
-        raw, fmt = read_html(data), "html"
+        raw, fmt = read_html(data, limits=limits), "html"
     return _finish(raw, fmt=fmt, name=filename, encoding=encoding, hints=hints, limits=limits)
 
 
@@ -86,6 +94,13 @@ def _check_suffix(filename: str) -> str:
             + (" (save old .doc files as .docx first)" if suffix == ".doc" else "")
         )
     return suffix
+
+
+def _check_magic(data: bytes, suffix: str) -> None:
+    """Refuse a file whose content is another format than its name says (a PDF named .txt)."""
+    for magic, what, own_suffix in _MAGIC:
+        if data.startswith(magic) and suffix != own_suffix:
+            raise CorruptFile(f"the file named {suffix} is really {what}; give it the right extension")
 
 
 def _finish(raw, *, fmt, name, encoding, hints, limits) -> Document:
@@ -108,8 +123,9 @@ def _finish(raw, *, fmt, name, encoding, hints, limits) -> Document:
 def _check_chinese(paragraphs: list[str]) -> None:
     text = "".join(paragraphs)
     cjk = cjk_count(text)
-    letters = cjk + sum(ch.isascii() and ch.isalpha() for ch in text)
-    if cjk < _MIN_CJK or cjk < _MIN_CJK_SHARE * letters:
+    kana = len(_KANA.findall(text))
+    letters = cjk + sum(ch.isalpha() for ch in text if not "\u4e00" <= ch <= "\u9fff")
+    if cjk < _MIN_CJK or cjk < _MIN_CJK_SHARE * letters or kana > _MAX_KANA_SHARE * cjk:
         raise NotChinese(
             f"the document contains no Chinese report text ({cjk} Chinese characters); "
             "this tool reads reports written in Chinese"

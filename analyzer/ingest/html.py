@@ -1,8 +1,17 @@
-"""HTML as published on government sites: keep the article, drop navigation and page chrome."""
+"""HTML as published on government sites: keep the article, drop navigation and page chrome.
+
+Hostile pages are bounded before parsing: one that nests its tags deeper than the limit is refused
+(HTML parsers spend time quadratic in the depth), binary data named .html is refused, and nothing a
+page refers to (scripts, frames, images, styles) is ever fetched or run.
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
+
+from ..errors import TooLarge
+from ..limits import DEFAULT_LIMITS, Limits
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "select",
               "button", "object", "embed", "svg", "template")
@@ -10,20 +19,36 @@ _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th"
           "pre", "dd", "dt", "center", "table", "tbody", "ul", "ol", "body", "main"}
 _LEAF_BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre", "dd", "dt"}
 _CHROME = re.compile(
-    r"您所在的位置|当前位置|您现在的位置|^首页\s*[>›»]|今天是.{0,20}星期|打印本页|关闭窗口|【?字[体号][::]?\s*【?大|"
-    r"分享到|版权所有|ICP备|网站标识码|主办单位|承办单位|技术支持|网站地图|联系我们|浏览次数|访问量|扫一扫|"
-    r"^【(?:打印|关闭)】|^上一篇|^下一篇|^相关(?:链接|文章|阅读)"
+    r"您所在的位置|当前位置[::]|您现在的位置|^首页\s*[>›»]|今天是.{0,20}星期|打印本页|关闭窗口|【?字[体号][::]?\s*【?大|"
+    r"分享到[::]|版权所有|ICP备|网站标识码|(?:主办|承办)单位[::]|技术支持[::]|^网站地图|^联系我们|"
+    r"(?:浏览次数|访问量|点击数)[::]|^扫一扫|^【(?:打印|关闭)】|^上一篇|^下一篇|^相关(?:链接|文章|阅读)"
 )
+# Page chrome is short and never a sentence; a block that mentions 访问量 or 技术支持 and is longer,
+# or ends a sentence, is report text.
+_CHROME_MAX_CHARS = 100
+_SENTENCE_END = re.compile(r"[。！？!?;；]")
+# Elements whose end tag may be left out (they close themselves) and void elements: not nesting.
+_NOT_NESTING = frozenset(
+    "p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rb rt rp html head body "
+    "area base br col embed hr img input link meta source track wbr param keygen".split()
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+# Widen the article container at most this many levels: an article is never split further apart.
+_MAX_WIDEN = 8
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def read_html(data: bytes, encoding: str | None = None) -> list[str]:
+def read_html(data: bytes, encoding: str | None = None, *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """Paragraph texts of the page's main article, in document order."""
     from selectolax.lexbor import LexborHTMLParser  # lazy
 
-    from .txt import decode_text
+    from .txt import check_not_binary
 
-    text = data.decode(encoding) if encoding else _decode_html(data, decode_text)
+    text = data.decode(encoding) if encoding else decode_html(data)
+    check_not_binary(text)
+    depth = nesting_depth(text, stop_at=limits.max_nesting)
+    if depth > limits.max_nesting:
+        raise TooLarge(f"the page nests its tags more than {limits.max_nesting:,} deep")
     tree = LexborHTMLParser(text)
     for tag in _DROP_TAGS:
         for node in tree.css(tag):
@@ -33,21 +58,67 @@ def read_html(data: bytes, encoding: str | None = None) -> list[str]:
         return []
     container = _main_container(root)
     title = _page_title(tree, container)
-    blocks = [b for b in _blocks(container) if not _CHROME.search(b)]
+    blocks = [b for b in _blocks(container) if not _is_chrome(b)]
     if title and (not blocks or title not in blocks[0]):
         blocks.insert(0, title)
     return blocks
 
 
-def _decode_html(data: bytes, decode_text) -> str:
+def decode_html(data: bytes) -> str:
+    """Decode a page: valid UTF-8 wins over what the page declares (pages are often mislabelled), then
+    the declared charset if it names a real single-direction text encoding, then detection."""
+    from .txt import decode_text
+
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        declared = _declared_charset(data)
+        if declared:
+            try:
+                return data.decode(declared)
+            except UnicodeError:
+                pass
+    return decode_text(data)[0]
+
+
+def _declared_charset(data: bytes) -> str | None:
     head = data[:2048].decode("ascii", "ignore").lower()
     match = re.search(r"charset\s*=\s*[\"']?([a-z0-9_-]+)", head)
-    if match:
-        try:
-            return data.decode(match.group(1))
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return decode_text(data)[0]
+    if not match:
+        return None
+    try:
+        info = codecs.lookup(match.group(1))
+    except LookupError:
+        return None
+    # As browsers do: a charset declared in ASCII cannot be UTF-16/32, and codecs that are not
+    # text encodings (base64, zlib, rot13) or that read escapes (unicode_escape, idna) are ignored.
+    if not getattr(info, "_is_text_encoding", True) or info.name.startswith(("utf-16", "utf-32")):
+        return None
+    if info.name in {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "hz"}:
+        return None
+    return info.name
+
+
+def nesting_depth(text: str, *, stop_at: int) -> int:
+    """How deep the page's tags nest (elements that close themselves do not count); counting
+    stops once past ``stop_at``."""
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _NOT_NESTING:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_at:
+                break
+    return deepest
+
+
+def _is_chrome(block: str) -> bool:
+    return len(block) <= _CHROME_MAX_CHARS and not _SENTENCE_END.search(block) and _CHROME.search(block) is not None
 
 
 def _main_container(root):
@@ -65,9 +136,11 @@ def _main_container(root):
     if not by_parent:
         return root
     best = max(by_parent.values(), key=lambda item: item[1])[0]
-    while best.parent is not None and sum(_cjk_outside_links(p) for p in best.css("p")) < 0.7 * total:
+    for _ in range(_MAX_WIDEN):
+        if best.parent is None or sum(_cjk_outside_links(p) for p in best.css("p")) >= 0.7 * total:
+            return best
         best = best.parent
-    return best
+    return root
 
 
 def _cjk_outside_links(node) -> int:
@@ -80,7 +153,7 @@ def _page_title(tree, container) -> str | None:
         node = tree.css_first(selector)
         if node is not None:
             text = (node.text(deep=True) or "").strip()
-            if text and _CJK.search(text) and not _CHROME.search(text) and len(text) < 120:
+            if text and _CJK.search(text) and not _is_chrome(text) and len(text) < 120:
                 return text
     return None
 

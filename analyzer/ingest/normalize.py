@@ -6,6 +6,8 @@
 2. Traditional characters become simplified (OpenCC ``t2s``), only when the text holds traditional
    characters, so that simplified text is never touched.
 3. Runs of white space inside a paragraph become one space; ends are stripped.
+4. Invisible characters go: zero-width space (U+200B) and byte-order marks (U+FEFF). Lone
+   surrogates, which no encoded file can hold but pasted text can, become U+FFFD.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import lru_cache
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0xFE59: ord("("), 0xFE5A: ord(")"), 0xFE55: ord(":"), 0xFE50: ord(",")})
 _WIDTH.update({0xFE54: ord(";"), 0xFE56: ord("?"), 0xFE57: ord("!"), 0x00A0: 0x20, 0x200B: None, 0xFEFF: None})
+_WIDTH.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Convert only when at least this many characters change: guards against rare one-off t2s variants.

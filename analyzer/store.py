@@ -1,0 +1,449 @@
+"""The batch store: one DuckDB file that researchers can query with plain SQL.
+
+Schema (``SCHEMA_VERSION`` 1; every column also carries a ``COMMENT`` readable from
+``duckdb_columns()``; ``python -m analyzer.store`` prints this as Markdown):
+
+- ``reports``: one row per distinct file content, keyed by ``sha256`` of the file's bytes; the
+  metadata found in the report, the framework it was read with and its metrics.
+- ``sections``, ``elements``, ``findings``, ``paragraphs``: one row per section, framework element,
+  finding and paragraph of a stored report (``sha256`` joins them to ``reports``).
+- ``errors``: one row per input path that could not be analysed, with the reason (the same code and
+  sentence the single-file CLI prints). A later success for the same path removes it.
+- ``runs`` / ``run_files``: what each ``govreport batch`` saw and did with each input path.
+
+Writes are transactional: a file's rows (and its ``run_files`` row) are committed together, never in
+part, so a batch killed at any moment leaves a readable store and a rerun stores each report once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+# (column, type, meaning). The first column of every per-report table is the report's sha256.
+TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
+    "reports": ("one row per distinct file content", [
+        ("sha256", "VARCHAR PRIMARY KEY", "SHA-256 of the file's bytes: the report's identity"),
+        ("path", "VARCHAR", "where it was read: absolute path, or archive.zip::member"),
+        ("name", "VARCHAR", "file name"),
+        ("format", "VARCHAR", "txt, docx, pdf or html"),
+        ("title", "VARCHAR", "title found in the report"),
+        ("issuer", "VARCHAR", "发文单位 found in the report"),
+        ("recipient", "VARCHAR", "主送机关"),
+        ("report_date", "VARCHAR", "成文日期, ISO"),
+        ("year", "INTEGER", "the year the report covers"),
+        ("level", "VARCHAR", "province/city/county/township/department/ministry, guessed from the issuer name"),
+        ("doc_numbers", "VARCHAR", "文号, separated by '; '"),
+        ("framework", "VARCHAR", "framework id the report was read with"),
+        ("framework_reason", "VARCHAR", "why that framework"),
+        ("chars", "INTEGER", "characters of text"),
+        ("body_chars", "INTEGER", "characters of body text (no headings, no title or signature lines)"),
+        ("paragraphs", "INTEGER", "paragraphs"),
+        ("sections_total", "INTEGER", "sections in the framework"),
+        ("sections_covered", "INTEGER", "sections with enough text"),
+        ("sections_thin", "INTEGER", "sections present but thin"),
+        ("sections_missing", "INTEGER", "sections with no text"),
+        ("elements_total", "INTEGER", "framework elements checked"),
+        ("elements_found", "INTEGER", "framework elements evidenced"),
+        ("boilerplate_ratio", "DOUBLE", "share of body characters in formulaic sentences (套话)"),
+        ("figures_per_1000", "DOUBLE", "figures per 1,000 body characters"),
+        ("specific_sentence_share", "DOUBLE", "share of body sentences that state a concrete fact"),
+        ("copied_share", "DOUBLE", "share copied from an earlier report, as measured by the analysis (NULL if not)"),
+        ("yoy_previous", "VARCHAR", "sha256 of the same issuer's nearest earlier-year report in this store"),
+        ("yoy_copied_share", "DOUBLE", "share of this report's characters copied from that report"),
+        ("findings_high", "INTEGER", "findings of high severity"),
+        ("findings_medium", "INTEGER", "findings of medium severity"),
+        ("findings_low", "INTEGER", "findings of low severity"),
+        ("text_sha256", "VARCHAR", "SHA-256 of the extracted text (same text in another format shares it)"),
+        ("version", "VARCHAR", "govreport version that analysed it"),
+        ("analysed_at", "TIMESTAMP", "when"),
+        ("seconds", "DOUBLE", "analysis time"),
+    ]),
+    "sections": ("one row per framework section of a report", [
+        ("sha256", "VARCHAR", "report"),
+        ("section_id", "VARCHAR", "section id in the framework (S1…, P1…)"),
+        ("name", "VARCHAR", "section name"),
+        ("status", "VARCHAR", "covered, thin or missing"),
+        ("share", "DOUBLE", "share of the report's body characters"),
+        ("chars", "INTEGER", "body characters"),
+        ("paragraphs", "INTEGER", "paragraphs assigned to it"),
+        ("specificity", "DOUBLE", "share of its sentences stating a concrete fact"),
+        ("boilerplate_ratio", "DOUBLE", "share of its characters in formulaic sentences"),
+    ]),
+    "elements": ("one row per framework element checked in a report", [
+        ("sha256", "VARCHAR", "report"),
+        ("section_id", "VARCHAR", "section the element belongs to"),
+        ("element_id", "VARCHAR", "element id (A1.1…, B2.1…)"),
+        ("name", "VARCHAR", "element name"),
+        ("found", "BOOLEAN", "evidenced in the report"),
+        ("evidence", "VARCHAR", "the first sentence that evidences it"),
+    ]),
+    "findings": ("one row per finding, most severe first", [
+        ("sha256", "VARCHAR", "report"),
+        ("seq", "INTEGER", "order within the report (0 = most severe)"),
+        ("kind", "VARCHAR", "missing_section, thin_section, missing_element, boilerplate, copied, …"),
+        ("severity", "VARCHAR", "high, medium or low"),
+        ("section", "VARCHAR", "section id, if any"),
+        ("location", "VARCHAR", "'whole report' or paragraph indexes separated by commas"),
+        ("message", "VARCHAR", "the finding in words"),
+        ("rule", "VARCHAR", "the rule that produced it"),
+        ("evidence", "VARCHAR", "quoted evidence, JSON list"),
+        ("suggestion", "VARCHAR", "suggested fix, if any"),
+    ]),
+    "paragraphs": ("one row per paragraph (the text, for term and copy comparisons)", [
+        ("sha256", "VARCHAR", "report"),
+        ("idx", "INTEGER", "paragraph index"),
+        ("section", "VARCHAR", "section id or INTRO/PROBLEMS/NEXT/META/OTHER"),
+        ("topic", "VARCHAR", "label on the era outline's scale, when the framework folds sections"),
+        ("is_heading", "BOOLEAN", "a heading line"),
+        ("specificity", "DOUBLE", "share of its sentences stating a concrete fact"),
+        ("boilerplate_chars", "INTEGER", "characters in formulaic sentences"),
+        ("text", "VARCHAR", "the paragraph"),
+    ]),
+    "errors": ("one row per input path that could not be analysed", [
+        ("path", "VARCHAR PRIMARY KEY", "input path, or archive.zip::member"),
+        ("name", "VARCHAR", "file name"),
+        ("sha256", "VARCHAR", "SHA-256 of the bytes, if they could be read"),
+        ("code", "VARCHAR", "stable error code: empty, encrypted, corrupt_file, missing_file, worker_crashed, …"),
+        ("message", "VARCHAR", "the reason in one sentence"),
+        ("failed_at", "TIMESTAMP", "when"),
+    ]),
+    "runs": ("one row per batch run", [
+        ("run_id", "INTEGER PRIMARY KEY", "run number"),
+        ("started_at", "TIMESTAMP", "start"),
+        ("finished_at", "TIMESTAMP", "end (NULL if the run was interrupted)"),
+        ("command", "VARCHAR", "what was run"),
+    ]),
+    "run_files": ("one row per input path of a run", [
+        ("run_id", "INTEGER", "run"),
+        ("path", "VARCHAR", "input path"),
+        ("sha256", "VARCHAR", "content hash (NULL if unreadable)"),
+        ("outcome", "VARCHAR", "analysed, stored (skipped: already in the store), duplicate or failed"),
+    ]),
+}
+PRIMARY_KEYS = {
+    "sections": ("sha256", "section_id"),
+    "elements": ("sha256", "section_id", "element_id"),
+    "findings": ("sha256", "seq"),
+    "paragraphs": ("sha256", "idx"),
+    "run_files": ("run_id", "path"),
+}
+REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _, _ in TABLES[table][1]]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used (locked by another process, wrong schema, unreadable)."""
+
+
+@dataclass
+class FileResult:
+    """What happened to one input: its rows for the store, or why it failed.
+
+    ``outcome``: analysed (``rows`` set), stored (already in the store), duplicate (same content as an
+    earlier file of this run) or failed (``error`` = (code, sentence)).
+    """
+
+    path: str
+    name: str
+    outcome: str
+    sha256: str | None = None
+    rows: dict[str, list[tuple]] | None = None
+    error: tuple[str, str] | None = None
+    seconds: float = 0.0
+    label: str = field(default="", compare=False)  # issuer and year, for progress lines
+
+
+def report_record(analysis, *, sha256: str, path: str, name: str, seconds: float = 0.0) -> dict:
+    """The ``reports`` row of one analysed report, as a dict keyed by column."""
+    from .compare import issuer_level
+
+    stats, meta = analysis.stats, analysis.metadata
+    elements = [e for s in analysis.sections for e in s.elements]
+    status = [s.status for s in analysis.sections]
+    severities = [f.severity for f in analysis.findings]
+    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    return {
+        "sha256": sha256, "path": path, "name": name, "format": analysis.source.format,
+        "title": meta.title, "issuer": meta.issuer, "recipient": meta.recipient, "report_date": meta.date,
+        "year": meta.year, "level": issuer_level(meta.issuer), "doc_numbers": "; ".join(meta.doc_numbers) or None,
+        "framework": analysis.framework, "framework_reason": analysis.framework_reason,
+        "chars": analysis.source.chars, "body_chars": stats.get("chars", sum(len(p.text) for p in body)),
+        "paragraphs": len(analysis.paragraphs),
+        "sections_total": stats.get("sections_total", len(status)),
+        "sections_covered": stats.get("sections_covered", status.count("covered")),
+        "sections_thin": status.count("thin"), "sections_missing": status.count("missing"),
+        "elements_total": stats.get("elements_total", len(elements)),
+        "elements_found": stats.get("elements_found", sum(e.found for e in elements)),
+        "boilerplate_ratio": stats.get("boilerplate_ratio"), "figures_per_1000": stats.get("figures_per_1000"),
+        "specific_sentence_share": stats.get("specific_sentence_share"), "copied_share": stats.get("copied_share"),
+        "yoy_previous": None, "yoy_copied_share": None,
+        "findings_high": severities.count("high"), "findings_medium": severities.count("medium"),
+        "findings_low": severities.count("low"), "text_sha256": analysis.source.sha256,
+        "version": analysis.version, "analysed_at": datetime.now().replace(microsecond=0), "seconds": round(seconds, 4),
+    }
+
+
+def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: float = 0.0) -> dict[str, list[tuple]]:
+    """The store rows of one analysed report, in ``TABLES`` column order (built in the worker)."""
+    report = report_record(analysis, sha256=sha256, path=path, name=name, seconds=seconds)
+    elements = [(s.id, e) for s in analysis.sections for e in s.elements]
+    return {
+        "reports": [tuple(report[c] for c in columns("reports"))],
+        "sections": [
+            (sha256, s.id, s.name, s.status, s.share, s.chars, len(s.paragraphs), s.specificity, s.boilerplate_ratio)
+            for s in analysis.sections
+        ],
+        "elements": [
+            (sha256, section_id, e.id, e.name, e.found, _first_evidence(e.evidence))
+            for section_id, e in _unique_elements(elements)
+        ],
+        "findings": [
+            (sha256, i, f.kind, f.severity, f.section, _location(f.location), f.message, f.rule,
+             json.dumps(f.evidence, ensure_ascii=False), (f.suggestion or {}).get("text"))
+            for i, f in enumerate(analysis.findings)
+        ],
+        "paragraphs": [
+            (sha256, p.index, p.section, p.topic, p.is_heading, p.specificity,
+             sum(e - s for s, e in p.boilerplate), p.text)
+            for p in analysis.paragraphs
+        ],
+    }
+
+
+def _unique_elements(elements):
+    seen = set()
+    for section_id, e in elements:
+        if (section_id, e.id) not in seen:
+            seen.add((section_id, e.id))
+            yield section_id, e
+
+
+def _first_evidence(evidence: list) -> str | None:
+    if not evidence:
+        return None
+    first = evidence[0]
+    return first.get("sentence") if isinstance(first, dict) else str(first)
+
+
+def _location(location) -> str:
+    return location if isinstance(location, str) else ",".join(map(str, location))
+
+
+class Store:
+    """A DuckDB file holding batch results. Use as a context manager; one writer process at a time."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        import duckdb
+
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no such store: {self.path}")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the store {self.path} is open in another process (is a batch still running?); "
+                    "wait for it to finish or use another --db"
+                ) from None
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path} is not a readable DuckDB store: {exc}") from None
+        if not read_only and not self._has_table("store_info"):
+            self._create_schema()
+        self._check_version()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # ----- schema
+    def _has_table(self, name: str) -> bool:
+        return self._one("SELECT 1 FROM duckdb_tables() WHERE table_name = ?", [name]) is not None
+
+    def _create_schema(self) -> None:
+        if self._one("SELECT count(*) FROM duckdb_tables()")[0]:
+            raise StoreError(f"{self.path} is a DuckDB database of something else; give --db a new file")
+        try:
+            self.con.execute("BEGIN")
+            self.con.execute("CREATE TABLE store_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            self.con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            for table, (doc, cols) in TABLES.items():
+                key = PRIMARY_KEYS.get(table)
+                body = ", ".join(f"{name} {kind}" for name, kind, _ in cols)
+                body += f", PRIMARY KEY ({', '.join(key)})" if key else ""
+                self.con.execute(f"CREATE TABLE {table} ({body})")
+                self.con.execute(f"COMMENT ON TABLE {table} IS '{doc}'")
+                for name, _, meaning in cols:
+                    self.con.execute(f"COMMENT ON COLUMN {table}.{name} IS '{meaning.replace(chr(39), chr(39) * 2)}'")
+            self.con.execute("COMMIT")
+        except Exception as exc:  # e.g. a full disk: say so instead of a traceback
+            self.con.close()
+            raise StoreError(f"cannot create the store {self.path}: {exc}") from None
+
+    def _check_version(self) -> None:
+        try:
+            row = self._one("SELECT value FROM store_info WHERE key = 'schema_version'")
+        except Exception:
+            raise StoreError(f"{self.path} is a DuckDB file but not a govreport store") from None
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has store schema {row and row[0]}, this govreport reads {SCHEMA_VERSION}")
+
+    # ----- runs
+    def begin_run(self, command: str) -> int:
+        (run_id,) = self._one("SELECT coalesce(max(run_id), 0) + 1 FROM runs")
+        self.con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?)", [run_id, datetime.now(), command])
+        return run_id
+
+    def finish_run(self, run_id: int) -> None:
+        self.con.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", [datetime.now(), run_id])
+
+    def has_report(self, sha256: str) -> bool:
+        return self._one("SELECT 1 FROM reports WHERE sha256 = ?", [sha256]) is not None
+
+    # ----- writes
+    def write(self, results: list[FileResult], *, run_id: int) -> list[tuple[FileResult, Exception]]:
+        """Commit ``results`` together (each file's rows all or none); return the files that could not
+        be written, with the error. A failed group is retried file by file so one bad row costs one file."""
+        if not results:
+            return []
+        try:
+            self._write_group(results, run_id)
+            return []
+        except Exception as exc:
+            self._rollback()
+            if len(results) == 1:
+                return [(results[0], exc)]
+        failed = []
+        for result in results:
+            try:
+                self._write_group([result], run_id)
+            except Exception as exc:
+                self._rollback()
+                failed.append((result, exc))
+        return failed
+
+    def _rollback(self) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except Exception:
+            pass  # no transaction was open, or the connection is gone: nothing to undo
+
+    def _write_group(self, results: list[FileResult], run_id: int) -> None:
+        analysed = [r for r in results if r.outcome == "analysed"]
+        failed = [r for r in results if r.outcome == "failed"]
+        shas = [r.sha256 for r in analysed]
+        paths = [r.path for r in results if r.outcome in ("analysed", "failed")]
+        self.con.execute("BEGIN")
+        if shas:
+            for table in REPORT_TABLES:
+                self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?))", [shas])
+            for table in REPORT_TABLES:
+                self._insert(table, [row for r in analysed for row in r.rows[table]])
+        if paths:
+            self.con.execute("DELETE FROM errors WHERE path IN (SELECT unnest(?))", [paths])
+        now = datetime.now().replace(microsecond=0)
+        self._insert("errors", [(r.path, r.name, r.sha256, r.error[0], r.error[1], now) for r in failed])
+        self.con.execute(
+            "DELETE FROM run_files WHERE run_id = ? AND path IN (SELECT unnest(?))", [run_id, [r.path for r in results]]
+        )
+        self._insert("run_files", [(run_id, r.path, r.sha256, r.outcome) for r in results])
+        self.con.execute("COMMIT")
+
+    def _insert(self, table: str, rows: list[tuple]) -> None:
+        """Insert rows through one Arrow table: far faster than row-by-row statements."""
+        if not rows:
+            return
+        import pyarrow as pa
+
+        names = columns(table)
+        data = pa.table({name: pa.array(list(values)) for name, values in zip(names, zip(*rows))})
+        self.con.register("_incoming", data)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def set_yoy(self, pairs: Iterable[tuple[str, str | None, float | None]]) -> None:
+        """Record, per report sha256, its previous-year report and the share copied from it."""
+        rows = list(pairs)
+        if not rows:
+            return
+        self.con.execute("BEGIN")
+        self.con.executemany("UPDATE reports SET yoy_previous = ?, yoy_copied_share = ? WHERE sha256 = ?",
+                             [(prev, share, sha) for sha, prev, share in rows])
+        self.con.execute("COMMIT")
+
+    # ----- reads
+    def query(self, sql: str, params: list | None = None) -> Iterator[dict]:
+        """Rows of ``sql`` as dicts, fetched in chunks so large results never sit in memory at once."""
+        cursor = self.con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        while chunk := cursor.fetchmany(1000):
+            for row in chunk:
+                yield dict(zip(names, row))
+
+    def report_rows(self) -> Iterator[dict]:
+        """Every stored report with its metrics."""
+        return self.query("SELECT * FROM reports ORDER BY issuer, year, path")
+
+    def section_shares(self) -> Iterator[dict]:
+        return self.query("SELECT sha256, section_id, share FROM sections")
+
+    def section_chars(self) -> Iterator[dict]:
+        """Body characters per report and label (the era-outline topic where the framework folds sections)."""
+        return self.query("SELECT sha256, coalesce(topic, section) AS label, sum(length(text)) AS chars "
+                          "FROM paragraphs WHERE NOT is_heading GROUP BY ALL")
+
+    def report_texts(self, *, issuers: Iterable[str] | None = None) -> Iterator[dict]:
+        """Each report's issuer, year and body paragraphs, one report at a time, ordered by issuer and year."""
+        where, params = "", []
+        if issuers is not None:
+            where, params = "WHERE r.issuer IN (SELECT unnest(?))", [list(issuers)]
+        heads = list(self.query(
+            f"SELECT sha256, issuer, year, level, path FROM reports r {where} ORDER BY issuer, year, sha256", params
+        ))
+        for head in heads:
+            texts = self.con.execute(
+                "SELECT text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx",
+                [head["sha256"]],
+            ).fetchall()
+            yield {**head, "paragraphs": [t for (t,) in texts]}
+
+    def counts(self) -> dict[str, int]:
+        return {t: self._one(f"SELECT count(*) FROM {t}")[0] for t in TABLES}
+
+    def _one(self, sql: str, params: list | None = None) -> tuple | None:
+        """The first row, with the result read to its end (DuckDB refuses other work on a connection
+        whose last result was left half-read)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
+
+def schema_markdown() -> str:
+    """The schema as Markdown tables (for the README)."""
+    lines = []
+    for table, (doc, cols) in TABLES.items():
+        lines += [f"**{table}**: {doc}", "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| {name} | {kind.split()[0]} | {meaning} |" for name, kind, meaning in cols]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(schema_markdown())

@@ -1,0 +1,185 @@
+"""The reviewer's summary of a batch: one row per report, worst first, for the terminal, CSV and Excel.
+
+"Worst" is an order a reviewer can check by eye, not a score: files that could not be read first
+(they go back to the issuer as they are), then most high-severity findings, most sections missing,
+most framework elements missing, most boilerplate, most copied from the previous year.
+Rows are streamed from the store, so a summary of any size never sits in memory at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .store import Store
+
+# (key, header, kind) — kind says how writers format the value.
+COLUMNS = [
+    ("status", "status", "text"),
+    ("file", "file", "text"),
+    ("issuer", "issuer", "text"),
+    ("year", "year", "int"),
+    ("framework", "framework", "text"),
+    ("sections_covered", "sections covered", "int"),
+    ("sections_total", "of sections", "int"),
+    ("elements_missing", "missing elements", "int"),
+    ("elements_total", "of elements", "int"),
+    ("boilerplate_ratio", "boilerplate ratio", "share"),
+    ("copied_share", "copied share", "share"),
+    ("figures_per_1000", "figures per 1,000 chars", "float"),
+    ("top_findings", "top findings", "text"),
+    ("error", "error", "text"),
+    ("sha256", "sha256", "text"),
+]
+TOP_FINDINGS = 3
+_SEPARATOR = "；"
+
+_QUERY = """
+WITH top AS (
+    SELECT sha256, string_agg(message, '{sep}' ORDER BY seq) AS top_findings
+    FROM findings WHERE seq < {top} GROUP BY sha256
+), rows AS (
+    SELECT 'analysed' AS status, {report_path} AS file, r.issuer, r.year, r.framework,
+           r.sections_covered, r.sections_total, r.elements_total - r.elements_found AS elements_missing,
+           r.elements_total, r.boilerplate_ratio, coalesce(r.yoy_copied_share, r.copied_share) AS copied_share,
+           r.figures_per_1000, t.top_findings, NULL AS error, r.sha256, r.findings_high
+    FROM reports r {report_join} LEFT JOIN top t ON t.sha256 = r.sha256
+    UNION ALL
+    SELECT 'failed', e.path, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           e.code || ': ' || e.message, e.sha256, NULL
+    FROM errors e {error_join}
+)
+SELECT * EXCLUDE (findings_high) FROM rows
+ORDER BY status = 'failed' DESC, findings_high DESC NULLS LAST, sections_total - sections_covered DESC NULLS LAST,
+         elements_missing DESC NULLS LAST, boilerplate_ratio DESC NULLS LAST, copied_share DESC NULLS LAST, file
+"""
+
+
+def summary_rows(store: Store, *, run_id: int | None = None) -> Iterator[dict]:
+    """The summary rows of one batch run (``run_id``), or of everything in the store; worst first."""
+    if run_id is None:
+        report_path, report_join, error_join, params = "r.path", "", "", []
+    else:
+        report_path = "f.path"
+        report_join = ("JOIN (SELECT sha256, min(path) AS path FROM run_files WHERE run_id = ? "
+                       "AND outcome IN ('analysed', 'stored') GROUP BY sha256) f ON f.sha256 = r.sha256")
+        error_join = "JOIN run_files rf ON rf.path = e.path AND rf.run_id = ? AND rf.outcome = 'failed'"
+        params = [run_id, run_id]
+    sql = _QUERY.format(sep=_SEPARATOR, top=TOP_FINDINGS, report_path=report_path, report_join=report_join,
+                        error_join=error_join)
+    return store.query(sql, params)
+
+
+def write_csv(rows: Iterable[dict], path: Path) -> int:
+    """Write the rows as CSV (UTF-8 with a BOM, so Excel shows the Chinese text); returns the count."""
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([header for _, header, _ in COLUMNS])
+        for row in rows:
+            writer.writerow(["" if row.get(key) is None else row[key] for key, _, _ in COLUMNS])
+            count += 1
+    return count
+
+
+def write_xlsx(rows: Iterable[dict], path: Path) -> int:
+    """Write the rows as an Excel sheet, streamed (openpyxl write-only); returns the count."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("summary")
+    sheet.freeze_panes = "C2"
+    widths = {"file": 40, "issuer": 24, "top_findings": 80, "error": 60, "sha256": 20}
+    for i, (key, header, _) in enumerate(COLUMNS):
+        sheet.column_dimensions[_letter(i)].width = widths.get(key, max(10, len(header) + 2))
+    header_cells = []
+    for _, header, _ in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    formats = {"share": "0.0%", "float": "0.0", "int": "0"}
+    count = 0
+    for row in rows:
+        cells = []
+        for key, _, kind in COLUMNS:
+            cell = WriteOnlyCell(sheet, value=row.get(key))
+            if kind in formats:
+                cell.number_format = formats[kind]
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def print_summary(rows: Iterable[dict], console, *, report=None, limit: int = 20) -> None:
+    """The worst ``limit`` rows as a Rich table, then the run's counts and anything left unwritten."""
+    from rich.table import Table
+
+    table = Table("#", "file", "issuer · year", "sections", "missing elements", "套话", "copied", "figures/1000",
+                  "top findings", show_lines=False, title="Reports, worst first")
+    shown = total = 0
+    for row in rows:
+        total += 1
+        if shown >= limit:
+            continue
+        shown += 1
+        if row["status"] == "failed":
+            table.add_row(str(shown), _tail(row["file"]), "", "", "", "", "", "", f"[red]failed[/] {row['error']}")
+            continue
+        table.add_row(
+            str(shown), _tail(row["file"]), " ".join(str(x) for x in (row["issuer"], row["year"]) if x) or "—",
+            _ratio(row["sections_covered"], row["sections_total"]), _ratio(row["elements_missing"], row["elements_total"]),
+            _percent(row["boilerplate_ratio"]), _percent(row["copied_share"]),
+            "—" if row["figures_per_1000"] is None else f"{row['figures_per_1000']:.1f}",
+            _head(row["top_findings"] or ""),
+        )
+    if total:
+        console.print(table)
+    if total > shown:
+        console.print(f"… and {total - shown} more rows (write them all with --csv or --xlsx)")
+    if report is not None:
+        counts = report.counts
+        console.print(
+            f"{report.total} files: {counts['analysed']} analysed, {counts['stored']} already stored, "
+            f"{counts['duplicate']} duplicates, [{'red' if report.failed else 'green'}]{report.failed} failed[/] "
+            f"in {report.seconds:.1f} s"
+        )
+        for path, reason in report.unwritten[:limit]:
+            console.print(f"[red]not stored[/] {_tail(path)}: {reason}")
+        if len(report.unwritten) > limit:
+            console.print(f"… and {len(report.unwritten) - limit} more not stored")
+        if report.stopped:
+            console.print(f"[red]stopped early:[/] {report.stopped}")
+
+
+def _tail(path: str, width: int = 48) -> str:
+    """A path relative to the working folder when inside it; a long one keeps its end (the file
+    name is what tells reports apart)."""
+    here = os.getcwd() + os.sep
+    path = path[len(here):] if path.startswith(here) else path
+    return path if len(path) <= width else "…" + path[-(width - 1):]
+
+
+def _head(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _ratio(part, whole) -> str:
+    return "—" if part is None or not whole else f"{part}/{whole}"
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value:.0%}"

@@ -1,0 +1,170 @@
+"""Batch throughput and memory, against jieba merely segmenting the same texts.
+
+    python benchmarks/bench_batch.py [--reports 1000] [--sizes 250,500,1000]
+
+Writes ``--reports`` distinct 5,000-character reports (corpus paragraphs recombined) as files,
+then measures, in the same run:
+
+- the baseline: raw ``jieba.lcut`` over the same texts, one after another in this process;
+- ``run_batch`` with 1 and 2 worker processes into a fresh DuckDB store, each in its own child
+  process: reports/s end to end and in steady state (first result to last, i.e. without the
+  one-off model loading), and the per-report cost as a ratio to the baseline (goal: ≤ 2.5);
+- peak memory of the client and of the workers at several batch sizes (2 jobs): it should stay
+  flat, because results stream to the store and nothing holds all reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from common import REPORT_CHARS, build_reports, print_header, run_child
+
+GOAL_RATIO = 2.5
+
+
+def write_reports(folder: Path, count: int) -> list[str]:
+    texts = build_reports(count, chars=REPORT_CHARS)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(texts):
+        (folder / f"report-{i:05}.txt").write_text(text, encoding="utf-8")
+    return texts
+
+
+def jieba_baseline(texts: list[str]) -> float:
+    """Seconds per report for raw ``jieba.lcut``, dictionary loaded beforehand."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    jieba.lcut(texts[0])
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return (time.perf_counter() - start) / len(texts)
+
+
+class WorkerPeak:
+    """Samples the peak resident memory (VmHWM) of this process's children while a batch runs."""
+
+    def __init__(self, interval: float = 0.5):
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+
+    def __enter__(self) -> WorkerPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self, interval: float) -> None:
+        me = os.getpid()
+        while not self._stop.wait(interval):
+            try:
+                children = Path(f"/proc/{me}/task/{me}/children").read_text().split()
+            except OSError:
+                continue
+            for pid in children:
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+
+
+def child(folder: str, db: str, jobs: int, count: int) -> None:
+    """Run one batch over the first ``count`` files and print its timings and peak memory as JSON."""
+    from analyzer.batch import collect_inputs, run_batch
+    from analyzer.store import Store
+
+    items, _ = collect_inputs([folder])
+    items = items[:count]
+    stamps: list[float] = []
+    analysis: list[float] = []
+
+    def progress(result, _):
+        stamps.append(time.perf_counter())
+        analysis.append(result.seconds)
+
+    start = time.perf_counter()
+    with Store(db) as store, WorkerPeak() as workers:
+        report = run_batch(items, store=store, jobs=jobs, progress=progress)
+    end = time.perf_counter()
+    print(json.dumps({
+        "reports": report.counts["analysed"],
+        "failed": report.failed,
+        "total_s": end - start,
+        "startup_s": stamps[0] - start,
+        "steady_s": stamps[-1] - stamps[0],
+        "client_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_peak_mb": workers.peak_kb / 1024,
+        "analysis_s": sum(analysis),
+        "store_mb": Path(db).stat().st_size / 2**20,
+    }))
+
+
+def run(folder: Path, work: Path, *, jobs: int, count: int) -> dict:
+    db = work / f"jobs{jobs}-{count}.duckdb"
+    done = run_child([sys.executable, __file__, "--child", str(folder), str(db), str(jobs), str(count)])
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.decode()[-3000:])
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory check (2 jobs)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        folder, db, jobs, count = args.child
+        child(folder, db, int(jobs), int(count))
+        return
+    sizes = sorted({min(int(s), args.reports) for s in args.sizes.split(",")} | {args.reports})
+    print_header(f"batch: {args.reports:,} reports of {REPORT_CHARS:,} characters")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        texts = write_reports(work / "reports", args.reports)
+        base = jieba_baseline(texts)
+        print(f"\n   baseline jieba.lcut      {1 / base:8.1f} reports/s  ({base * 1000:.1f} ms/report, 1 core)")
+        print(f"\n   {'run':10} {'end to end':>14} {'steady':>14} {'start-up':>9} {'ms/report/core':>15} {'ratio':>6}")
+        runs = {}
+        for jobs in (1, 2):
+            r = runs[(jobs, args.reports)] = run(work / "reports", work, jobs=jobs, count=args.reports)
+            per_core = r["steady_s"] / max(1, r["reports"] - 1) * jobs
+            overhead = 1 - r["analysis_s"] / (r["steady_s"] * jobs)
+            print(f"   jobs {jobs:<5} {r['reports'] / r['total_s']:9.1f} rep/s {(r['reports'] - 1) / r['steady_s']:9.1f} rep/s "
+                  f"{r['startup_s']:8.1f}s {per_core * 1000:14.1f} {per_core / base:6.2f}   "
+                  f"(workers idle or in batch overhead {overhead:.0%})")
+        print(f"   (ratio = steady-state cost per report and core / jieba.lcut per report; goal ≤ {GOAL_RATIO})")
+        print(f"\n   {'batch size':>10} {'client peak':>12} {'worker peak':>12} {'store':>9}   (2 jobs)")
+        for size in sizes:
+            if (2, size) not in runs:
+                runs[(2, size)] = run(work / "reports", work, jobs=2, count=size)
+            r = runs[(2, size)]
+            print(f"   {size:10,} {r['client_peak_mb']:9.0f} MB {r['worker_peak_mb']:9.0f} MB {r['store_mb']:6.1f} MB")
+        peaks = [runs[(2, s)]["client_peak_mb"] for s in sizes]
+        if len(peaks) > 1:
+            growth = max(peaks) - min(peaks)
+            print(f"   client peak grows {growth:.0f} MB from {sizes[0]:,} to {sizes[-1]:,} reports "
+                  f"({growth / statistics.mean(peaks):.0%} of its mean)")
+
+
+if __name__ == "__main__":
+    main()

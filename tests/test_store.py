@@ -1,0 +1,125 @@
+"""The DuckDB store: documented schema, rows that mirror the analysis, atomic writes, crash safety."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analyzer.store import TABLES, FileResult, Store, StoreError, columns, rows_from_analysis, schema_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def seed_rows(seed_analysis):
+    return rows_from_analysis(seed_analysis, sha256="a" * 64, path="/in/seed.txt", name="seed.txt", seconds=0.5)
+
+
+def result_for(rows: dict, sha: str, name: str) -> FileResult:
+    """The same analysis stored under another content hash (as if another file)."""
+    renamed = {table: [(sha, *row[1:]) for row in table_rows] for table, table_rows in rows.items()}
+    return FileResult(f"/in/{name}", name, "analysed", sha256=sha, rows=renamed)
+
+
+def test_every_table_and_column_is_documented_in_the_database(tmp_path):
+    with Store(tmp_path / "r.duckdb") as store:
+        comments = store.con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE table_name IN (SELECT unnest(?))",
+            [list(TABLES)],
+        ).fetchall()
+    assert {t for t, _, _ in comments} == set(TABLES)
+    assert all(comment for _, _, comment in comments)
+    markdown = schema_markdown()
+    assert all(f"| {c} |" in markdown for table in TABLES for c in columns(table))
+
+
+def test_rows_mirror_the_analysis(seed_analysis, seed_rows):
+    (report,) = seed_rows["reports"]
+    row = dict(zip(columns("reports"), report))
+    assert (row["issuer"], row["year"], row["framework"]) == (
+        seed_analysis.metadata.issuer, seed_analysis.metadata.year, seed_analysis.framework)
+    assert row["sections_covered"] == sum(s.status == "covered" for s in seed_analysis.sections)
+    assert row["sections_covered"] + row["sections_thin"] + row["sections_missing"] == len(seed_analysis.sections)
+    assert row["findings_high"] + row["findings_medium"] + row["findings_low"] == len(seed_analysis.findings)
+    assert [r[1] for r in seed_rows["sections"]] == [s.id for s in seed_analysis.sections]
+    assert [r[6] for r in seed_rows["findings"]] == [f.message for f in seed_analysis.findings]
+    assert [r[-1] for r in seed_rows["paragraphs"]] == [p.text for p in seed_analysis.paragraphs]
+    assert all(len(r) == len(columns(t)) for t, rows in seed_rows.items() for r in rows)
+
+
+def test_written_report_reads_back_with_its_body_text(tmp_path, seed_analysis, seed_rows):
+    with Store(tmp_path / "r.duckdb") as store:
+        run = store.begin_run("test")
+        assert store.write([result_for(seed_rows, "a" * 64, "seed.txt")], run_id=run) == []
+        assert store.has_report("a" * 64) and not store.has_report("b" * 64)
+        (text,) = store.report_texts()
+    body = [p.text for p in seed_analysis.paragraphs if not p.is_heading and p.section != "META"]
+    assert text["paragraphs"] == body
+    assert text["issuer"] == seed_analysis.metadata.issuer
+
+
+def test_a_file_whose_rows_fail_costs_only_that_file(tmp_path, seed_rows):
+    good = [result_for(seed_rows, c * 64, f"{c}.txt") for c in "abc"]
+    bad = result_for(seed_rows, "d" * 64, "d.txt")
+    bad.rows["sections"][0] = (*bad.rows["sections"][0][:5], "not a number", *bad.rows["sections"][0][6:])
+    with Store(tmp_path / "r.duckdb") as store:
+        failed = store.write([good[0], bad, good[1], good[2]], run_id=store.begin_run("test"))
+        assert [r.name for r, _ in failed] == ["d.txt"]
+        for table in ("reports", "sections", "findings", "paragraphs"):
+            (count,) = store.con.execute(f"SELECT count(*) FROM {table} WHERE sha256 = ?", ["d" * 64]).fetchone()
+            assert count == 0, table
+        assert store.con.execute("SELECT count(*) FROM reports").fetchone() == (3,)
+
+
+def test_rewriting_a_report_replaces_its_rows(tmp_path, seed_rows):
+    with Store(tmp_path / "r.duckdb") as store:
+        run = store.begin_run("test")
+        store.write([result_for(seed_rows, "a" * 64, "seed.txt")], run_id=run)
+        store.write([result_for(seed_rows, "a" * 64, "seed.txt")], run_id=store.begin_run("again"))
+        counts = store.counts()
+    assert counts["reports"] == 1
+    assert counts["sections"] == len(seed_rows["sections"]) and counts["paragraphs"] == len(seed_rows["paragraphs"])
+
+
+def test_a_process_killed_inside_a_transaction_leaves_only_committed_rows(tmp_path):
+    db = tmp_path / "r.duckdb"
+    script = textwrap.dedent(f"""
+        import os, signal
+        from analyzer.store import Store, columns
+        store = Store({str(db)!r})
+        def report(sha):
+            return tuple(sha if c == "sha256" else None for c in columns("reports"))
+        store._insert("reports", [report("committed")])
+        store.con.execute("BEGIN")
+        store._insert("reports", [report("half-written")])
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    killed = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=60)
+    assert killed.returncode == -9, killed.stderr
+    with Store(db) as store:
+        assert store.con.execute("SELECT sha256 FROM reports").fetchall() == [("committed",)]
+
+
+def test_a_second_writer_is_told_the_store_is_busy(tmp_path):
+    db = tmp_path / "r.duckdb"
+    script = f"from analyzer.store import Store\nStore({str(db)!r})\nprint('opened')"
+    with Store(db):
+        other = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "open in another process" in other.stderr
+
+
+def test_files_that_are_not_stores_are_refused(tmp_path):
+    duckdb.connect(str(tmp_path / "other.duckdb")).execute("CREATE TABLE t (x INTEGER)").close()
+    (tmp_path / "text.duckdb").write_text("not a database")
+    for name in ("other.duckdb", "text.duckdb", "missing.duckdb"):
+        with pytest.raises(StoreError):
+            Store(tmp_path / name, read_only=True)
+    with pytest.raises(StoreError, match="something else"):
+        Store(tmp_path / "other.duckdb")  # someone else's database is left as it was
+    with duckdb.connect(str(tmp_path / "other.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("t",)]
