@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .frameworks import load_yaml
 from .specificity import facts, measurements
 
 LEXICON = Path(
@@ -66,7 +66,7 @@ class Flag:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON) -> Lexicon:
-    return Lexicon.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return Lexicon.model_validate(load_yaml(Path(path).read_text(encoding="utf-8")))
 
 
 class BoilerplateDetector:

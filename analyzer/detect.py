@@ -8,7 +8,7 @@ Without a year, headings decide: the outline whose section names they match more
 from __future__ import annotations
 
 from .frameworks import load_framework
-from .sections import CLEAR_HEADING, HeadingMatcher
+from .sections import CLEAR_HEADING, heading_matcher
 from .structure import Structure
 
 DUC_PARTS_NEEDED = 3  # of the four required parts named as level-1 headings
@@ -17,7 +17,7 @@ DUC_PARTS_NEEDED = 3  # of the four required parts named as level-1 headings
 def detect_framework(structure: Structure) -> tuple[str, str]:
     """The framework id and a one-sentence reason (in Chinese: it is shown to the report's authors)."""
     top = [p.text for p in structure.headings if p.level is not None and p.level <= 1]
-    duc = HeadingMatcher(load_framework("duc-2019"))
+    duc = heading_matcher(load_framework("duc-2019"))
     duc_hits = {m[0] for m in map(duc.match, top) if m and m[1] >= CLEAR_HEADING}
     duc_hits &= {"R1", "R3", "NEXT", "PROBLEMS"}
     if len(duc_hits) >= DUC_PARTS_NEEDED and duc_hits & {"R1", "R3"}:
@@ -31,7 +31,7 @@ def detect_framework(structure: Structure) -> tuple[str, str]:
     counts = {}
     for framework_id in ("fzzf-2015", "fzzf-2021"):
         framework = load_framework(framework_id)
-        matcher = HeadingMatcher(framework)
+        matcher = heading_matcher(framework)
         matches = [matcher.match(p.text) for p in structure.headings]
         counts[framework_id] = sum(
             1 for m in matches if m and m[1] >= CLEAR_HEADING and m[0] in framework.section_ids

@@ -102,7 +102,16 @@ def _ingest(source, *, filename, limits) -> Document:
 
 
 def _looks_like_path(text: str) -> bool:
-    return len(text) < 4096 and "\n" not in text and os.path.exists(text)
+    """A string is a path only if it is one line naming an existing file of a supported type, so
+    that pasted text can never make the analyzer read an arbitrary file (pass a Path to be explicit)."""
+    from .ingest import SUPPORTED_SUFFIXES
+
+    return (
+        len(text) < 4096
+        and "\n" not in text
+        and text.lower().endswith(SUPPORTED_SUFFIXES)
+        and os.path.isfile(text)
+    )
 
 
 def _choose_framework(structure: Structure, requested: str) -> tuple[str, str]:

@@ -63,6 +63,7 @@ class HeadingMatcher:
     """Match heading text against the aliases of a framework's sections and parts."""
 
     def __init__(self, framework: Framework):
+        self._cache: dict[str, tuple[str, float] | None] = {}
         self.aliases: list[tuple[str, str]] = []
         for section in framework.sections:
             for alias in [section.name, *section.aliases]:
@@ -72,7 +73,13 @@ class HeadingMatcher:
                 self.aliases.append((normalize_heading(alias), part.id))
 
     def match(self, heading: str) -> tuple[str, float] | None:
+        """The best-matching section or part id and its similarity (1.0 exact, 0.9 containment)."""
         core = normalize_heading(heading)
+        if core not in self._cache:
+            self._cache[core] = self._match(core)
+        return self._cache[core]
+
+    def _match(self, core: str) -> tuple[str, float] | None:
         if len(core) < 2:
             return None
         best: tuple[str, float] | None = None
@@ -82,10 +89,23 @@ class HeadingMatcher:
             if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
                 score = 1.0 if alias == core else 0.9
             else:
-                score = SequenceMatcher(None, core, alias, autojunk=False).ratio()
-            if best is None or score > best[1] or (score == best[1] and len(alias) > 0):
-                best = (label, score) if best is None or score > best[1] else best
+                matcher = SequenceMatcher(None, core, alias, autojunk=False)
+                if best is not None and matcher.real_quick_ratio() <= best[1]:
+                    continue  # cannot beat the best so far: skip the quadratic ratio()
+                score = matcher.ratio()
+            if best is None or score > best[1]:
+                best = (label, score)
         return best
+
+
+_heading_matchers: dict[str, HeadingMatcher] = {}
+
+
+def heading_matcher(framework: Framework) -> HeadingMatcher:
+    """One matcher (and its cache of matched headings) per framework id, built on first use."""
+    if framework.id not in _heading_matchers:
+        _heading_matchers[framework.id] = HeadingMatcher(framework)
+    return _heading_matchers[framework.id]
 
 
 class CueScorer:
@@ -130,8 +150,8 @@ def map_sections(
     """One assignment per paragraph, in the label space of ``framework``."""
     space = label_space(framework, structure.metadata.year)
     labels = space.section_ids + [p for p in SHARED_PART_IDS]
-    matcher = HeadingMatcher(space)
-    fold_matcher = HeadingMatcher(framework) if space is not framework else None
+    matcher = heading_matcher(space)
+    fold_matcher = heading_matcher(framework) if space is not framework else None
     scores = (scorer or CueScorer(space)).score(structure, labels)
     out: list[Assignment | None] = [None] * len(structure.paragraphs)
     meta = set(structure.metadata.meta_paragraphs)
