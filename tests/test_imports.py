@@ -6,8 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Runs the console script's entry point exactly as `govreport ARGS...` does, then records every
 # top-level package in sys.modules at exit (atexit runs after Typer's SystemExit).
@@ -31,6 +34,7 @@ NEVER_IN_ANALYZE = {"streamlit", "pandas", "duckdb", "dask", "sklearn", "scipy",
 def loaded_packages(tmp_path, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
     record = tmp_path / "modules.json"
     env = {k: v for k, v in os.environ.items() if k != "GOVREPORT_SEGMENTER"}  # the default backend
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)  # this checkout
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(record), *args], capture_output=True, text=True, env=env)
     assert record.exists(), proc.stderr
     return set(json.loads(record.read_text(encoding="utf-8"))), proc

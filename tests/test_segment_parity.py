@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +19,7 @@ from analyzer.segment_parity import (
     outside_jieba_han,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "corpora" / "labels.jsonl"
 # "Small": the corpus shows about one raw difference per 10,000 tokens (years like 2015-2020).
 MAX_RAW_DIFFERENCES_PER_TOKEN = 1 / 2000
