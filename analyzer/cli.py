@@ -192,4 +192,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the imported module: cli_batch registered its commands on *that* module's app.
+    from analyzer.cli import main as imported_main
+
+    imported_main()
