@@ -79,6 +79,10 @@ class BoilerplateDetector:
         # One alternation screens sentences cheaply; most sentences match nothing.
         self._screen = re.compile("|".join(f"(?:{e.pattern})" for e in lexicon.entries))
 
+    def screens(self, text: str) -> bool:
+        """Whether any entry could match somewhere in ``text`` (one search for a whole paragraph)."""
+        return self._screen.search(text) is not None
+
     def match(self, sentence: str) -> Flag | None:
         """The first lexicon entry whose pattern matches, regardless of facts."""
         if not self._screen.search(sentence):

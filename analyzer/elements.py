@@ -108,8 +108,9 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     for p in body:
         for evidence in matcher.find(p.index, sentences[p.index], section_elements):
             found.setdefault(evidence.element, []).append(evidence)
-    if model is not None and structure is not None:
-        for evidence in _model_evidence(model, structure, body, sentences, set(section_elements)):
+    unseen = set(section_elements) - set(found)  # the model only looks for what the terms did not find
+    if model is not None and structure is not None and unseen:
+        for evidence in _model_evidence(model, structure, body, sentences, unseen):
             found.setdefault(evidence.element, []).append(evidence)
     for part in framework.parts:
         for check in part.checks:

@@ -14,7 +14,7 @@ from .frameworks import Framework, load_framework
 from .ingest import Document, ingest_bytes, ingest_file, ingest_text
 from .limits import Limits
 from .result import Analysis, Metadata, ParagraphResult, PartResult, SectionResult, Source
-from .sections import Assignment, ParagraphScorer, label_space, map_sections
+from .sections import DEFAULT_STAY, Assignment, ParagraphScorer, label_space, map_sections
 from .segment import get_segmenter, split_tokens
 from .structure import Structure, parse_structure
 
@@ -60,6 +60,8 @@ def analyze_document(
         from .model import default_scorer
 
         scorer = default_scorer()
+    if scorer is not None:
+        scorer = _ScoresOnce(scorer)
     if element_model is None:
         from .model import default_element_model
 
@@ -79,6 +81,22 @@ def analyze_document(
 
     add_findings(analysis, structure, chosen, copy=copy, element_model=element_model)
     return analysis
+
+
+class _ScoresOnce:
+    """Score a document once per label space: mapping for a folding framework (duc-2019) needs the
+    era outline's scores twice, for the sections and for the topics."""
+
+    def __init__(self, scorer: ParagraphScorer):
+        self.scorer = scorer
+        self.stay_ = getattr(scorer, "stay_", DEFAULT_STAY)
+        self._cache: dict[tuple[int, tuple[str, ...]], list[dict[str, float]]] = {}
+
+    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+        key = (id(structure), tuple(labels))
+        if key not in self._cache:
+            self._cache[key] = self.scorer.score(structure, labels)
+        return self._cache[key]
 
 
 def attach_tokens(structure: Structure, *, backend: str | None = None) -> None:

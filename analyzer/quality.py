@@ -17,9 +17,10 @@ def mark_paragraphs(analysis: Analysis, *, detector: BoilerplateDetector | None 
             continue
         spans = [(s, e) for s, e in p.sentences] or [(0, len(p.text))]
         specific = 0
+        candidate = detector.screens(p.text)  # most paragraphs hold no formula at all
         for start, end in spans:
             sentence = p.text[start:end]
-            flag = detector.flag(sentence)
+            flag = detector.flag(sentence) if candidate else None
             if flag is not None:
                 flags.setdefault(p.index, []).append((start, end, sentence, flag))
                 p.boilerplate.append([start, end])

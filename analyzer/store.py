@@ -18,12 +18,16 @@ part, so a batch killed at any moment leaves a readable store and a rerun stores
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 SCHEMA_VERSION = 1
+# DuckDB caches table blocks up to its memory limit (80% of RAM by default): a store growing to
+# gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat.
+MEMORY_LIMIT = os.environ.get("GOVREPORT_STORE_MEMORY", "256MB")
 
 # (column, type, meaning). The first column of every per-report table is the report's sha256.
 TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
@@ -249,7 +253,7 @@ class Store:
         if read_only and not self.path.exists():
             raise StoreError(f"no such store: {self.path}")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(

@@ -130,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory check (2 jobs)")
+    parser.add_argument("--memory-only", action="store_true", help="skip the throughput runs")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -141,29 +142,40 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         texts = write_reports(work / "reports", args.reports)
-        base = jieba_baseline(texts)
-        print(f"\n   baseline jieba.lcut      {1 / base:8.1f} reports/s  ({base * 1000:.1f} ms/report, 1 core)")
-        print(f"\n   {'run':10} {'end to end':>14} {'steady':>14} {'start-up':>9} {'ms/report/core':>15} {'ratio':>6}")
         runs = {}
-        for jobs in (1, 2):
-            r = runs[(jobs, args.reports)] = run(work / "reports", work, jobs=jobs, count=args.reports)
-            per_core = r["steady_s"] / max(1, r["reports"] - 1) * jobs
-            overhead = 1 - r["analysis_s"] / (r["steady_s"] * jobs)
-            print(f"   jobs {jobs:<5} {r['reports'] / r['total_s']:9.1f} rep/s {(r['reports'] - 1) / r['steady_s']:9.1f} rep/s "
-                  f"{r['startup_s']:8.1f}s {per_core * 1000:14.1f} {per_core / base:6.2f}   "
-                  f"(workers idle or in batch overhead {overhead:.0%})")
-        print(f"   (ratio = steady-state cost per report and core / jieba.lcut per report; goal ≤ {GOAL_RATIO})")
-        print(f"\n   {'batch size':>10} {'client peak':>12} {'worker peak':>12} {'store':>9}   (2 jobs)")
-        for size in sizes:
-            if (2, size) not in runs:
-                runs[(2, size)] = run(work / "reports", work, jobs=2, count=size)
-            r = runs[(2, size)]
-            print(f"   {size:10,} {r['client_peak_mb']:9.0f} MB {r['worker_peak_mb']:9.0f} MB {r['store_mb']:6.1f} MB")
-        peaks = [runs[(2, s)]["client_peak_mb"] for s in sizes]
-        if len(peaks) > 1:
-            growth = max(peaks) - min(peaks)
-            print(f"   client peak grows {growth:.0f} MB from {sizes[0]:,} to {sizes[-1]:,} reports "
-                  f"({growth / statistics.mean(peaks):.0%} of its mean)")
+        if not args.memory_only:
+            throughput(work, texts, args.reports, runs)
+        memory(work, sizes, runs)
+
+
+def throughput(work: Path, texts: list[str], count: int, runs: dict) -> None:
+    """Reports/s with 1 and 2 jobs, and the cost per report and core as a ratio to raw jieba."""
+    base = jieba_baseline(texts)
+    print(f"\n   baseline jieba.lcut      {1 / base:8.1f} reports/s  ({base * 1000:.1f} ms/report, 1 core)")
+    print(f"\n   {'run':10} {'end to end':>14} {'steady':>14} {'start-up':>9} {'ms/report/core':>15} {'ratio':>6}")
+    for jobs in (1, 2):
+        r = runs[(jobs, count)] = run(work / "reports", work, jobs=jobs, count=count)
+        per_core = r["steady_s"] / max(1, r["reports"] - 1) * jobs
+        overhead = 1 - r["analysis_s"] / (r["steady_s"] * jobs)
+        print(f"   jobs {jobs:<5} {r['reports'] / r['total_s']:9.1f} rep/s {(r['reports'] - 1) / r['steady_s']:9.1f} rep/s "
+              f"{r['startup_s']:8.1f}s {per_core * 1000:14.1f} {per_core / base:6.2f}   "
+              f"(workers idle or in batch overhead {overhead:.0%})")
+    print(f"   (ratio = steady-state cost per report and core / jieba.lcut per report; goal ≤ {GOAL_RATIO})")
+
+
+def memory(work: Path, sizes: list[int], runs: dict) -> None:
+    """Peak memory of client and workers at growing batch sizes (2 jobs): flat if results stream."""
+    print(f"\n   {'batch size':>10} {'client peak':>12} {'worker peak':>12} {'store':>9}   (2 jobs)")
+    for size in sizes:
+        if (2, size) not in runs:
+            runs[(2, size)] = run(work / "reports", work, jobs=2, count=size)
+        r = runs[(2, size)]
+        print(f"   {size:10,} {r['client_peak_mb']:9.0f} MB {r['worker_peak_mb']:9.0f} MB {r['store_mb']:6.1f} MB")
+    peaks = [runs[(2, s)]["client_peak_mb"] for s in sizes]
+    if len(peaks) > 1:
+        growth = peaks[-1] - peaks[0]
+        print(f"   client peak changes {growth:+.0f} MB from {sizes[0]:,} to {sizes[-1]:,} reports "
+              f"({growth / statistics.mean(peaks):+.0%} of its mean)")
 
 
 if __name__ == "__main__":

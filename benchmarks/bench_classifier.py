@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from common import build_reports, fmt_ms, median_time, print_header, seed_text
+from common import build_reports, child_env, fmt_ms, median_time, print_header, seed_text
 
 # Each child prints the seconds taken, then the heavy packages the load pulled in.
 _HEAVY = "numpy scipy sklearn pandas pyarrow spacy jieba rjieba"
@@ -53,7 +53,7 @@ def load_times(runs: int) -> None:
     for name, code in _LOADS.items():
         values, loaded = [], "-"
         for _ in range(runs):
-            proc = subprocess.run([sys.executable, "-c", code + _REPORT], capture_output=True, text=True)
+            proc = subprocess.run([sys.executable, "-c", code + _REPORT], capture_output=True, text=True, env=child_env())
             if proc.returncode != 0:
                 print(f"   {name:40} FAILED: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
                 break

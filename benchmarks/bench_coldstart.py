@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import SEED, ChildRun, govreport_command, print_header, print_profile, run_child
+from common import SEED, ChildRun, child_env, govreport_command, print_header, print_profile, run_child
 
 GOAL_SECONDS = 1.0
 GOAL_MB = 250.0
@@ -88,7 +88,7 @@ def report(runs: int) -> None:
 
 def stages() -> None:
     print("\n-- stages of one cold run (fresh interpreter, default backend)")
-    proc = subprocess.run([sys.executable, "-c", _STAGES, str(SEED)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _STAGES, str(SEED)], capture_output=True, text=True, env=child_env())
     print(proc.stdout.rstrip())
     if proc.returncode != 0:
         print(f"   FAILED: {(proc.stderr.strip().splitlines() or ['no message'])[-1]}")
@@ -97,8 +97,7 @@ def stages() -> None:
 def imports(top: int = 20) -> None:
     """The heaviest imports of `govreport analyze`, by cumulative time, skipping their sub-modules."""
     cmd = [*govreport_command(), "analyze", str(SEED), "--format", "json"]
-    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
-    lines = run_child(cmd, env=env).stderr.decode("utf-8", "replace").splitlines()
+    lines = run_child(cmd, env=child_env(PYTHONPROFILEIMPORTTIME="1")).stderr.decode("utf-8", "replace").splitlines()
     rows = []
     for line in lines:
         if line.startswith("import time:") and "|" in line and "cumulative" not in line:
@@ -127,7 +126,7 @@ def cprofile(top: int = 25) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cold.prof")
         cmd = [sys.executable, "-m", "cProfile", "-o", out, "-m", "analyzer.cli", "analyze", str(SEED), "--format", "json"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env())
         print("\n-- cProfile of one cold `govreport analyze` (the profiler adds overhead)")
         if proc.returncode != 0:
             print(f"   FAILED: {(proc.stderr.strip().splitlines() or ['no message'])[-1]}")

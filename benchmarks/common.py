@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Measure this checkout's analyzer, whatever an editable install elsewhere points to; children
+# get the same through ``child_env``.
+sys.path.insert(0, str(ROOT))
 SEED = ROOT / "corpora" / "real" / "000_1c9e8bbbf8b24faa.txt"
 LABELS = ROOT / "corpora" / "labels.jsonl"
 REPORT_CHARS = 5000
@@ -94,6 +97,12 @@ class ChildRun:
     stderr: bytes
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for child processes: this checkout first on the import path."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
 def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> ChildRun:
     """Run a command to completion; wall time and the child's own peak RSS.
 
@@ -102,7 +111,7 @@ def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> Child
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env or child_env())
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: stop Popen waiting again

@@ -40,6 +40,8 @@ def normalize_width(text: str) -> str:
 def to_simplified(text: str) -> tuple[str, bool]:
     """Convert traditional characters to simplified; say whether anything changed."""
     converted = _t2s().convert(text)
+    if converted == text:  # the common case, decided in C
+        return text, False
     changed = sum(a != b for a, b in zip(text, converted)) if len(converted) == len(text) else _MIN_TRADITIONAL
     if changed < _MIN_TRADITIONAL:
         return text, False
