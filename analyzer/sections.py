@@ -83,16 +83,18 @@ class HeadingMatcher:
         if len(core) < 2:
             return None
         best: tuple[str, float] | None = None
+        similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index is built once
         for alias, label in self.aliases:
             if not alias:
                 continue
             if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
                 score = 1.0 if alias == core else 0.9
             else:
-                matcher = SequenceMatcher(None, core, alias, autojunk=False)
-                if best is not None and matcher.real_quick_ratio() <= best[1]:
-                    continue  # cannot beat the best so far: skip the quadratic ratio()
-                score = matcher.ratio()
+                similarity.set_seq1(alias)
+                # cheap upper bounds first: most aliases cannot beat the best match so far
+                if best is not None and (similarity.real_quick_ratio() <= best[1] or similarity.quick_ratio() <= best[1]):
+                    continue
+                score = similarity.ratio()
             if best is None or score > best[1]:
                 best = (label, score)
         return best
