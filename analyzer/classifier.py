@@ -9,9 +9,6 @@ read with fzzf-2015), so a model trained on one era's reports helps with the oth
 
 from __future__ import annotations
 
-import pickle
-from pathlib import Path
-
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -98,14 +95,3 @@ def stay_probability(structures: list[Structure], labels: list[list[str]]) -> fl
         same += sum(a == b for a, b in zip(body, body[1:]))
         total += max(0, len(body) - 1)
     return (same + 1) / (total + 2)
-
-
-def save_model(model, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:
-        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_model(path: Path):
-    with open(path, "rb") as fh:
-        return pickle.load(fh)  # noqa: S301 - our own artefact, built by `govreport train`
