@@ -109,7 +109,11 @@ def score_labels(gold: list[str], predicted: list[str], *, reports: int = 0, ski
     )
 
 
-def evaluate_reports(golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True) -> Scores:
+def paired_labels(
+    golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True
+) -> tuple[list[str], list[str], list[str]]:
+    """Gold and predicted labels of every paragraph, pooled over reports, and the reports skipped
+    because the pipeline's paragraphs did not line up with the gold ones."""
     all_gold, all_pred, skipped = [], [], []
     for gold in golds:
         gold = gold if headings else strip_headings(gold)
@@ -121,7 +125,12 @@ def evaluate_reports(golds: list[Gold], *, framework: str = "auto", scorer=None,
             continue
         all_gold += gold.labels
         all_pred += predicted
-    return score_labels(all_gold, all_pred, reports=len(golds) - len(skipped), skipped=skipped)
+    return all_gold, all_pred, skipped
+
+
+def evaluate_reports(golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True) -> Scores:
+    gold, predicted, skipped = paired_labels(golds, framework=framework, scorer=scorer, headings=headings)
+    return score_labels(gold, predicted, reports=len(golds) - len(skipped), skipped=skipped)
 
 
 def format_scores(scores: Scores) -> str:

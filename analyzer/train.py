@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .corpus import Report, load_corpus
-from .evaluate import Gold, score_labels, strip_headings
+from .evaluate import Gold, paired_labels, score_labels, strip_headings
 from .ingest import ingest_text
 from .pipeline import attach_tokens
 from .structure import Structure, parse_structure
@@ -101,7 +101,7 @@ def cross_validate(reports: list[Report], *, approaches=APPROACHES, folds: int =
             if hasattr(estimator, "fit"):
                 estimator.fit(structures, labels)
             for variant, headings in (("headings", True), ("stripped", False)):
-                gold_labels, predicted = _labels_of(test, estimator, headings)
+                gold_labels, predicted, _ = paired_labels(test, scorer=estimator, headings=headings)
                 pooled[approach][variant][0].extend(gold_labels)
                 pooled[approach][variant][1].extend(predicted)
                 fold_f1 = score_labels(gold_labels, predicted).macro_f1_sections
@@ -112,19 +112,6 @@ def cross_validate(reports: list[Report], *, approaches=APPROACHES, folds: int =
 
     sections = {a: {v: score_labels(*pooled[a][v], reports=len(golds)).to_dict() for v in pooled[a]} for a in approaches}
     return sections, {kind: tally.as_dict() for kind, tally in findings.items()}
-
-
-def _labels_of(golds: list[Gold], scorer, headings: bool) -> tuple[list[str], list[str]]:
-    from .evaluate import predict_labels
-
-    gold_out, pred_out = [], []
-    for gold in golds:
-        gold = gold if headings else strip_headings(gold)
-        predicted = predict_labels(gold, scorer=scorer)
-        if predicted is not None:
-            gold_out += gold.labels
-            pred_out += predicted
-    return gold_out, pred_out
 
 
 def train(src: Path, out: Path, *, folds: int = FOLDS, approaches=APPROACHES, log=print) -> dict:

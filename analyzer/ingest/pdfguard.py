@@ -46,27 +46,27 @@ def bounded(limits: Limits) -> Iterator[None]:
 
 
 def _spend_bytes(count: int) -> None:
-    limits = getattr(_state, "limits", None)
-    if limits is None:
-        return
-    _state.bytes_left -= count
-    if _state.bytes_left < 0:
-        raise TooLarge(
-            f"the PDF's compressed streams inflate to more than {limits.max_unpacked_bytes // 2**20} MB, "
-            "over the limit"
-        )
+    _spend("bytes_left", count, lambda limits: (
+        f"the PDF's compressed streams inflate to more than {limits.max_unpacked_bytes // 2**20} MB, over the limit"
+    ))
 
 
 def _spend_content(count: int) -> None:
+    _spend("content_left", count, lambda limits: (
+        f"the PDF's pages hold more than {limits.max_pdf_content_bytes // 2**20} MB of drawing instructions, "
+        "over the limit"
+    ))
+
+
+def _spend(budget: str, count: int, message) -> None:
+    """Take ``count`` from the current read's ``budget``; refuse the PDF once it runs out."""
     limits = getattr(_state, "limits", None)
     if limits is None:
         return
-    _state.content_left -= count
-    if _state.content_left < 0:
-        raise TooLarge(
-            f"the PDF's pages hold more than {limits.max_pdf_content_bytes // 2**20} MB of drawing "
-            "instructions, over the limit"
-        )
+    left = getattr(_state, budget) - count
+    setattr(_state, budget, left)
+    if left < 0:
+        raise TooLarge(message(limits))
 
 
 def _spend_char() -> None:
