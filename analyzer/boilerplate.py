@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .frameworks import load_yaml
+from .frameworks import load_yaml_file
+from .literals import literal_sets
 from .specificity import facts, measurements
 
 LEXICON = Path(
@@ -66,36 +68,61 @@ class Flag:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON) -> Lexicon:
-    return Lexicon.model_validate(load_yaml(Path(path).read_text(encoding="utf-8")))
+    return Lexicon.model_validate(load_yaml_file(path))
 
 
 class BoilerplateDetector:
-    """Compiled lexicon; ``flag(sentence)`` returns the first matching entry or None."""
+    """Compiled lexicon; ``flag(sentence)`` returns the first matching entry or None.
+
+    Each entry is searched only where one of its required literals occurs (``literals``): most
+    sentences hold none of them, and ``in`` is far cheaper than a regex alternation of 69 patterns."""
 
     def __init__(self, lexicon: Lexicon | None = None):
         lexicon = lexicon or load_lexicon()
         self.categories = {c.id: c.name for c in lexicon.categories}
-        self.entries = [(e, re.compile(e.pattern)) for e in lexicon.entries]
-        # One alternation screens sentences cheaply; most sentences match nothing.
-        self._screen = re.compile("|".join(f"(?:{e.pattern})" for e in lexicon.entries))
+        self.entries = list(lexicon.entries)
+        self._compiled: dict[int, re.Pattern[str]] = {}  # compiled on first use: most entries are rare
+        # Each entry's required literals (one of them occurs in its every match), turned around:
+        # literal → entries. Entries without a provable literal are always searched.
+        self._by_literal: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for k, literals in enumerate(literal_sets([e.pattern for e in lexicon.entries])):
+            if literals is None:
+                self._always.append(k)
+            for literal in sorted(literals or ()):
+                self._by_literal.setdefault(literal, []).append(k)
 
-    def screens(self, text: str) -> bool:
-        """Whether any entry could match somewhere in ``text`` (one search for a whole paragraph)."""
-        return self._screen.search(text) is not None
+    def candidates(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[list[int]]:
+        """For each span of ``text`` (a sentence; default: the whole text), the entries that could
+        match inside it, in lexicon order. One ``find`` loop per literal over the whole text, so a
+        document costs a few hundred C-level scans, not one Python test per sentence and entry."""
+        spans = spans or [(0, len(text))]
+        starts = [start for start, _ in spans]
+        found: list[set[int]] = [set(self._always) for _ in spans]
+        for literal, entries in self._by_literal.items():
+            at = text.find(literal)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                if k >= 0 and at + len(literal) <= spans[k][1]:
+                    found[k].update(entries)
+                at = text.find(literal, at + 1)
+        return [sorted(f) for f in found]
 
-    def match(self, sentence: str) -> Flag | None:
-        """The first lexicon entry whose pattern matches, regardless of facts."""
-        if not self._screen.search(sentence):
-            return None
-        for entry, pattern in self.entries:
-            found = pattern.search(sentence)
+    def match(self, sentence: str, *, among: list[int] | None = None) -> Flag | None:
+        """The first lexicon entry whose pattern matches, regardless of facts; ``among``: the
+        sentence's candidates when they are already known (``candidates`` over its document)."""
+        for k in self.candidates(sentence)[0] if among is None else among:
+            entry = self.entries[k]
+            if k not in self._compiled:
+                self._compiled[k] = re.compile(entry.pattern)
+            found = self._compiled[k].search(sentence)
             if found:
                 return Flag(entry.id, entry.category, found.group(0))
         return None
 
-    def flag(self, sentence: str) -> Flag | None:
+    def flag(self, sentence: str, *, among: list[int] | None = None) -> Flag | None:
         """The entry that makes ``sentence`` boilerplate, or None if it is not."""
-        hit = self.match(sentence)
+        hit = self.match(sentence, among=among)
         if hit is None:
             return None
         if hit.category in ALWAYS_FLAGGED:

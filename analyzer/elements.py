@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .frameworks import Element, Framework
+from .literals import literal_sets
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,12 @@ def _grouped(tails: list[tuple[str, str]]) -> str:
 
 
 class ElementMatcher:
-    """All elements of a framework (section elements and report-level checks)."""
+    """All elements of a framework (section elements and report-level checks).
+
+    Patterns are compiled on first use, and ``possible`` tells from a whole document which
+    elements need searching at all: an element's every match contains one of its terms (or a
+    required literal of its regexes, see ``literals``), and every one-character typo of a term keeps
+    its first or its second half intact. Most elements are settled by a few ``in`` tests."""
 
     def __init__(self, framework: Framework):
         self.elements: dict[str, Element] = {}
@@ -63,10 +69,20 @@ class ElementMatcher:
         for part in framework.parts:
             for check in part.checks:
                 self.elements[check.id] = check
-        self.patterns = {eid: element_pattern(e) for eid, e in self.elements.items()}
-        self.fuzzy = {eid: element_pattern(e, fuzzy=True) for eid, e in self.elements.items()}
+        self._exact: dict[str, re.Pattern[str]] = {}
+        self._fuzzy: dict[str, re.Pattern[str]] = {}
+        regexes = sorted({r for e in self.elements.values() for r in e.regex})
+        literals_of = dict(zip(regexes, literal_sets(regexes)))
+        self._exact_needs = {eid: _exact_literals(e, literals_of) for eid, e in self.elements.items()}
+        self._fuzzy_needs = {eid: _typo_literals(e) for eid, e in self.elements.items()}
         # A "typo" that is itself a term of some element is a different word (合法性审核 vs 合法性审查).
         self.known_terms = {t for e in self.elements.values() for t in e.terms}
+
+    def possible(self, text: str, element_ids) -> tuple[set[str], set[str]]:
+        """Of ``element_ids``, those whose terms and those whose typo variants could occur in ``text``."""
+        exact = {eid for eid in element_ids if _any_in(self._exact_needs[eid], text)}
+        fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and _any_in(self._fuzzy_needs[eid], text)}
+        return exact, fuzzy
 
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
@@ -74,29 +90,73 @@ class ElementMatcher:
         found = self.search(element_id, text)
         return found[0] if found else None
 
-    def search(self, element_id: str, text: str) -> tuple[str, int] | None:
-        """The matched term and where it starts, or None."""
-        found = self.patterns[element_id].search(text)
-        if found:
-            return found.group(0), found.start()
-        for near in self.fuzzy[element_id].finditer(text):
-            term = near.group(0)
-            if term not in self.known_terms and all("\u4e00" <= ch <= "\u9fff" for ch in term):
-                return term, near.start()
+    def search(self, element_id: str, text: str, *, exact: bool = True, fuzzy: bool = True) -> tuple[str, int] | None:
+        """The matched term and where it starts, or None; ``exact``/``fuzzy`` False skip a kind of
+        match that ``possible`` has ruled out."""
+        if exact:
+            found = self._pattern(element_id).search(text)
+            if found:
+                return found.group(0), found.start()
+        if fuzzy and self._fuzzy_needs[element_id]:
+            for near in self._typo_pattern(element_id).finditer(text):
+                term = near.group(0)
+                if term not in self.known_terms and all("\u4e00" <= ch <= "\u9fff" for ch in term):
+                    return term, near.start()
         return None
 
-    def find(self, paragraph: int, sentences: list[str], element_ids=None) -> list[Evidence]:
+    def find(self, paragraph: int, sentences: list[str], element_ids=None, *, possible=None) -> list[Evidence]:
         """Evidence of every element (or of ``element_ids``) in one paragraph: each element is
-        searched once over the paragraph, and the sentence holding the match is the evidence."""
+        searched once over the paragraph, and the sentence holding the match is the evidence.
+        ``possible``: the (exact, fuzzy) sets of ``possible`` over the document, to skip the rest."""
         text = "".join(sentences)
         ends = list(accumulate(len(s) for s in sentences))
         out = []
-        for element_id in element_ids or self.patterns:
-            found = self.search(element_id, text)
+        for element_id in element_ids or self.elements:
+            if possible is None:
+                found = self.search(element_id, text)
+            elif element_id in possible[0] or element_id in possible[1]:
+                found = self.search(element_id, text, exact=element_id in possible[0], fuzzy=element_id in possible[1])
+            else:
+                continue
             if found:
                 term, start = found
                 out.append(Evidence(element_id, paragraph, sentences[bisect_right(ends, start)], term))
         return out
+
+    def _pattern(self, element_id: str) -> re.Pattern[str]:
+        if element_id not in self._exact:
+            self._exact[element_id] = element_pattern(self.elements[element_id])
+        return self._exact[element_id]
+
+    def _typo_pattern(self, element_id: str) -> re.Pattern[str]:
+        if element_id not in self._fuzzy:
+            self._fuzzy[element_id] = element_pattern(self.elements[element_id], fuzzy=True)
+        return self._fuzzy[element_id]
+
+
+def _exact_literals(element: Element, literals_of: dict[str, frozenset[str] | None]) -> tuple[str, ...] | None:
+    """Strings one of which every exact match contains (None: cannot tell, always search)."""
+    literals = {t for t in element.terms if t}
+    for regex in element.regex:
+        required = literals_of[regex]
+        if required is None:
+            return None
+        literals |= required
+    return tuple(sorted(literals))
+
+
+def _typo_literals(element: Element) -> tuple[str, ...]:
+    """Halves of the terms that have typo variants: a variant changes one character after the
+    first, so the half without it is intact (for 法律顾问: 法律 or 顾问)."""
+    halves = set()
+    for term in element.terms:
+        if len(term) >= FUZZY_MIN:
+            halves |= {term[: len(term) // 2], term[len(term) // 2 :]}
+    return tuple(sorted(halves))
+
+
+def _any_in(literals: tuple[str, ...] | None, text: str) -> bool:
+    return literals is None or any(literal in text for literal in literals)
 
 
 _matchers: dict[str, ElementMatcher] = {}
@@ -115,16 +175,26 @@ MODEL_TERM = "(模型判断)"  # the ``term`` of evidence found by the element c
 
 def find_elements(analysis, framework: Framework, *, structure=None, model=None) -> dict[str, list[Evidence]]:
     """Evidence for every section element (searched in all body paragraphs: framework terms first,
-    then the element classifier when one is given) and every report-level check (searched in its
+    then, for elements still missing, their terms with one character mistyped, then the element
+    classifier when one is given) and every report-level check (searched in its
     part's paragraphs, or the whole report when its scope says so)."""
     matcher = matcher_for(framework)
     body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
     sentences = {p.index: [p.text[s:e] for s, e in p.sentences] or [p.text] for p in body}
+    document = "\n".join(p.text for p in body)
     found: dict[str, list[Evidence]] = {}
     section_elements = [e.id for s in framework.sections for e in s.elements]
+    exact, typos = matcher.possible(document, section_elements)
     for p in body:
-        for evidence in matcher.find(p.index, sentences[p.index], section_elements):
+        for evidence in matcher.find(p.index, sentences[p.index], section_elements, possible=(exact, set())):
             found.setdefault(evidence.element, []).append(evidence)
+    # Typo tolerance is a fallback: an element its terms evidence needs no mistyped evidence too
+    # (and typo patterns, the costliest to compile, are built only for elements still missing).
+    typos -= set(found)
+    if typos:
+        for p in body:
+            for evidence in matcher.find(p.index, sentences[p.index], section_elements, possible=(set(), typos)):
+                found.setdefault(evidence.element, []).append(evidence)
     unseen = set(section_elements) - set(found)  # the model only looks for what the terms did not find
     if model is not None and structure is not None and unseen:
         for evidence in _model_evidence(model, structure, body, sentences, unseen):
@@ -143,10 +213,13 @@ def _model_evidence(model, structure, body, sentences, wanted: set[str]) -> list
 
     items = paragraph_items(structure)
     rows = [p.index for p in body]
-    probabilities = model.predict_items([items[i] for i in rows])
+    classes = [c for c in model.classes_ if c in wanted]
+    if not classes:
+        return []
+    probabilities = model.predict_items([items[i] for i in rows], classes=classes)
     out = []
     for row, index in enumerate(rows):
-        for k, element in enumerate(model.classes_):
-            if element in wanted and probabilities[row, k] >= ELEMENT_THRESHOLD:
+        for k, element in enumerate(classes):
+            if probabilities[row, k] >= ELEMENT_THRESHOLD:
                 out.append(Evidence(element, index, sentences[index][0], MODEL_TERM))
     return out

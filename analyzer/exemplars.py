@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import cached
 from .specificity import figures, sentence_specificity
 from .structure import split_sentences
 
@@ -16,6 +17,7 @@ LABELS = Path(
     os.environ.get("GOVREPORT_EXEMPLARS", Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl")
 )
 MAX_CHARS = 320
+SHORTLIST_REPORTS, SHORTLIST_PARAGRAPHS = 10, 3  # kept per key: enough for best(n=3) with exclusions
 
 
 @dataclass(frozen=True)
@@ -32,27 +34,55 @@ class Exemplar:
 
 
 class ExemplarIndex:
-    """Corpus paragraphs by section label and by element id, best first."""
+    """Corpus paragraphs by section label and by element id, best first. A key's candidates are
+    scored the first time it is asked for: one report's suggestions need a few keys, not all."""
 
     def __init__(self, rows: list[dict]):
-        self.by_key: dict[str, list[Exemplar]] = {}
+        self._rows: dict[str, list[dict]] = {}
+        self._ranked: dict[str, list[Exemplar]] = {}
         for row in rows:
             if row.get("is_heading") or row.get("boilerplate") or row["label"] in ("META", "OTHER", "INTRO"):
                 continue
-            text = row["text"]
-            sentences = [text[s:e] for s, e in split_sentences(text)]
-            item = Exemplar(row["id"], row["para"], text[:MAX_CHARS], sentence_specificity(sentences),
-                            len(figures(text)))
             for key in [row["label"], *row.get("elements", [])]:
-                self.by_key.setdefault(key, []).append(item)
-        for items in self.by_key.values():
+                self._rows.setdefault(key, []).append(row)
+
+    @classmethod
+    def from_ranked(cls, ranked: dict[str, list[dict]]) -> ExemplarIndex:
+        """An index from ``shortlists()`` output (as stored in the disk cache)."""
+        index = cls([])
+        index._ranked = {key: [Exemplar(**item) for item in items] for key, items in ranked.items()}
+        return index
+
+    def ranked(self, key: str) -> list[Exemplar]:
+        """Every exemplar for ``key``: most specific first, then most figures, then corpus order."""
+        if key not in self._ranked:
+            items = [_exemplar(row) for row in self._rows.get(key, [])]
             items.sort(key=lambda e: (-e.specificity, -e.figures, e.corpus_id, e.paragraph))
+            self._ranked[key] = items
+        return self._ranked.get(key, [])
+
+    def shortlists(self) -> dict[str, list[dict]]:
+        """Per key, what ``best`` can ever need: the best ``SHORTLIST_PARAGRAPHS`` paragraphs of
+        each of the best ``SHORTLIST_REPORTS`` reports (``best`` takes one per report, skipping the
+        user's own paragraphs), in rank order."""
+        out = {}
+        for key in self._rows:
+            kept, per_report = [], {}
+            for item in self.ranked(key):
+                count = per_report.get(item.corpus_id, 0)
+                if count < SHORTLIST_PARAGRAPHS and (count or len(per_report) < SHORTLIST_REPORTS):
+                    per_report[item.corpus_id] = count + 1
+                    kept.append(asdict(item))
+            out[key] = kept
+        return out
 
     def best(self, key: str, *, n: int = 3, exclude_texts: frozenset[str] = frozenset()) -> list[Exemplar]:
-        """Up to ``n`` exemplars for ``key``, from different reports."""
+        """Up to ``n`` exemplars for ``key``, from different reports, none of them one of ``exclude_texts``
+        (compared as exemplars are kept: their first ``MAX_CHARS`` characters)."""
+        excluded = {text[:MAX_CHARS] for text in exclude_texts}
         out, seen = [], set()
-        for item in self.by_key.get(key, []):
-            if item.corpus_id in seen or item.text in exclude_texts:
+        for item in self.ranked(key):
+            if item.corpus_id in seen or item.text in excluded:
                 continue
             out.append(item)
             seen.add(item.corpus_id)
@@ -61,9 +91,21 @@ class ExemplarIndex:
         return out
 
 
+def _exemplar(row: dict) -> Exemplar:
+    text = row["text"]
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    return Exemplar(row["id"], row["para"], text[:MAX_CHARS], sentence_specificity(sentences), len(figures(text)))
+
+
 @lru_cache(maxsize=1)
 def default_index() -> ExemplarIndex:
+    """The index of ``LABELS``; its shortlists come from the disk cache when that file was indexed before."""
     if not LABELS.exists():
         return ExemplarIndex([])
-    with open(LABELS, encoding="utf-8") as fh:
-        return ExemplarIndex([json.loads(line) for line in fh if line.strip()])
+    raw = LABELS.read_bytes()
+
+    def build() -> dict[str, list[dict]]:
+        rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+        return ExemplarIndex(rows).shortlists()
+
+    return ExemplarIndex.from_ranked(cached("exemplars", [raw], build))

@@ -24,6 +24,14 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
+def load_yaml_file(path: Path):
+    """The parsed content of a YAML file, from the disk cache when this exact content was parsed before."""
+    from .cache import cached
+
+    raw = Path(path).read_bytes()
+    return cached("yaml", [raw], lambda: load_yaml(raw.decode("utf-8")))
+
+
 class FrameworkError(ValueError):
     """A framework file is missing or malformed."""
 
@@ -115,8 +123,8 @@ class Framework(_Strict):
 def load_framework_file(path: Path) -> Framework:
     """Load and validate one framework file; errors name the file and the offending field."""
     try:
-        data = load_yaml(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml_file(path)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise FrameworkError(f"{path}: cannot read framework file: {exc}") from exc
     if not isinstance(data, dict):
         raise FrameworkError(f"{path}: a framework file must be a YAML mapping")

@@ -12,21 +12,31 @@ def mark_paragraphs(analysis: Analysis, *, detector: BoilerplateDetector | None 
     as (start, end, sentence, Flag)."""
     detector = detector or default_detector()
     flags: dict[int, list[tuple[int, int, str, Flag]]] = {}
-    for p in analysis.paragraphs:
-        if p.is_heading or p.section == "META":
-            continue
-        spans = [(s, e) for s, e in p.sentences] or [(0, len(p.text))]
+    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    spans_of = {p.index: [(s, e) for s, e in p.sentences] or [(0, len(p.text))] for p in body}
+    candidates = iter(_sentence_candidates(detector, body, spans_of))
+    for p in body:
         specific = 0
-        candidate = detector.screens(p.text)  # most paragraphs hold no formula at all
-        for start, end in spans:
+        for start, end in spans_of[p.index]:
             sentence = p.text[start:end]
-            flag = detector.flag(sentence) if candidate else None
+            among = next(candidates)
+            flag = detector.flag(sentence, among=among) if among else None
             if flag is not None:
                 flags.setdefault(p.index, []).append((start, end, sentence, flag))
                 p.boilerplate.append([start, end])
             specific += is_specific(sentence)
-        p.specificity = round(specific / len(spans), 3)
+        p.specificity = round(specific / len(spans_of[p.index]), 3)
     return flags
+
+
+def _sentence_candidates(detector: BoilerplateDetector, body, spans_of) -> list[list[int]]:
+    """The lexicon entries that could match each body sentence, found in one pass over the body."""
+    text, spans, offset = [], [], 0
+    for p in body:
+        spans += [(offset + s, offset + e) for s, e in spans_of[p.index]]
+        text.append(p.text)
+        offset += len(p.text) + 1
+    return detector.candidates("\n".join(text), spans)
 
 
 def section_quality(analysis: Analysis) -> None:

@@ -64,7 +64,7 @@ class Segmenter:
 
     def tokenize(self, text: str) -> list[Token]:
         """Words of ``text`` with character offsets, in order, covering every character."""
-        return [tuple(t) for t in self._impl.tokenize(text)]
+        return list(self._impl.tokenize(text))
 
     def cut(self, text: str) -> list[str]:
         return [w for w, _, _ in self.tokenize(text)]
@@ -94,17 +94,3 @@ def tokenize(text: str, *, backend: str | None = None) -> list[Token]:
 def cut_words(text: str) -> list[str]:
     """Module-level tokenizer for scikit-learn pipelines: pickles by reference, not by a bound lock."""
     return [w for w, _, _ in get_segmenter().tokenize(text) if w.strip()]
-
-
-def split_tokens(tokens: list[Token], bounds: list[tuple[int, int]]) -> list[list[Token]]:
-    """Distribute document tokens over paragraph spans, re-based to each paragraph's start."""
-    out: list[list[Token]] = [[] for _ in bounds]
-    i = 0
-    for k, (start, end) in enumerate(bounds):
-        while i < len(tokens) and tokens[i][2] <= start:
-            i += 1
-        while i < len(tokens) and tokens[i][1] < end:
-            w, s, e = tokens[i]
-            out[k].append((w, s - start, min(e, end) - start))
-            i += 1
-    return out

@@ -9,9 +9,9 @@ SciPy (seconds of start-up on a 2-core machine). A test checks it agrees with th
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -30,14 +30,32 @@ class Block:
     idf: np.ndarray
     offset: int = 0
 
-    def features(self, item: dict) -> tuple[list[int], list[float]]:
-        counts = Counter(t for t in words_of(item) if t in self.vocabulary)
-        if not counts:
-            return [], []
-        index = [self.vocabulary[t] for t in counts]
-        values = (np.log(np.array([float(c) for c in counts.values()])) + 1.0) * self.idf[index]
-        values = values / (math.sqrt(float(values @ values)) or 1.0)
-        return [self.offset + i for i in index], list(values)
+    def transform(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-zero TF-IDF features of a whole document at once, as (rows, columns, values):
+        the vocabulary lookups in one C-level pass, the counting and weighting in numpy."""
+        terms = [terms_of(item) for item in items]
+        flat = [t for paragraph in terms for t in paragraph]
+        ids = np.fromiter(map(self.vocabulary.get, flat, repeat(-1, len(flat))), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(items)), [len(paragraph) for paragraph in terms])
+        known = ids >= 0
+        rows, cols = rows[known], ids[known]
+        if not len(cols):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        width = len(self.vocabulary)
+        keys, counts = np.unique(rows * width + cols, return_counts=True)
+        rows_, cols_ = np.divmod(keys, width)
+        values = (np.log(counts) + 1.0) * self.idf[cols_]
+        norms = np.sqrt(np.bincount(rows_, weights=values * values, minlength=len(items)))
+        return rows_, cols_ + self.offset, values / norms[rows_]
+
+
+def terms_of(item: dict) -> list[str]:
+    """``words_of(item)``, computed once per paragraph and kept in the item (two models read it)."""
+    terms = item.get("terms")
+    if terms is None:
+        terms = item["terms"] = words_of(item)
+    return terms
 
 
 class CompactModel:
@@ -51,21 +69,26 @@ class CompactModel:
         self.classes_ = classes
         self.stay_ = stay
         self.multilabel = multilabel  # one sigmoid per class (elements) instead of one softmax (sections)
+        # Features × classes, contiguous: a document's features gather whole rows.
+        self._coef_t = np.ascontiguousarray(coef.T, dtype=np.float64)
 
     def predict_proba(self, structure: Structure) -> np.ndarray:
         return self.predict_items(paragraph_items(structure))
 
-    def predict_items(self, items: list[dict]) -> np.ndarray:
-        scores = np.tile(self.intercept_, (len(items), 1)).astype(np.float64)
-        for row, item in enumerate(items):
-            index: list[int] = []
-            values: list[float] = []
-            for block in self.blocks:
-                i, v = block.features(item)
-                index += i
-                values += v
-            if index:
-                scores[row] += self.coef_[:, index] @ np.asarray(values)
+    def predict_items(self, items: list[dict], *, classes: list[str] | None = None) -> np.ndarray:
+        """Probabilities per item (rows) and class (columns: ``classes_``, or only ``classes`` of a
+        multilabel model, e.g. the elements no term has evidenced: the cost grows with the columns)."""
+        keep = np.arange(len(self.classes_)) if classes is None else np.array(
+            [self.classes_.index(c) for c in classes], dtype=np.int64)
+        if classes is not None and not self.multilabel:
+            raise ValueError("a softmax over a subset of the classes is not the model's probability")
+        scores = np.tile(self.intercept_[keep], (len(items), 1)).astype(np.float64)
+        for block in self.blocks:
+            rows, cols, values = block.transform(items)
+            if len(rows):  # rows come sorted: sum each paragraph's run of weighted coefficient rows
+                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                weighted = self._coef_t[np.ix_(cols, keep)] * values[:, None]
+                scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-scores))
         scores -= scores.max(axis=1, keepdims=True)
@@ -76,13 +99,16 @@ class CompactModel:
         return fold_probabilities(self.predict_proba(structure), self.classes_, labels)
 
     def save(self, path: Path) -> None:
-        """``path`` (.npz: coefficients, IDF arrays) and ``path`` with .json (vocabularies, classes)."""
+        """``path`` (.npz: coefficients, IDF arrays) and ``path`` with .json (classes, and each
+        block's terms in column order). Stored for loading speed, not size: an uncompressed .npz
+        and a JSON list load several times faster than a compressed archive and a JSON object."""
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel, "blocks": []}
         for k, b in enumerate(self.blocks):
             arrays[f"idf{k}"] = b.idf.astype(np.float32)
-            meta["blocks"].append({"name": b.name, "vocabulary": b.vocabulary, "offset": b.offset})
-        np.savez_compressed(path, **arrays)
+            terms = sorted(b.vocabulary, key=b.vocabulary.__getitem__)
+            meta["blocks"].append({"name": b.name, "terms": terms, "offset": b.offset})
+        np.savez(path, **arrays)
         path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -90,11 +116,15 @@ class CompactModel:
         arrays = np.load(path)
         meta = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))
         blocks = [
-            Block(b["name"], b["vocabulary"], arrays[f"idf{k}"].astype(np.float64), b["offset"])
+            Block(b["name"], _vocabulary(b), arrays[f"idf{k}"].astype(np.float64), b["offset"])
             for k, b in enumerate(meta["blocks"])
         ]
         return cls(blocks, arrays["coef"], arrays["intercept"], meta["classes"], meta["stay"],
                    multilabel=meta.get("multilabel", False))
+
+
+def _vocabulary(block: dict) -> dict[str, int]:
+    return dict(zip(block["terms"], range(len(block["terms"]))))
 
 
 def _equivalents() -> dict[str, dict[str, list[str]]]:
@@ -115,6 +145,14 @@ _EQUIV: dict | None = None
 def fold_probabilities(proba: np.ndarray, classes: list[str], labels: list[str]) -> list[dict[str, float]]:
     """Sum each target label's own probability and that of its equivalents in the other era.
     A 2015 section that maps onto two 2021 parts (S7 → P1, P10) is shared in proportion."""
+    folded = proba @ _folding_matrix(tuple(classes), tuple(labels))
+    folded /= np.where(folded.sum(axis=1, keepdims=True) > 0, folded.sum(axis=1, keepdims=True), 1.0)
+    return [dict(zip(labels, row)) for row in folded.tolist()]
+
+
+@lru_cache(maxsize=32)
+def _folding_matrix(classes: tuple[str, ...], labels: tuple[str, ...]) -> np.ndarray:
+    """classes × labels: how much of each class's probability goes to each target label."""
     global _EQUIV
     if _EQUIV is None:
         _EQUIV = _equivalents()
@@ -124,15 +162,11 @@ def fold_probabilities(proba: np.ndarray, classes: list[str], labels: list[str])
     for label in labels:
         for source in table.get(label, [label])[1:]:
             sharers[source] = sharers.get(source, 0) + 1
-    out = []
-    for row in proba:
-        scores = {}
-        for label in labels:
-            value = row[index[label]] if label in index else 0.0
-            for source in table.get(label, [label])[1:]:
-                if source in index:
-                    value += row[index[source]] / sharers[source]
-            scores[label] = float(value)
-        total = sum(scores.values()) or 1.0
-        out.append({k: v / total for k, v in scores.items()})
-    return out
+    matrix = np.zeros((len(classes), len(labels)))
+    for j, label in enumerate(labels):
+        if label in index:
+            matrix[index[label], j] = 1.0
+        for source in table.get(label, [label])[1:]:
+            if source in index:
+                matrix[index[source], j] += 1.0 / sharers[source]
+    return matrix

@@ -61,6 +61,9 @@ class Metadata:
 class Structure:
     paragraphs: list[Paragraph]
     metadata: Metadata
+    # Values derived from the paragraphs and their tokens, computed once per document by the stage
+    # that needs them (e.g. classifier features, read by two models); emptied when tokens change.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def headings(self) -> list[Paragraph]:

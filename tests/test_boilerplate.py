@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analyzer.boilerplate import BoilerplateDetector, load_lexicon
@@ -48,3 +50,26 @@ def test_a_figure_makes_a_formula_sentence_specific():
 
 def test_placeholders_are_flagged_even_with_figures():
     assert DETECTOR.flag("全年办理行政复议案件XX件,同比增长12%。") is not None
+
+
+def test_the_literal_screen_changes_no_match_over_the_corpus():
+    """Searching only entries whose required literals occur gives, sentence for sentence, the
+    same first matching entry as trying every pattern in lexicon order."""
+    import json
+    from pathlib import Path
+
+    from analyzer.structure import split_sentences
+
+    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
+    checked = matched = 0
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        spans = split_sentences(text) or [(0, len(text))]
+        for (start, end), among in zip(spans, DETECTOR.candidates(text, spans)):
+            sentence = text[start:end]
+            brute = next((e.id for e in DETECTOR.entries if re.search(e.pattern, sentence)), None)
+            for hit in (DETECTOR.match(sentence), DETECTOR.match(sentence, among=among)):
+                assert (hit.entry if hit else None) == brute, sentence
+            checked += 1
+            matched += brute is not None
+    assert checked > 4000 and matched > 300  # the corpus exercises the screen, not just empty sentences

@@ -66,6 +66,14 @@ def test_folding_counts_the_other_era_towards_its_counterpart():
     assert folded["S1"] == pytest.approx(0.7) and sum(folded.values()) == pytest.approx(1.0)
 
 
+def test_folding_shares_a_section_that_maps_onto_two_parts():
+    """S7 (2015) is the counterpart of both P1 and P10 (2021): each gets half of it."""
+    proba = np.array([[0.4, 0.3, 0.3], [0.0, 0.0, 0.0]])
+    shared, empty = fold_probabilities(proba, ["S7", "P1", "P10"], ["P1", "P10", "OTHER"])
+    assert shared == pytest.approx({"P1": 0.5, "P10": 0.5, "OTHER": 0.0})
+    assert empty == {"P1": 0.0, "P10": 0.0, "OTHER": 0.0}  # nothing to share is not a division by zero
+
+
 def test_structure_of_attaches_tokens():
     from analyzer.evaluate import Gold
 

@@ -39,6 +39,20 @@ def test_analyze_markdown_to_file(seed_path, tmp_path):
     assert "依法全面履行政府职能" in out.read_text(encoding="utf-8")
 
 
+def test_the_quick_exit_delivers_every_output(seed_path, tmp_path):
+    """``main`` skips the interpreter's teardown after ``analyze``: nothing written may be lost,
+    neither a table written to a file nor a long JSON on a pipe, and the exit code stays 0."""
+    table = tmp_path / "seed.txt"
+    proc = run("analyze", str(seed_path), "--out", str(table))
+    assert proc.returncode == 0, proc.stderr
+    written = table.read_text(encoding="utf-8")
+    assert "S7" in written and written.rstrip().endswith("未能识别标题")  # the last finding, so all of it
+    proc = run("analyze", str(seed_path), "--format", "json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["version"]  # the whole document arrived
+    with_previous = run("analyze", str(seed_path), "--previous", str(seed_path), "--format", "json")
+    assert json.loads(with_previous.stdout)["stats"]["copied_share"] > 0.9
+
+
 def _bad_inputs(tmp_path, seed_paragraphs):
     cases = {
         "empty.txt": b"",

@@ -24,6 +24,53 @@ def test_a_different_domain_word_is_not_a_typo():
 def test_seed_elements_with_evidence(seed_analysis):
     found = {e.id: e for s in seed_analysis.sections for e in s.elements if e.found}
     assert "A1.2" in found and found["A1.2"].evidence[0]["term"] == "权责清单"
-    paragraph_of = {p.index: p.section for p in seed_analysis.paragraphs}
-    adviser = [ev for ev in found["A3.4"].evidence if ev["term"].startswith("法律顾")]
+    # A3.4 is evidenced by its terms (合法性审查), so the seed's typo 法律顾向 is not needed as well.
+    assert found["A3.4"].evidence and all(ev["term"] != "法律顾向" for ev in found["A3.4"].evidence)
+
+
+def test_a_typo_evidences_an_element_its_terms_miss(seed_paragraphs):
+    """The seed's own typo (聘请法律顾向) evidences A3.4 once the exact terms are gone."""
+    from analyzer import analyze
+
+    text = "\n".join(p.replace("合法性审查", "审查") for p in seed_paragraphs)
+    analysis = analyze(text, framework="fzzf-2015")
+    found = {e.id: e for s in analysis.sections for e in s.elements}
+    paragraph_of = {p.index: p.section for p in analysis.paragraphs}
+    adviser = [ev for ev in found["A3.4"].evidence if ev["term"] == "法律顾向"]
     assert adviser and paragraph_of[adviser[0]["paragraph"]] == "S5"
+
+
+def test_the_document_screen_changes_no_evidence_over_the_corpus():
+    """Skipping the elements whose terms (and typo halves) are absent from a document finds, paragraph
+    for paragraph, exactly what searching every element everywhere finds, in all frameworks."""
+    import json
+    from collections import defaultdict
+    from pathlib import Path
+
+    from analyzer.structure import split_sentences
+
+    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
+    reports: dict[str, list[str]] = defaultdict(list)
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        reports[row["id"]].append(row["text"])
+    evidence = 0
+    for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):
+        matcher = ElementMatcher(load_framework(framework_id))
+        ids = list(matcher.elements)
+        for texts in reports.values():
+            possible = matcher.possible("\n".join(texts), ids)
+            for index, text in enumerate(texts):
+                sentences = [text[s:e] for s, e in split_sentences(text)] or [text]
+                brute = matcher.find(index, sentences, ids)
+                assert matcher.find(index, sentences, ids, possible=possible) == brute, text
+                evidence += len(brute)
+    assert evidence > 3000
+
+
+def test_a_typo_survives_the_document_screen():
+    ids = list(MATCHER.elements)
+    possible = MATCHER.possible("三是聘请法律顾向。", ids)
+    assert "A3.4" in possible[1] and "A3.4" not in possible[0]
+    found = MATCHER.find(0, ["三是聘请法律顾向。"], ids, possible=possible)
+    assert [e.term for e in found if e.element == "A3.4"] == ["法律顾向"]

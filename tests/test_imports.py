@@ -13,14 +13,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Runs the console script's entry point exactly as `govreport ARGS...` does, then records every
-# top-level package in sys.modules at exit (atexit runs after Typer's SystemExit).
+# top-level package in sys.modules at exit (atexit runs after Typer's SystemExit; ``main`` may also
+# leave by os._exit, which skips atexit, so that is wrapped too).
 _CHILD = """
-import atexit, json, sys
+import atexit, json, os, sys
 out = sys.argv[1]
 def record():
     with open(out, "w", encoding="utf-8") as fh:
         json.dump(sorted({name.split(".")[0] for name in sys.modules}), fh)
 atexit.register(record)
+_exit = os._exit
+def recorded_exit(code):
+    record()
+    _exit(code)
+os._exit = recorded_exit
 sys.argv = ["govreport", *sys.argv[2:]]
 from analyzer.cli import main
 sys.exit(main())

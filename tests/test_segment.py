@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analyzer.segment import BACKENDS, cut_words, get_segmenter, read_userdict, split_tokens
+from analyzer.segment import BACKENDS, cut_words, get_segmenter, read_userdict
 
 DOMAIN_TERMS = ["放管服", "权责清单", "双随机一公开", "一门式一网式", "规范性文件"]
 
@@ -35,11 +35,6 @@ def test_segmenter_is_built_once_per_backend():
 def test_userdict_is_a_plain_file_with_the_domain_terms():
     words = {w.word for w in read_userdict()}
     assert set(DOMAIN_TERMS) <= words
-
-
-def test_split_tokens_rebases_offsets_per_paragraph():
-    tokens = [("ab", 0, 2), ("\n", 2, 3), ("cd", 3, 5)]
-    assert split_tokens(tokens, [(0, 2), (3, 5)]) == [[("ab", 0, 2)], [("cd", 0, 2)]]
 
 
 def test_tokenizer_function_pickles_by_reference():

@@ -1,0 +1,75 @@
+"""Required literals of a regular expression: strings of which every match contains at least one.
+
+A lexicon of dozens of patterns is slow to search with one big alternation: Python's ``re`` tries
+every branch at every position. But almost every pattern needs some literal text (起到…作用 needs
+``起到``; 高度重视|十分重视 needs one of the two), and ``substring in text`` is a C loop. So a pattern
+is searched only where one of its required literals occurs. The analysis walks the parsed pattern
+(``re._parser``, the parser ``re`` itself uses) and is conservative: when it cannot prove a literal
+is required it returns None and the caller searches as before.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C  # noqa: N812
+from re import _parser
+
+MAX_CLASS = 12  # a character class of at most this many literal characters is a set of one-char literals
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Literals one of which occurs in every match of ``pattern``; None if none can be proven."""
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None  # case folding changes what "contains" means; keep it simple and safe
+    found = _sequence(parsed.data)
+    return frozenset(found) if found else None
+
+
+def literal_sets(patterns: list[str]) -> list[frozenset[str] | None]:
+    """``required_literals`` of each pattern, from the disk cache when these patterns were analysed before."""
+    from .cache import cached
+
+    def build():
+        return [None if found is None else sorted(found) for found in map(required_literals, patterns)]
+
+    stored = cached("literals", ["\0".join(patterns).encode("utf-8")], build)
+    return [None if found is None else frozenset(found) for found in stored]
+
+
+def _sequence(items) -> set[str] | None:
+    """Every item of a sequence is required, so any item's literals will do: keep the most selective."""
+    options: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append({run})
+            run = ""
+        found = _item(op, av)
+        if found:
+            options.append(found)
+    if run:
+        options.append({run})
+    if not options:
+        return None
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)))
+
+
+def _item(op, av) -> set[str] | None:
+    if op is C.SUBPATTERN:
+        return _sequence(av[-1].data)
+    if op is C.BRANCH:
+        branches = [_sequence(branch.data) for branch in av[1]]
+        return set().union(*branches) if branches and all(branches) else None
+    if op in _REPEATS and av[0] >= 1:
+        return _sequence(av[2].data)
+    if op is C.IN and len(av) <= MAX_CLASS and all(kind is C.LITERAL for kind, _ in av):
+        return {chr(code) for _, code in av}
+    return None  # assertions, anchors, any-character, negated or ranged classes: nothing required
