@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .frameworks import Element, Framework
-from .literals import literal_sets
+from .literals import context_free, literal_sets
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,10 @@ class ElementMatcher:
         self._fuzzy: dict[str, re.Pattern[str]] = {}
         regexes = sorted({r for e in self.elements.values() for r in e.regex})
         literals_of = dict(zip(regexes, literal_sets(regexes)))
+        free = dict(zip(regexes, context_free(regexes)))
         self._exact_needs = {eid: _exact_literals(e, literals_of) for eid, e in self.elements.items()}
+        # Terms are context-free; an element is if its regexes are (see ``find_exact``).
+        self._context_free = {eid: all(free[r] for r in e.regex) for eid, e in self.elements.items()}
         self._fuzzy_needs = {eid: _typo_literals(e) for eid, e in self.elements.items()}
         # A "typo" that is itself a term of some element is a different word (合法性审核 vs 合法性审查).
         self.known_terms = {t for e in self.elements.values() for t in e.terms}
@@ -122,6 +125,45 @@ class ElementMatcher:
                 term, start = found
                 out.append(Evidence(element_id, paragraph, sentences[bisect_right(ends, start)], term))
         return out
+
+    def find_exact(self, paragraphs: list[tuple[int, list[str]]], element_ids, exact_ids: set[str]) -> list[Evidence]:
+        """Evidence by the exact terms in every paragraph (index, sentences), in paragraph then
+        element order: what ``find`` with ``possible=(exact_ids, set())`` gives paragraph by
+        paragraph, but one ``finditer`` per element over the joined paragraphs. Each paragraph keeps
+        its first match; a pattern that looks at context, or a match across a join, is searched
+        paragraph by paragraph instead (tested over the corpus)."""
+        texts = ["".join(sentences) for _, sentences in paragraphs]
+        starts = [0, *accumulate(len(t) + 1 for t in texts)][:-1]
+        document = "\n".join(texts)
+        hits = {eid: self._document_hits(eid, document, texts, starts) for eid in element_ids if eid in exact_ids}
+        out = []
+        for k, (index, sentences) in enumerate(paragraphs):
+            ends = None
+            for element_id, found in hits.items():
+                if k in found:
+                    term, start = found[k]
+                    ends = ends or list(accumulate(len(s) for s in sentences))
+                    out.append(Evidence(element_id, index, sentences[bisect_right(ends, start)], term))
+        return out
+
+    def _document_hits(self, element_id: str, document: str, texts: list[str], starts: list[int]) -> dict[int, tuple[str, int]]:
+        """Paragraph position → (term, start in the paragraph) of the element's first match there."""
+        pattern = self._pattern(element_id)
+        found: dict[int, tuple[str, int]] = {}
+        if self._context_free[element_id]:
+            for match in pattern.finditer(document):
+                k = bisect_right(starts, match.start()) - 1
+                if match.end() > starts[k] + len(texts[k]) or match.start() == match.end():
+                    break  # across a join (or empty): decide paragraph by paragraph below
+                found.setdefault(k, (match.group(0), match.start() - starts[k]))
+            else:
+                return found
+            found = {}
+        for k, text in enumerate(texts):
+            match = pattern.search(text)
+            if match:
+                found[k] = (match.group(0), match.start())
+        return found
 
     def _pattern(self, element_id: str) -> re.Pattern[str]:
         if element_id not in self._exact:
@@ -185,9 +227,8 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     found: dict[str, list[Evidence]] = {}
     section_elements = [e.id for s in framework.sections for e in s.elements]
     exact, typos = matcher.possible(document, section_elements)
-    for p in body:
-        for evidence in matcher.find(p.index, sentences[p.index], section_elements, possible=(exact, set())):
-            found.setdefault(evidence.element, []).append(evidence)
+    for evidence in matcher.find_exact([(p.index, sentences[p.index]) for p in body], section_elements, exact):
+        found.setdefault(evidence.element, []).append(evidence)
     # Typo tolerance is a fallback: an element its terms evidence needs no mistyped evidence too
     # (and typo patterns, the costliest to compile, are built only for elements still missing).
     typos -= set(found)

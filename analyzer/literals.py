@@ -41,6 +41,35 @@ def literal_sets(patterns: list[str]) -> list[frozenset[str] | None]:
     return [None if found is None else frozenset(found) for found in stored]
 
 
+def context_free(patterns: list[str]) -> list[bool]:
+    """Whether each pattern's matches depend only on the matched characters: no anchors, word
+    boundaries, look-arounds or back-references. Such a pattern finds, in a text made of joined
+    paragraphs, what it finds in each paragraph, unless a match runs across the join (which the
+    caller can see). Cached like ``literal_sets``."""
+    from .cache import cached
+
+    def build():
+        return [_free(_parser.parse(pattern).data) for pattern in patterns]
+
+    return cached("context-free", ["\0".join(patterns).encode("utf-8")], build)
+
+
+_CONTEXT = (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF, C.GROUPREF_EXISTS)
+
+
+def _free(items) -> bool:
+    for op, av in items:
+        if op in _CONTEXT:
+            return False
+        if op is C.SUBPATTERN and not _free(av[-1].data):
+            return False
+        if op is C.BRANCH and not all(_free(branch.data) for branch in av[1]):
+            return False
+        if op in _REPEATS and not _free(av[2].data):
+            return False
+    return True
+
+
 def _sequence(items) -> set[str] | None:
     """Every item of a sequence is required, so any item's literals will do: keep the most selective."""
     options: list[set[str]] = []

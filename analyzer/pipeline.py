@@ -166,14 +166,17 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
         )
         for p, a in zip(structure.paragraphs, assignments)
     ]
-    sections = [_section_result(s, paragraphs, body_chars) for s in framework.sections]
+    members: dict[str, list[ParagraphResult]] = {}
+    for p in paragraphs:
+        members.setdefault(p.section, []).append(p)
+    sections = [_section_result(s, members.get(s.id, []), body_chars) for s in framework.sections]
     parts = [
         PartResult(
             id=part.id,
             name=part.name,
             required=part.required,
-            found=any(p.section == part.id for p in paragraphs),
-            paragraphs=[p.index for p in paragraphs if p.section == part.id],
+            found=part.id in members,
+            paragraphs=[p.index for p in members.get(part.id, [])],
         )
         for part in framework.parts
     ]
@@ -204,8 +207,8 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
     )
 
 
-def _section_result(section, paragraphs: list[ParagraphResult], body_chars: int) -> SectionResult:
-    members = [p for p in paragraphs if p.section == section.id]
+def _section_result(section, members: list[ParagraphResult], body_chars: int) -> SectionResult:
+    """The section's coverage from its paragraphs (``members``, in document order)."""
     body = [p for p in members if not p.is_heading]
     chars = sum(len(p.text) for p in body)
     heading = next((p.index for p in members if p.is_heading), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
@@ -71,6 +72,12 @@ class HeadingMatcher:
         for part in framework.parts:
             for alias in [part.name, *part.aliases]:
                 self.aliases.append((normalize_heading(alias), part.id))
+        # character → (alias index, how often the alias holds it): bounds every alias's similarity
+        # to a heading in one pass over the heading's characters
+        self._holders: dict[str, list[tuple[int, int]]] = {}
+        for k, (alias, _) in enumerate(self.aliases):
+            for ch, count in Counter(alias).items():
+                self._holders.setdefault(ch, []).append((k, count))
 
     def match(self, heading: str) -> tuple[str, float] | None:
         """The best-matching section or part id and its similarity (1.0 exact, 0.9 containment)."""
@@ -80,24 +87,37 @@ class HeadingMatcher:
         return self._cache[core]
 
     def _match(self, core: str) -> tuple[str, float] | None:
+        """The first alias (in file order) with the highest score: 1.0 equal, 0.9 containing or
+        contained, else ``SequenceMatcher.ratio``, computed only for aliases whose upper bound
+        (shared characters, what ``quick_ratio`` counts) could still win."""
         if len(core) < 2:
             return None
-        best: tuple[str, float] | None = None
+        best: tuple[float, int] | None = None  # (score, -alias index): higher wins, earlier wins ties
+        for k, (alias, _) in enumerate(self.aliases):
+            if alias and (alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias)):
+                candidate = (1.0 if alias == core else 0.9, -k)
+                best = candidate if best is None or candidate > best else best
         similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index is built once
-        for alias, label in self.aliases:
-            if not alias:
-                continue
+        for bound, k in self._bounds(core):
+            if best is not None and (bound, -k) <= best:
+                break  # sorted by bound: no later alias can win
+            alias = self.aliases[k][0]
             if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
-                score = 1.0 if alias == core else 0.9
-            else:
-                similarity.set_seq1(alias)
-                # cheap upper bounds first: most aliases cannot beat the best match so far
-                if best is not None and (similarity.real_quick_ratio() <= best[1] or similarity.quick_ratio() <= best[1]):
-                    continue
-                score = similarity.ratio()
-            if best is None or score > best[1]:
-                best = (label, score)
-        return best
+                continue  # scored above
+            similarity.set_seq1(alias)
+            candidate = (similarity.ratio(), -k)
+            best = candidate if best is None or candidate > best else best
+        return None if best is None else (self.aliases[-best[1]][1], best[0])
+
+    def _bounds(self, core: str) -> list[tuple[float, int]]:
+        """(upper bound of the ratio, alias index) for every non-empty alias, best bound first."""
+        shared = [0] * len(self.aliases)
+        for ch, count in Counter(core).items():
+            for k, held in self._holders.get(ch, ()):
+                shared[k] += min(count, held)
+        bounds = [(2.0 * shared[k] / (len(alias) + len(core)), k) for k, (alias, _) in enumerate(self.aliases) if alias]
+        bounds.sort(key=lambda b: (-b[0], b[1]))
+        return bounds
 
 
 _heading_matchers: dict[str, HeadingMatcher] = {}

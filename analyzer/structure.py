@@ -135,6 +135,8 @@ def extract_metadata(paragraphs: list[Paragraph]) -> Metadata:
     _signature(paragraphs, meta)
     seen = []
     for text in texts:
+        if "号" not in text:
+            continue  # every 文号 ends in 号; the pattern itself would be tried at every character
         for match in _DOC_NUMBER.finditer(text):
             number = _DOC_NUMBER_LEAD.sub("", re.sub(r"\s+", "", match.group(0)))
             if number not in seen:

@@ -74,3 +74,47 @@ def test_a_typo_survives_the_document_screen():
     assert "A3.4" in possible[1] and "A3.4" not in possible[0]
     found = MATCHER.find(0, ["三是聘请法律顾向。"], ids, possible=possible)
     assert [e.term for e in found if e.element == "A3.4"] == ["法律顾向"]
+
+
+def test_searching_the_joined_paragraphs_finds_what_each_paragraph_holds():
+    """``find_exact`` (one search per element over the document) gives, evidence for evidence and in
+    the same order, what searching paragraph by paragraph gives, over the corpus and frameworks."""
+    import json
+    from collections import defaultdict
+    from pathlib import Path
+
+    from analyzer.structure import split_sentences
+
+    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
+    reports: dict[str, list[str]] = defaultdict(list)
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        reports[row["id"]].append(row["text"])
+    compared = 0
+    for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):
+        matcher = ElementMatcher(load_framework(framework_id))
+        ids = list(matcher.elements)
+        for texts in reports.values():
+            paragraphs = [(i, [t[s:e] for s, e in split_sentences(t)] or [t]) for i, t in enumerate(texts)]
+            exact, _ = matcher.possible("\n".join(texts), ids)
+            expected = [ev for i, sentences in paragraphs
+                        for ev in matcher.find(i, sentences, ids, possible=(exact, set()))]
+            assert matcher.find_exact(paragraphs, ids, exact) == expected
+            compared += len(expected)
+    assert compared > 3000
+
+
+def test_a_match_across_paragraphs_falls_back_to_each_paragraph():
+    """A regex that could run over a paragraph join (\\s matches the newline) is not trusted there."""
+    from analyzer.frameworks import Element
+
+    element = Element.model_validate({
+        "id": "X1", "name": "规章数量", "status": "unverified", "terms": ["规章数量统计"],
+        "regex": [r"规章\s*\d+\s*件"], "evidence": ["规章件数"],
+        "examples": {"pass": ["制定规章3件。"], "fail": ["规章。"]},
+    })
+    matcher = ElementMatcher(load_framework("fzzf-2015"))
+    matcher.elements["X1"], matcher._exact_needs["X1"], matcher._context_free["X1"] = element, ("规章",), True
+    paragraphs = [(0, ["修订规章"]), (1, ["12件材料。"]), (2, ["制定规章3件。"])]
+    found = matcher.find_exact(paragraphs, ["X1"], {"X1"})
+    assert [(ev.paragraph, ev.term) for ev in found] == [(2, "规章3件")]

@@ -42,3 +42,28 @@ def test_paragraphs_without_known_words_get_the_prior(seed_items):
     prior = np.exp(model.intercept_ - model.intercept_.max())
     np.testing.assert_allclose(proba[0], prior / prior.sum(), rtol=1e-6)  # intercepts stored as float32
     np.testing.assert_allclose(proba[1:], model.predict_items(seed_items[:3]))
+
+
+def test_sharing_the_section_vocabulary_changes_no_element_probability(seed_items):
+    """The shipped element model is served through the section model's vocabulary: its
+    probabilities equal those of the same model looking its own vocabulary up."""
+    from analyzer.model import ELEMENT_MODEL_FILE, MODEL_DIR
+    from analyzer.serving import CompactModel
+
+    shared = default_element_model()
+    assert all(block.parent is not None for block in shared.blocks)
+    alone = CompactModel.load(MODEL_DIR / ELEMENT_MODEL_FILE)
+    fresh = [{"words": item["words"], "heading": item["heading"]} for item in seed_items]
+    np.testing.assert_allclose(shared.predict_items(fresh), alone.predict_items(seed_items), rtol=1e-12)
+
+
+def test_a_vocabulary_that_is_not_a_subset_is_not_shared():
+    from analyzer.serving import Block
+
+    parent = Block("words", {"法治": 0, "政府": 1}, np.ones(2))
+    child = Block("words", {"法治": 0, "清单": 1}, np.ones(2))
+    assert not child.share_vocabulary(parent) and child.parent is None
+    subset = Block("words", {"政府": 0}, np.ones(1))
+    assert subset.share_vocabulary(parent)
+    rows, ids = subset.lookup([{"words": ["法治", "政府"], "heading": ""}])
+    assert rows.tolist() == [0, 0, 0] and ids.tolist() == [-1, 0, -1]  # 法治, 政府, 法治_政府

@@ -120,11 +120,14 @@ def _finish(raw, *, fmt, name, encoding, hints, limits) -> Document:
     return Document(paragraphs, fmt, name, encoding, converted, kept_hints if len(kept_hints) == len(paragraphs) else [])
 
 
+_CJK_CHARS = re.compile("[\u4e00-\u9fff]+")
+
+
 def _check_chinese(paragraphs: list[str]) -> None:
     text = "".join(paragraphs)
     cjk = cjk_count(text)
     kana = len(_KANA.findall(text))
-    letters = cjk + sum(ch.isalpha() for ch in text if not "\u4e00" <= ch <= "\u9fff")
+    letters = cjk + sum(map(str.isalpha, _CJK_CHARS.sub("", text)))  # other letters, counted in C
     if cjk < _MIN_CJK or cjk < _MIN_CJK_SHARE * letters or kana > _MAX_KANA_SHARE * cjk:
         raise NotChinese(
             f"the document contains no Chinese report text ({cjk} Chinese characters); "
