@@ -148,6 +148,8 @@ class ElementMatcher:
 
     def _document_hits(self, element_id: str, document: str, texts: list[str], starts: list[int]) -> dict[int, tuple[str, int]]:
         """Paragraph position → (term, start in the paragraph) of the element's first match there."""
+        if not self.elements[element_id].regex:
+            return _term_hits(self.elements[element_id].terms, document, starts)
         pattern = self._pattern(element_id)
         found: dict[int, tuple[str, int]] = {}
         if self._context_free[element_id]:
@@ -174,6 +176,25 @@ class ElementMatcher:
         if element_id not in self._fuzzy:
             self._fuzzy[element_id] = element_pattern(self.elements[element_id], fuzzy=True)
         return self._fuzzy[element_id]
+
+
+def _term_hits(terms: list[str], document: str, starts: list[int]) -> dict[int, tuple[str, int]]:
+    """What the alternation of ``terms`` finds first in each paragraph of ``document``, without
+    compiling it (a pattern of many terms costs about a millisecond to compile, more than the
+    search): the leftmost occurrence, and the longest term there, as the alternation (longest
+    first) would match. Terms hold no newline, so no occurrence spans two paragraphs."""
+    first: dict[int, tuple[int, int, str]] = {}
+    for term in terms:
+        if not term:
+            continue
+        at = document.find(term)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            candidate = (at - starts[k], -len(term), term)
+            if k not in first or candidate < first[k]:
+                first[k] = candidate
+            at = document.find(term, at + 1)
+    return {k: (term, start) for k, (start, _, term) in first.items()}
 
 
 def _exact_literals(element: Element, literals_of: dict[str, frozenset[str] | None]) -> tuple[str, ...] | None:

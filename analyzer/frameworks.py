@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
@@ -19,9 +18,19 @@ SHARED_PART_IDS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
 Status = Literal["verified", "partly", "unverified"]
 
 
+class YamlError(ValueError):
+    """A YAML file that does not parse."""
+
+
 def load_yaml(text: str):
-    """Safe YAML loading, with libyaml's C loader when PyYAML has it (several times faster)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    """Safe YAML loading, with libyaml's C loader when PyYAML has it (several times faster).
+    PyYAML is imported here: with the parsed files cached (``load_yaml_file``) most runs never need it."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise YamlError(str(exc)) from exc
 
 
 def load_yaml_file(path: Path):
@@ -124,7 +133,7 @@ def load_framework_file(path: Path) -> Framework:
     """Load and validate one framework file; errors name the file and the offending field."""
     try:
         data = load_yaml_file(path)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, YamlError) as exc:
         raise FrameworkError(f"{path}: cannot read framework file: {exc}") from exc
     if not isinstance(data, dict):
         raise FrameworkError(f"{path}: a framework file must be a YAML mapping")

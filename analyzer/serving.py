@@ -104,8 +104,9 @@ class CompactModel:
         self.classes_ = classes
         self.stay_ = stay
         self.multilabel = multilabel  # one sigmoid per class (elements) instead of one softmax (sections)
-        # Features × classes, contiguous: a document's features gather whole rows.
-        self._coef_t = np.ascontiguousarray(coef.T, dtype=np.float64)
+        # Features × classes, contiguous: a document's features gather whole rows. Kept in the stored
+        # float32 (no copy when loaded from disk); gathered rows are widened to float64 exactly.
+        self._coef_t = np.ascontiguousarray(coef.T)
 
     def predict_proba(self, structure: Structure) -> np.ndarray:
         return self.predict_items(paragraph_items(structure))
@@ -145,7 +146,7 @@ class CompactModel:
         """``path`` (.npz: coefficients, IDF arrays) and ``path`` with .json (classes, and each
         block's terms in column order). Stored for loading speed, not size: an uncompressed .npz
         and a JSON list load several times faster than a compressed archive and a JSON object."""
-        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        arrays = {"coef_t": self._coef_t, "intercept": self.intercept_}
         meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel, "blocks": []}
         for k, b in enumerate(self.blocks):
             arrays[f"idf{k}"] = b.idf.astype(np.float32)
@@ -162,7 +163,7 @@ class CompactModel:
             Block(b["name"], _vocabulary(b), arrays[f"idf{k}"].astype(np.float64), b["offset"])
             for k, b in enumerate(meta["blocks"])
         ]
-        return cls(blocks, arrays["coef"], arrays["intercept"], meta["classes"], meta["stay"],
+        return cls(blocks, arrays["coef_t"].T, arrays["intercept"], meta["classes"], meta["stay"],
                    multilabel=meta.get("multilabel", False))
 
 
