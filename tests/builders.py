@@ -1,9 +1,11 @@
-"""Build test documents in every supported format from a list of paragraphs."""
+"""Build test documents in every supported format from a list of paragraphs; read the corpus."""
 
 from __future__ import annotations
 
 import html as html_lib
 import io
+import json
+from pathlib import Path
 
 from analyzer.headings import heading_marker
 
@@ -85,3 +87,20 @@ def make_html(paragraphs: list[str], *, title: str | None = None) -> bytes:
 <footer><p>主办单位：江城市人民政府办公室 版权所有 网站标识码 4417000001 粤ICP备12345678号</p></footer>
 </body></html>"""
     return page.encode("utf-8")
+
+
+LABELS = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
+
+
+def corpus_reports() -> dict[str, list[dict]]:
+    """The labelled corpus (corpora/labels.jsonl): report id → its paragraph rows, in order."""
+    reports: dict[str, list[dict]] = {}
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        reports.setdefault(row["id"], []).append(row)
+    return {rid: sorted(rows, key=lambda r: r["para"]) for rid, rows in reports.items()}
+
+
+def corpus_texts() -> list[list[str]]:
+    """Each corpus report as its paragraph texts."""
+    return [[row["text"] for row in rows] for rows in corpus_reports().values()]

@@ -55,15 +55,12 @@ def test_placeholders_are_flagged_even_with_figures():
 def test_the_literal_screen_changes_no_match_over_the_corpus():
     """Searching only entries whose required literals occur gives, sentence for sentence, the
     same first matching entry as trying every pattern in lexicon order."""
-    import json
-    from pathlib import Path
+    from builders import corpus_texts
 
     from analyzer.structure import split_sentences
 
-    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
     checked = matched = 0
-    for line in labels.read_text(encoding="utf-8").splitlines():
-        text = json.loads(line)["text"]
+    for text in (text for texts in corpus_texts() for text in texts):
         spans = split_sentences(text) or [(0, len(text))]
         for (start, end), among in zip(spans, DETECTOR.candidates(text, spans)):
             sentence = text[start:end]

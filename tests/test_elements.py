@@ -43,22 +43,15 @@ def test_a_typo_evidences_an_element_its_terms_miss(seed_paragraphs):
 def test_the_document_screen_changes_no_evidence_over_the_corpus():
     """Skipping the elements whose terms (and typo halves) are absent from a document finds, paragraph
     for paragraph, exactly what searching every element everywhere finds, in all frameworks."""
-    import json
-    from collections import defaultdict
-    from pathlib import Path
+    from builders import corpus_texts
 
     from analyzer.structure import split_sentences
 
-    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
-    reports: dict[str, list[str]] = defaultdict(list)
-    for line in labels.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        reports[row["id"]].append(row["text"])
     evidence = 0
     for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):
         matcher = ElementMatcher(load_framework(framework_id))
         ids = list(matcher.elements)
-        for texts in reports.values():
+        for texts in corpus_texts():
             possible = matcher.possible("\n".join(texts), ids)
             for index, text in enumerate(texts):
                 sentences = [text[s:e] for s, e in split_sentences(text)] or [text]
@@ -79,22 +72,15 @@ def test_a_typo_survives_the_document_screen():
 def test_searching_the_joined_paragraphs_finds_what_each_paragraph_holds():
     """``find_exact`` (one search per element over the document) gives, evidence for evidence and in
     the same order, what searching paragraph by paragraph gives, over the corpus and frameworks."""
-    import json
-    from collections import defaultdict
-    from pathlib import Path
+    from builders import corpus_texts
 
     from analyzer.structure import split_sentences
 
-    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
-    reports: dict[str, list[str]] = defaultdict(list)
-    for line in labels.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        reports[row["id"]].append(row["text"])
     compared = 0
     for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):
         matcher = ElementMatcher(load_framework(framework_id))
         ids = list(matcher.elements)
-        for texts in reports.values():
+        for texts in corpus_texts():
             paragraphs = [(i, [t[s:e] for s, e in split_sentences(t)] or [t]) for i, t in enumerate(texts)]
             exact, _ = matcher.possible("\n".join(texts), ids)
             expected = [ev for i, sentences in paragraphs

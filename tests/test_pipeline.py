@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from pathlib import Path
-
 import pytest
+from builders import corpus_texts
 
 from analyzer.pipeline import attach_tokens
 from analyzer.segment import BACKENDS, get_segmenter
 from analyzer.structure import parse_structure
-
-LABELS = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
-
-
-def _corpus() -> list[list[str]]:
-    reports: dict[str, list[str]] = defaultdict(list)
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        reports[row["id"]].append(row["text"])
-    return list(reports.values())
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -28,7 +15,7 @@ def test_paragraph_tokens_are_the_whole_documents_tokens(backend):
     """Cutting paragraph by paragraph gives exactly the tokens of the whole text joined by newlines,
     re-based to each paragraph: nothing is lost by not segmenting the document as one string."""
     segmenter = get_segmenter(backend)
-    for texts in _corpus():
+    for texts in corpus_texts():
         structure = parse_structure(texts)
         attach_tokens(structure, backend=backend)
         whole = segmenter.tokenize("\n".join(texts))

@@ -112,13 +112,11 @@ def _brute_heading_match(matcher: HeadingMatcher, core: str):
 def test_heading_matching_with_bounds_equals_scoring_every_alias():
     """The pruned search returns exactly what scoring every alias returns, on the corpus's headings
     and on damaged copies of them (characters dropped, swapped, replaced), in all frameworks."""
-    import json
     import random
-    from pathlib import Path
 
-    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
-    headings = {json.loads(line)["text"] for line in labels.read_text(encoding="utf-8").splitlines()
-                if json.loads(line)["is_heading"]}
+    from builders import corpus_reports
+
+    headings = {row["text"] for rows in corpus_reports().values() for row in rows if row["is_heading"]}
     rng = random.Random(8)
     cores = {normalize_heading(h) for h in headings}
     for core in list(cores):

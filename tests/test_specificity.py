@@ -51,16 +51,13 @@ def test_a_named_document_is_a_fact_but_not_a_measurement():
 
 def test_is_specific_agrees_with_facts_over_the_corpus():
     """The short-circuiting test is a shortcut, not a different rule."""
-    import json
-    from pathlib import Path
+    from builders import corpus_texts
 
     from analyzer.specificity import facts, is_specific
     from analyzer.structure import split_sentences
 
-    labels = Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl"
     specific = checked = 0
-    for line in labels.read_text(encoding="utf-8").splitlines():
-        text = json.loads(line)["text"]
+    for text in (text for texts in corpus_texts() for text in texts):
         for start, end in split_sentences(text):
             sentence = text[start:end]
             assert is_specific(sentence) == bool(facts(sentence)), sentence
