@@ -4,8 +4,9 @@ Every ``govreport`` process needs the same few derived values, and deriving them
 Python objects, ``re``'s parser, specificity of every corpus paragraph) costs a tenth of a second
 a process — more than the analysis itself. Like jieba's dictionary cache, the results are kept as
 JSON (never pickle: a cache file can be read, and cannot run code) under ``GOVREPORT_CACHE_DIR``
-or ``~/.cache/govreport``, keyed by the SHA-256 of the source bytes, the kind of value and the
-package version, so a changed file or release can never be served a stale value. The cache is an
+or ``~/.cache/govreport``, keyed by the SHA-256 of the source bytes, of the code that derives the
+value, the kind of value and the package version, so a changed file, rule or release can never be
+served a stale value. The cache is an
 optimisation only: an unreadable, corrupt or unwritable cache silently falls back to building.
 Set ``GOVREPORT_CACHE_DIR`` to an empty string to turn it off.
 """
@@ -32,14 +33,19 @@ def cache_dir() -> Path | None:
     return Path(base) / "govreport"
 
 
-def cached(kind: str, sources: list[bytes], build: Callable[[], Any]) -> Any:
-    """``build()``, or the value a previous process built from the same ``sources`` (JSON-able)."""
+def cached(kind: str, sources: list[bytes], build: Callable[[], Any], *, code: tuple[str, ...] = ()) -> Any:
+    """``build()``, or the value a previous process built from the same ``sources`` (JSON-able)
+    with the same ``code``: the files of the modules whose logic shapes the value (``__file__`` of
+    each), so that a changed rule is never served a value its old version built."""
     directory = cache_dir()
     if directory is None:
         return build()
     digest = hashlib.sha256(f"{kind}\0{__version__}".encode())
-    for source in sources:
-        digest.update(hashlib.sha256(source).digest())
+    try:
+        for source in [*sources, *(Path(path).read_bytes() for path in code)]:
+            digest.update(hashlib.sha256(source).digest())
+    except OSError:  # code not readable as files (a zipped install): no key, no cache
+        return build()
     path = directory / f"{kind}-{digest.hexdigest()[:32]}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))

@@ -108,4 +108,7 @@ def default_index() -> ExemplarIndex:
         rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
         return ExemplarIndex(rows).shortlists()
 
-    return ExemplarIndex.from_ranked(cached("exemplars", [raw], build))
+    from . import specificity, structure
+
+    code = (__file__, specificity.__file__, structure.__file__)  # ranking and sentence rules
+    return ExemplarIndex.from_ranked(cached("exemplars", [raw], build, code=code))

@@ -38,7 +38,7 @@ def load_yaml_file(path: Path):
     from .cache import cached
 
     raw = Path(path).read_bytes()
-    return cached("yaml", [raw], lambda: load_yaml(raw.decode("utf-8")))
+    return cached("yaml", [raw], lambda: load_yaml(raw.decode("utf-8")), code=(__file__,))
 
 
 class FrameworkError(ValueError):

@@ -37,7 +37,7 @@ def literal_sets(patterns: list[str]) -> list[frozenset[str] | None]:
     def build():
         return [None if found is None else sorted(found) for found in map(required_literals, patterns)]
 
-    stored = cached("literals", ["\0".join(patterns).encode("utf-8")], build)
+    stored = cached("literals", ["\0".join(patterns).encode("utf-8")], build, code=(__file__,))
     return [None if found is None else frozenset(found) for found in stored]
 
 
@@ -51,7 +51,7 @@ def context_free(patterns: list[str]) -> list[bool]:
     def build():
         return [_free(_parser.parse(pattern).data) for pattern in patterns]
 
-    return cached("context-free", ["\0".join(patterns).encode("utf-8")], build)
+    return cached("context-free", ["\0".join(patterns).encode("utf-8")], build, code=(__file__,))
 
 
 _CONTEXT = (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF, C.GROUPREF_EXISTS)

@@ -62,3 +62,21 @@ def test_an_empty_setting_turns_the_cache_off(tmp_path, monkeypatch):
     cached("kind", [b"s"], build)
     cached("kind", [b"s"], build)
     assert build.calls == 2 and not any(tmp_path.rglob("*.json"))
+
+
+def test_changed_code_is_never_served_the_old_value(cache_dir, tmp_path):
+    """A value is keyed by the files of the code that derives it, not only by its sources."""
+    rule = tmp_path / "rule.py"
+    rule.write_text("VERSION = 1\n")
+    assert cached("kind", [b"s"], Builder("old rule"), code=(str(rule),)) == "old rule"
+    assert cached("kind", [b"s"], Builder("other"), code=(str(rule),)) == "old rule"
+    rule.write_text("VERSION = 2\n")
+    assert cached("kind", [b"s"], Builder("new rule"), code=(str(rule),)) == "new rule"
+
+
+def test_unreadable_code_files_mean_no_caching(cache_dir, tmp_path):
+    build = Builder("value")
+    missing = str(tmp_path / "gone.py")
+    assert cached("kind", [b"s"], build, code=(missing,)) == "value"
+    assert cached("kind", [b"s"], build, code=(missing,)) == "value"
+    assert build.calls == 2 and not list(cache_dir.glob("kind-*.json"))
