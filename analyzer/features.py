@@ -31,3 +31,11 @@ def words_of(item: dict) -> list[str]:
     """Words and word bigrams. Module-level (not a lambda or bound method) so pickled models load anywhere."""
     words = item["words"]
     return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+
+
+def terms_of(item: dict) -> list[str]:
+    """``words_of(item)``, computed once per paragraph and kept in the item (two models read it)."""
+    terms = item.get("terms")
+    if terms is None:
+        terms = item["terms"] = words_of(item)
+    return terms

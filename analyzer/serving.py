@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import count, repeat
 from pathlib import Path
 
 import numpy as np
 
-from .features import paragraph_items, words_of
-from .frameworks import load_framework
+from .features import paragraph_items, terms_of
+from .folding import folding_weights
 from .structure import Structure
 
 _LOOKUP_KEYS = count()  # each vocabulary's looked-up ids are kept in the items under a key of its own
@@ -83,14 +82,6 @@ class Block:
         self.from_parent[columns] = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(self.vocabulary))
         self.parent = parent
         return True
-
-
-def terms_of(item: dict) -> list[str]:
-    """``words_of(item)``, computed once per paragraph and kept in the item (two models read it)."""
-    terms = item.get("terms")
-    if terms is None:
-        terms = item["terms"] = words_of(item)
-    return terms
 
 
 class CompactModel:
@@ -171,46 +162,10 @@ def _vocabulary(block: dict) -> dict[str, int]:
     return dict(zip(block["terms"], range(len(block["terms"]))))
 
 
-def _equivalents() -> dict[str, dict[str, list[str]]]:
-    """For each target label space, which labels of other frameworks count towards each label."""
-    f15, f21 = load_framework("fzzf-2015"), load_framework("fzzf-2021")
-    to15: dict[str, list[str]] = {s: [s] for s in f15.section_ids}
-    to21: dict[str, list[str]] = {p: [p] for p in f21.section_ids}
-    for part in f21.sections:
-        if part.scale:
-            to15[part.scale].append(part.id)
-            to21[part.id].append(part.scale)
-    return {"S": to15, "P": to21}
-
-
-_EQUIV: dict | None = None
-
-
 def fold_probabilities(proba: np.ndarray, classes: list[str], labels: list[str]) -> list[dict[str, float]]:
-    """Sum each target label's own probability and that of its equivalents in the other era.
-    A 2015 section that maps onto two 2021 parts (S7 → P1, P10) is shared in proportion."""
-    folded = proba @ _folding_matrix(tuple(classes), tuple(labels))
-    folded /= np.where(folded.sum(axis=1, keepdims=True) > 0, folded.sum(axis=1, keepdims=True), 1.0)
+    """Sum each target label's own probability and that of its equivalents in the other era
+    (``folding``). A 2015 section that maps onto two 2021 parts (S7 → P1, P10) is shared in proportion."""
+    folded = proba @ np.asarray(folding_weights(tuple(classes), tuple(labels)))
+    totals = folded.sum(axis=1, keepdims=True)
+    folded /= np.where(totals > 0, totals, 1.0)
     return [dict(zip(labels, row)) for row in folded.tolist()]
-
-
-@lru_cache(maxsize=32)
-def _folding_matrix(classes: tuple[str, ...], labels: tuple[str, ...]) -> np.ndarray:
-    """classes × labels: how much of each class's probability goes to each target label."""
-    global _EQUIV
-    if _EQUIV is None:
-        _EQUIV = _equivalents()
-    index = {c: i for i, c in enumerate(classes)}
-    table = _EQUIV["P"] if any(label.startswith("P") and label[1:].isdigit() for label in labels) else _EQUIV["S"]
-    sharers: dict[str, int] = {}
-    for label in labels:
-        for source in table.get(label, [label])[1:]:
-            sharers[source] = sharers.get(source, 0) + 1
-    matrix = np.zeros((len(classes), len(labels)))
-    for j, label in enumerate(labels):
-        if label in index:
-            matrix[index[label], j] = 1.0
-        for source in table.get(label, [label])[1:]:
-            if source in index:
-                matrix[index[source], j] += 1.0 / sharers[source]
-    return matrix
