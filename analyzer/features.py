@@ -9,7 +9,8 @@ from .structure import Structure
 
 def paragraph_items(structure: Structure) -> list[dict]:
     """One feature dict per paragraph: its words, and its governing heading chain as text. Computed
-    once per document (the section and element models both read them); callers must not mutate them."""
+    once per document (the section and element models both read them): callers may add values
+    derived from them (``terms_of``, the models' looked-up ids) but never change them."""
     if "paragraph_items" not in structure.derived:
         structure.derived["paragraph_items"] = _paragraph_items(structure)
     return structure.derived["paragraph_items"]
