@@ -27,14 +27,10 @@ def default_scorer():
     return _load(MODEL_FILE)
 
 
-def default_element_model():
-    """The trained element classifier if installed, else None (framework terms alone decide)."""
-    return _element_model()
-
-
 @cache
-def _element_model():
-    """Loaded once; it looks words up through the section model's vocabulary, which holds them all."""
+def default_element_model():
+    """The trained element classifier if installed, else None (framework terms alone decide). Loaded
+    once; it looks words up through the section model's vocabulary, which holds them all."""
     model, scorer = _load(ELEMENT_MODEL_FILE), default_scorer()
     if model is not None and scorer is not None:
         model.share_vocabulary(scorer)

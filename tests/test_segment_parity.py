@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from builders import corpus_reports as labelled_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,19 +20,13 @@ from analyzer.segment_parity import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELS = ROOT / "corpora" / "labels.jsonl"
 # "Small": the corpus shows about one raw difference per 10,000 tokens (years like 2015-2020).
 MAX_RAW_DIFFERENCES_PER_TOKEN = 1 / 2000
 
 
 def corpus_reports() -> dict[str, str]:
     """Every report of labels.jsonl as one text, paragraphs in order, one per line."""
-    paragraphs: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    with open(LABELS, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            paragraphs[row["id"]].append((row["para"], row["text"]))
-    return {rid: "\n".join(text for _, text in sorted(rows)) for rid, rows in paragraphs.items()}
+    return {rid: "\n".join(row["text"] for row in rows) for rid, rows in labelled_reports().items()}
 
 
 @pytest.fixture(scope="module")
