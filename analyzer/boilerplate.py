@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
+from msgspec import field
 
-from .frameworks import load_yaml_file
+from .frameworks import NonEmpty, load_yaml_file, validate_record
 from .literals import literal_sets
 from .specificity import facts, measurements
 
@@ -29,14 +30,16 @@ ALWAYS_FLAGGED = ("placeholder",)
 MEASURED_ONLY = ("empty_result", "goal_slogan")
 
 
-class _Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    fail: list[str] = Field(min_length=1)
-    pass_: list[str] = Field(alias="pass", min_length=1)
+class _Strict(msgspec.Struct, forbid_unknown_fields=True):
+    """Lexicon records: a misspelt key in the YAML is an error, not a silently ignored field."""
 
 
-class Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Examples(_Strict, kw_only=True):
+    fail: NonEmpty
+    pass_: NonEmpty = field(name="pass")
+
+
+class Entry(_Strict):
     id: str
     category: str
     pattern: str
@@ -44,15 +47,13 @@ class Entry(BaseModel):
     examples: _Examples
 
 
-class Category(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Category(_Strict):
     id: str
     name: str
     description: str
 
 
-class Lexicon(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Lexicon(_Strict):
     categories: list[Category]
     entries: list[Entry]
 
@@ -68,7 +69,8 @@ class Flag:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON) -> Lexicon:
-    return Lexicon.model_validate(load_yaml_file(path))
+    """The 套话 lexicon at ``path``, validated (``ValueError`` naming the field if malformed)."""
+    return validate_record(load_yaml_file(path), Lexicon)
 
 
 class BoilerplateDetector:

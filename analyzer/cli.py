@@ -12,11 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-# The command line has no use for pydantic plugins, and looking for them scans every installed
-# distribution's entry points (~25 ms of each run). A user's own setting wins.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-import typer  # noqa: E402
+import typer
 
 app = typer.Typer(
     help="govreport: analyse Chinese 法治政府建设 annual reports — coverage, missing elements, boilerplate.",

@@ -78,6 +78,7 @@ class ElementMatcher:
         # Terms are context-free; an element is if its regexes are (see ``find_exact``).
         self._context_free = {eid: all(free[r] for r in e.regex) for eid, e in self.elements.items()}
         self._fuzzy_needs = {eid: _typo_literals(e) for eid, e in self.elements.items()}
+        self._typo_parts = {eid: _typo_parts(e) for eid, e in self.elements.items()}
         # A "typo" that is itself a term of some element is a different word (合法性审核 vs 合法性审查).
         self.known_terms = {t for e in self.elements.values() for t in e.terms}
 
@@ -86,6 +87,13 @@ class ElementMatcher:
         exact = {eid for eid in element_ids if _any_in(self._exact_needs[eid], text)}
         fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and _any_in(self._fuzzy_needs[eid], text)}
         return exact, fuzzy
+
+    def typos_in(self, text: str, element_ids) -> set[str]:
+        """Of ``element_ids``, those with a typo variant of a term in ``text``: the sharp form of the
+        halves screen in ``possible``, worth its cost for the few elements still missing. An element
+        without one never gets its typo pattern compiled (~1 ms each; most of a real report's
+        missing elements have no variant at all)."""
+        return {eid for eid in element_ids if _has_variant(self._typo_parts[eid], text)}
 
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
@@ -218,6 +226,32 @@ def _typo_literals(element: Element) -> tuple[str, ...]:
     return tuple(sorted(halves))
 
 
+def _typo_parts(element: Element) -> tuple[tuple[str, str], ...]:
+    """(before, after) around each character a typo variant may change: a variant of the element's
+    typo pattern is ``before``, any one character, ``after``."""
+    parts = ((t[:i], t[i + 1 :]) for t in element.terms if len(t) >= FUZZY_MIN for i in range(1, len(t)))
+    return tuple(dict.fromkeys(parts))
+
+
+def _has_variant(parts: tuple[tuple[str, str], ...], text: str) -> bool:
+    """Whether ``before`` + one character + ``after`` occurs in ``text`` for any of ``parts``: found
+    by the longer of the two (at least two characters), the other checked in place."""
+    for before, after in parts:
+        if len(before) >= len(after):
+            at = text.find(before)
+            while at >= 0:
+                if text.startswith(after, at + len(before) + 1):
+                    return True
+                at = text.find(before, at + 1)
+        else:
+            at = text.find(after, len(before) + 1)
+            while at >= 0:
+                if text.startswith(before, at - len(before) - 1):
+                    return True
+                at = text.find(after, at + 1)
+    return False
+
+
 def _any_in(literals: tuple[str, ...] | None, text: str) -> bool:
     return literals is None or any(literal in text for literal in literals)
 
@@ -251,8 +285,9 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     for evidence in matcher.find_exact([(p.index, sentences[p.index]) for p in body], section_elements, exact):
         found.setdefault(evidence.element, []).append(evidence)
     # Typo tolerance is a fallback: an element its terms evidence needs no mistyped evidence too
-    # (and typo patterns, the costliest to compile, are built only for elements still missing).
-    typos -= set(found)
+    # (and typo patterns, the costliest to compile, are built only for elements still missing
+    # that have a variant in the document).
+    typos = matcher.typos_in(document, typos - set(found))
     if typos:
         for p in body:
             for evidence in matcher.find(p.index, sentences[p.index], section_elements, possible=(set(), typos)):
@@ -264,8 +299,13 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     for part in framework.parts:
         for check in part.checks:
             scope = body if check.scope == "report" else [p for p in body if p.section == part.id]
+            text = "\n".join(p.text for p in scope)
+            exact, typos = matcher.possible(text, [check.id])
+            possible = (exact, matcher.typos_in(text, typos))
             for p in scope:
-                found.setdefault(check.id, []).extend(matcher.find(p.index, sentences[p.index], [check.id]))
+                found.setdefault(check.id, []).extend(
+                    matcher.find(p.index, sentences[p.index], [check.id], possible=possible)
+                )
     return found
 
 

@@ -1,17 +1,18 @@
 """Frameworks as data: the sections, parts and elements a report is checked against.
 
 Each framework is one YAML file in ``analyzer/frameworks/``; adding a report type means adding a
-file, never a code branch. Files are validated with pydantic on load, and a malformed file raises
-``FrameworkError`` naming the file and the field.
+file, never a code branch. Files are validated on load (msgspec: types, required fields, no unknown
+fields, minimum lengths), and a malformed file raises ``FrameworkError`` naming the file and the field.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import msgspec
+from msgspec import Meta, field
 
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
 SHARED_PART_IDS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
@@ -45,78 +46,86 @@ class FrameworkError(ValueError):
     """A framework file is missing or malformed."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+NonEmpty = Annotated[list[str], Meta(min_length=1)]
 
 
-class Examples(_Strict):
+class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Framework records: immutable, and a file with an unknown (misspelt) key is rejected. (Each
+    subclass says ``kw_only=True`` itself: msgspec applies it per class, and it lets fields keep the
+    order of the YAML files whatever their defaults.)"""
+
+
+class Examples(_Strict, kw_only=True):
     """Sentences that must (``pass``) and must not (``fail``) count as evidence; the tests run them."""
 
-    pass_: list[str] = Field(alias="pass", min_length=1)
-    fail: list[str] = Field(min_length=1)
+    pass_: NonEmpty = field(name="pass")
+    fail: NonEmpty
 
 
-class Element(_Strict):
+class Element(_Strict, kw_only=True):
     """A concrete measure a section should give evidence of."""
 
     id: str
     name: str
     status: Status
-    terms: list[str] = Field(min_length=1, description="phrases any one of which evidences the element")
-    regex: list[str] = Field(default_factory=list, description="extra regular expressions over the text")
-    evidence: list[str] = Field(min_length=1, description="figures a reviewer expects as evidence")
-    examples: Examples
-    scope: Literal["part", "report"] = Field(
-        default="part", description="for report-level checks: search the part's paragraphs or the whole report"
+    terms: Annotated[NonEmpty, Meta(description="phrases any one of which evidences the element")]
+    regex: Annotated[list[str], Meta(description="extra regular expressions over the text")] = field(
+        default_factory=list
     )
+    evidence: Annotated[NonEmpty, Meta(description="figures a reviewer expects as evidence")]
+    examples: Examples
+    scope: Annotated[
+        Literal["part", "report"],
+        Meta(description="for report-level checks: search the part's paragraphs or the whole report"),
+    ] = "part"
 
 
-class Section(_Strict):
+class Section(_Strict, kw_only=True):
     """A required section: heading aliases, cue terms for paragraphs, and its elements."""
 
     id: str
     name: str
     outline_ref: str
     status: Status
-    scale: str | None = Field(description="position on the common S1..S7 scale, or null")
-    includes: list[str] = Field(
-        default_factory=list, description="labels of other frameworks that fold into this section"
+    scale: Annotated[str | None, Meta(description="position on the common S1..S7 scale, or null")]
+    includes: Annotated[list[str], Meta(description="labels of other frameworks that fold into this section")] = field(
+        default_factory=list
     )
-    aliases: list[str] = Field(min_length=1)
-    cues: list[str] = Field(min_length=5)
-    elements: list[Element] = Field(default_factory=list)
+    aliases: NonEmpty
+    cues: Annotated[list[str], Meta(min_length=5)]
+    elements: list[Element] = field(default_factory=list)
 
 
-class Part(_Strict):
+class Part(_Strict, kw_only=True):
     """A non-section report part (shared ids) or a report-level requirement."""
 
     id: str
     name: str
     required: bool
-    aliases: list[str] = Field(default_factory=list)
-    cues: list[str] = Field(default_factory=list)
-    checks: list[Element] = Field(default_factory=list, description="report-level elements, e.g. causes given")
+    aliases: list[str] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)
+    checks: Annotated[list[Element], Meta(description="report-level elements, e.g. causes given")] = field(
+        default_factory=list
+    )
 
 
-class Framework(_Strict):
+class Framework(_Strict, kw_only=True):
     id: str
     name: str
     description: str
     years: tuple[int, int]
     basis: str
     status_note: str
-    section_from: str | None = Field(default=None, description="framework whose sections this one reads through")
-    sections: list[Section] = Field(default_factory=list)
+    section_from: Annotated[str | None, Meta(description="framework whose sections this one reads through")] = None
+    sections: list[Section] = field(default_factory=list)
     parts: list[Part]
 
-    @model_validator(mode="after")
-    def _ids_unique(self) -> Framework:
+    def __post_init__(self) -> None:
         ids = [s.id for s in self.sections] + [p.id for p in self.parts]
         ids += [e.id for s in self.sections for e in s.elements] + [c.id for p in self.parts for c in p.checks]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate ids {dupes}")
-        return self
 
     @property
     def section_ids(self) -> list[str]:
@@ -129,6 +138,24 @@ class Framework(_Strict):
         return next((p for p in self.parts if p.id == part_id), None)
 
 
+def validate_record(data, kind: type[msgspec.Struct]):
+    """``data`` (parsed YAML) as a ``kind`` record; ``ValueError("field 'a.0.b': reason")`` if it does not fit."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        raise ValueError(_field_message(str(exc))) from exc
+
+
+def _field_message(message: str) -> str:
+    """msgspec's "reason - at `$.parts[0]`" as "field 'parts.0.required': reason", the form users read."""
+    reason, _, at = message.partition(" - at `")
+    path = at.rstrip("`").removeprefix("$").replace("[", ".").replace("]", "").lstrip(".")
+    for prefix in ("Object missing required field `", "Object contains unknown field `"):
+        if reason.startswith(prefix):  # name the field itself, not the object around it
+            path = ".".join(filter(None, (path, reason.removeprefix(prefix).rstrip("`"))))
+    return f"field '{path or '(top level)'}': {reason}"
+
+
 def load_framework_file(path: Path) -> Framework:
     """Load and validate one framework file; errors name the file and the offending field."""
     try:
@@ -138,11 +165,9 @@ def load_framework_file(path: Path) -> Framework:
     if not isinstance(data, dict):
         raise FrameworkError(f"{path}: a framework file must be a YAML mapping")
     try:
-        return Framework.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise FrameworkError(f"{path}: field '{where}': {first['msg']}") from exc
+        return validate_record(data, Framework)
+    except ValueError as exc:
+        raise FrameworkError(f"{path}: {exc}") from exc
 
 
 @cache

@@ -1,14 +1,17 @@
-"""The analysis result: one pydantic model, the stable JSON shape every consumer reads.
+"""The analysis result: typed records (msgspec structs), the stable JSON shape every consumer reads.
 
 Field names here are a public contract (app, batch store, tests, outside users): fields may be
-added, never renamed or removed.
+added, never renamed or removed. msgspec rather than pydantic: the records are built by our own
+code, not parsed from users, and defining them costs microseconds instead of the ~0.15 s pydantic
+adds to every command-line run.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+import msgspec
+from msgspec import field
 
 SectionStatus = Literal["covered", "thin", "missing"]
 Severity = Literal["high", "medium", "low"]
@@ -23,23 +26,31 @@ FindingKind = Literal[
 ]
 
 
-class Metadata(BaseModel):
+class Record(msgspec.Struct, kw_only=True):
+    """A result record: keyword construction, field order kept in the JSON."""
+
+    def to_dict(self) -> dict:
+        """The record as plain JSON-compatible values."""
+        return msgspec.to_builtins(self)
+
+
+class Metadata(Record, kw_only=True):
     title: str | None = None
     recipient: str | None = None
     issuer: str | None = None
     date: str | None = None
-    doc_numbers: list[str] = Field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)
     year: int | None = None
 
 
-class ElementResult(BaseModel):
+class ElementResult(Record, kw_only=True):
     id: str
     name: str
     found: bool
-    evidence: list[dict] = Field(default_factory=list)  # {"paragraph": i, "sentence": text, "term": matched}
+    evidence: list[dict] = field(default_factory=list)  # {"paragraph": i, "sentence": text, "term": matched}
 
 
-class SectionResult(BaseModel):
+class SectionResult(Record, kw_only=True):
     id: str
     name: str
     status: SectionStatus
@@ -47,12 +58,12 @@ class SectionResult(BaseModel):
     share: float
     chars: int = 0
     heading: int | None = None  # index of the heading paragraph that names the section, if any
-    elements: list[ElementResult] = Field(default_factory=list)
+    elements: list[ElementResult] = field(default_factory=list)
     specificity: float | None = None
     boilerplate_ratio: float | None = None
 
 
-class ParagraphResult(BaseModel):
+class ParagraphResult(Record, kw_only=True):
     index: int
     text: str
     section: str
@@ -61,32 +72,32 @@ class ParagraphResult(BaseModel):
     level: int | None = None
     topic: str | None = None  # label in the era outline, when the framework folds sections
     source: str = ""  # what decided the section: meta | heading | inherited | model | cues | default
-    sentences: list[list[int]] = Field(default_factory=list)
-    boilerplate: list[list[int]] = Field(default_factory=list)  # [start, end] of formulaic sentences
-    copied: list[list[int]] = Field(default_factory=list)  # [start, end] of spans found in another report
+    sentences: list[list[int]] = field(default_factory=list)
+    boilerplate: list[list[int]] = field(default_factory=list)  # [start, end] of formulaic sentences
+    copied: list[list[int]] = field(default_factory=list)  # [start, end] of spans found in another report
     specificity: float = 0.0  # share of the paragraph's sentences that carry a concrete fact
 
 
-class Finding(BaseModel):
+class Finding(Record, kw_only=True):
     kind: FindingKind
     severity: Severity
     location: list[int] | Literal["whole report"]
     message: str
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
     rule: str
     section: str | None = None
     suggestion: dict | None = None
 
 
-class PartResult(BaseModel):
+class PartResult(Record, kw_only=True):
     id: str
     name: str
     required: bool
     found: bool
-    paragraphs: list[int] = Field(default_factory=list)
+    paragraphs: list[int] = field(default_factory=list)
 
 
-class Source(BaseModel):
+class Source(Record, kw_only=True):
     name: str | None = None
     format: str
     encoding: str | None = None
@@ -95,15 +106,15 @@ class Source(BaseModel):
     chars: int
 
 
-class Analysis(BaseModel):
+class Analysis(Record, kw_only=True):
     framework: str
     framework_reason: str = ""
     metadata: Metadata
     sections: list[SectionResult]
-    parts: list[PartResult] = Field(default_factory=list)
+    parts: list[PartResult] = field(default_factory=list)
     paragraphs: list[ParagraphResult]
-    findings: list[Finding] = Field(default_factory=list)
-    stats: dict = Field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
     # stats keys: sections_covered, sections_total, elements_found, elements_total, boilerplate_ratio,
     # figures_per_1000, specific_sentence_share, copied_share (None until compared), chars
     source: Source
@@ -113,4 +124,11 @@ class Analysis(BaseModel):
         return next(s for s in self.sections if s.id == section_id)
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return self.model_dump_json(indent=indent)
+        """The result as JSON text (UTF-8 characters, not escapes); ``indent=None`` for one line."""
+        raw = msgspec.json.encode(self)
+        return (raw if indent is None else msgspec.json.format(raw, indent=indent)).decode("utf-8")
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Analysis:
+        """Read back a result written by ``to_json``; raises ``msgspec.ValidationError`` on another shape."""
+        return msgspec.json.decode(text, type=cls)

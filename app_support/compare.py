@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
+
 from analyzer.compare import scale_lookup
 from analyzer.result import Analysis
 
@@ -35,8 +37,8 @@ class CompareItem:
 
     def filed(self) -> Analysis:
         """The analysis with the chosen issuer and year in its metadata (what the comparison groups by)."""
-        meta = self.analysis.metadata.model_copy(update={"issuer": self.issuer, "year": self.year})
-        return self.analysis.model_copy(update={"metadata": meta})
+        meta = msgspec.structs.replace(self.analysis.metadata, issuer=self.issuer, year=self.year)
+        return msgspec.structs.replace(self.analysis, metadata=meta)
 
 
 def report_table(items: list[CompareItem]):

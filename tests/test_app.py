@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -219,7 +220,7 @@ def test_marked_text_escapes_markup_and_marks_overlapping_spans():
 
 
 def test_report_html_escapes_every_paragraph(seed_analysis):
-    analysis = seed_analysis.model_copy(deep=True)
+    analysis = copy.deepcopy(seed_analysis)
     analysis.paragraphs[1].text = XSS[1]
     analysis.paragraphs[1].boilerplate = [[0, 5]]
     html = report_html(analysis)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzer.elements import ElementMatcher
 from analyzer.frameworks import load_framework
 
@@ -61,10 +64,52 @@ def test_the_document_screen_changes_no_evidence_over_the_corpus():
     assert evidence > 3000
 
 
+def test_the_typo_screen_changes_no_evidence_over_the_corpus():
+    """Typo patterns searched only for elements with a variant in the document (``typos_in``) find,
+    paragraph for paragraph, what searching them everywhere finds, with the corpus's terms removed
+    so that typo search has work to do."""
+    from builders import corpus_texts
+
+    checked = typos = 0
+    for framework_id in ("fzzf-2015", "fzzf-2021"):
+        matcher = ElementMatcher(load_framework(framework_id))
+        ids = list(matcher.elements)
+        for texts in corpus_texts()[::3]:
+            # Drop one character from every long term: the exact search then misses most elements.
+            for term in sorted(matcher.known_terms, key=len, reverse=True):
+                if len(term) >= 4:
+                    texts = [t.replace(term, term[:-1]) for t in texts]
+            document = "\n".join(texts)
+            _, halves = matcher.possible(document, ids)
+            sharp = (set(), matcher.typos_in(document, halves))
+            for index, text in enumerate(texts):
+                brute = matcher.find(index, [text], ids, possible=(set(), set(ids)))
+                assert matcher.find(index, [text], ids, possible=sharp) == brute, text
+                typos += len(brute)
+            checked += len(halves - sharp[1])
+    assert typos > 20 and checked > 500  # typo evidence was found, and many patterns were skipped
+
+
+TERM_PIECES = ["法律顾问", "合法性审查", "权责清单", "行政复议", "法", "律", "顾", "问", "审", "查", "。", "向", "\n"]
+
+
+PIECE_ELEMENTS = sorted(eid for eid, e in MATCHER.elements.items() if set(e.terms) & set(TERM_PIECES))
+
+
+@given(st.lists(st.sampled_from(TERM_PIECES), max_size=30), st.sampled_from(PIECE_ELEMENTS))
+@settings(max_examples=300, deadline=None)
+def test_the_typo_screen_keeps_every_element_its_pattern_matches(pieces, element_id):
+    text = "".join(pieces)
+    if MATCHER._typo_pattern(element_id).search(text):
+        assert MATCHER.typos_in(text, [element_id]) == {element_id}
+
+
 def test_a_typo_survives_the_document_screen():
     ids = list(MATCHER.elements)
     possible = MATCHER.possible("三是聘请法律顾向。", ids)
     assert "A3.4" in possible[1] and "A3.4" not in possible[0]
+    assert "A3.4" in MATCHER.typos_in("三是聘请法律顾向。", possible[1])
+    assert "A3.4" not in MATCHER.typos_in("三是聘请法律人员。", possible[1])  # halves, but no variant
     found = MATCHER.find(0, ["三是聘请法律顾向。"], ids, possible=possible)
     assert [e.term for e in found if e.element == "A3.4"] == ["法律顾向"]
 
@@ -92,13 +137,13 @@ def test_searching_the_joined_paragraphs_finds_what_each_paragraph_holds():
 
 def test_a_match_across_paragraphs_falls_back_to_each_paragraph():
     """A regex that could run over a paragraph join (\\s matches the newline) is not trusted there."""
-    from analyzer.frameworks import Element
+    from analyzer.frameworks import Element, validate_record
 
-    element = Element.model_validate({
+    element = validate_record({
         "id": "X1", "name": "规章数量", "status": "unverified", "terms": ["规章数量统计"],
         "regex": [r"规章\s*\d+\s*件"], "evidence": ["规章件数"],
         "examples": {"pass": ["制定规章3件。"], "fail": ["规章。"]},
-    })
+    }, Element)
     matcher = ElementMatcher(load_framework("fzzf-2015"))
     matcher.elements["X1"], matcher._exact_needs["X1"], matcher._context_free["X1"] = element, ("规章",), True
     paragraphs = [(0, ["修订规章"]), (1, ["12件材料。"]), (2, ["制定规章3件。"])]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import io
 import math
 
@@ -62,7 +63,7 @@ def test_findings_sheet_lists_every_finding_with_its_suggestion(seed_book, seed_
 
 
 def test_report_text_that_looks_like_a_formula_stays_text(seed_analysis):
-    analysis = seed_analysis.model_copy(deep=True)
+    analysis = copy.deepcopy(seed_analysis)
     formula = '=HYPERLINK("http://example.invalid","点击")'
     analysis.paragraphs[1].text = formula
     sheet = _load(analysis_to_xlsx(analysis))["paragraphs"]
@@ -71,7 +72,7 @@ def test_report_text_that_looks_like_a_formula_stays_text(seed_analysis):
 
 
 def test_control_characters_are_dropped_and_long_text_is_cut(seed_analysis):
-    analysis = seed_analysis.model_copy(deep=True)
+    analysis = copy.deepcopy(seed_analysis)
     analysis.paragraphs[1].text = "法治\x07政府\x1b建设"
     analysis.paragraphs[2].text = "字" * (EXCEL_CELL_CHARS + 10)
     rows = _records(_load(analysis_to_xlsx(analysis))["paragraphs"])

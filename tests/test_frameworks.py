@@ -55,16 +55,43 @@ def test_duc_2019_requires_the_four_report_parts():
     assert {"R1", "R3", "PROBLEMS", "NEXT"} <= required
 
 
-def test_malformed_framework_names_file_and_field(tmp_path):
-    data = yaml.safe_load(open(load_framework("fzzf-2015").__class__.__module__.replace(".", "/") + ".py", "rb").read()
-                          .decode()[:0] or "{}")  # start from an empty mapping
-    data = {"id": "broken", "name": "x", "description": "x", "years": [2016, 2020], "basis": "x", "status_note": "x",
-            "parts": [{"id": "INTRO", "name": "x"}]}
+MINIMAL = {"id": "broken", "name": "x", "description": "x", "years": [2016, 2020], "basis": "x", "status_note": "x",
+           "parts": [{"id": "INTRO", "name": "x", "required": True}]}
+CHECK = {"id": "C1", "name": "x", "status": "verified", "terms": ["原因"], "evidence": ["x"],
+         "examples": {"pass": ["原因是人员不足。"], "fail": ["其他。"]}}
+
+
+@pytest.mark.parametrize("change, field, reason", [
+    ({"parts": [{"id": "INTRO", "name": "x"}]}, "parts.0.required", "missing"),
+    ({"colour": "red"}, "colour", "unknown"),
+    ({"years": [2016]}, "years", "length 2"),
+    ({"years": "2016-2020"}, "years", "Expected `array`"),
+    ({"parts": [{"id": "P", "name": "x", "required": True, "checks": [dict(CHECK, terms=[])]}]},
+     "parts.0.checks.0.terms", ">= 1"),
+    ({"parts": [{"id": "P", "name": "x", "required": True, "checks": [dict(CHECK, status="maybe")]}]},
+     "parts.0.checks.0.status", "maybe"),
+    ({"parts": [{"id": "P", "name": "x", "required": True, "checks": [dict(CHECK, examples={"pass": ["a"]})]}]},
+     "parts.0.checks.0.examples.fail", "missing"),
+    ({"parts": [{"id": "INTRO", "name": "x", "required": True}, {"id": "INTRO", "name": "y", "required": False}]},
+     "(top level)", "duplicate ids ['INTRO']"),
+])
+def test_malformed_framework_names_file_and_field(tmp_path, change, field, reason):
     path = tmp_path / "broken.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump(dict(MINIMAL, **change), allow_unicode=True), encoding="utf-8")
     with pytest.raises(FrameworkError) as info:
         load_framework_file(path)
-    assert "broken.yaml" in str(info.value) and "parts.0.required" in str(info.value)
+    message = str(info.value)
+    assert "broken.yaml" in message and f"field '{field}'" in message and reason in message
+
+
+def test_minimal_framework_loads_with_defaults(tmp_path):
+    path = tmp_path / "minimal.yaml"
+    path.write_text(yaml.safe_dump(MINIMAL, allow_unicode=True), encoding="utf-8")
+    framework = load_framework_file(path)
+    assert framework.years == (2016, 2020) and framework.sections == [] and framework.section_from is None
+    assert framework.part("INTRO").checks == []
+    with pytest.raises(AttributeError):  # frameworks are shared by every analysis: they cannot be changed
+        framework.name = "y"
 
 
 def test_framework_file_that_is_not_yaml(tmp_path):
