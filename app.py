@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from analyzer.errors import InputError
+from analyzer.errors import InputError, advice_for
 from analyzer.frameworks import FrameworkError
 from analyzer.result import Analysis
 from app_support.corpus import SAMPLE_REPORT
@@ -67,10 +67,12 @@ def show_failure(name: str, exc: Exception) -> None:
     from app_support.text import md_escape
 
     if isinstance(exc, (InputError, FrameworkError)):
-        st.error(f"无法分析 {md_escape(name)}:{md_escape(exc)}", icon="⚠️")
+        advice = exc.advice if isinstance(exc, InputError) else advice_for("framework")
+        st.error(f"无法分析 {md_escape(name)}:{advice}\n\n详情:{md_escape(exc)}", icon="⚠️")
     else:
         LOG.error("internal error on %s", name, exc_info=exc)
-        st.error(f"无法分析 {md_escape(name)}:internal error: {type(exc).__name__}", icon="🛠️")
+        st.error(f"无法分析 {md_escape(name)}:{advice_for('internal')}\n\n详情:internal error: {type(exc).__name__}",
+                 icon="🛠️")
 
 
 # ---------------------------------------------------------------- 分析 page

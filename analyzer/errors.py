@@ -1,6 +1,8 @@
 """The error taxonomy: every way an input can be refused, each with one clear sentence.
 
-Callers (CLI, batch, app) catch ``InputError`` and show ``str(exc)``; anything else is a bug.
+Callers (CLI, batch, app) catch ``InputError`` and show ``str(exc)``; anything else is a bug. Each
+kind also says, in Chinese, what it means and what the drafter can do (``advice``): the app and its
+batch table show that first, the specific English sentence as the detail.
 """
 
 from __future__ import annotations
@@ -10,38 +12,47 @@ class InputError(ValueError):
     """Base class: the input cannot be analysed. ``code`` is stable and stored by the batch."""
 
     code = "input_error"
+    advice = "文件无法分析。"
 
 
 class UnsupportedFormat(InputError):
     code = "unsupported_format"
+    advice = "不支持这种文件格式。请上传 .docx、.pdf、.txt 或 .html 文件(旧版 .doc 请先另存为 .docx)。"
 
 
 class TooLarge(InputError):
     code = "too_large"
+    advice = "文件超出大小或篇幅上限。请拆分后再上传，或请管理员调整 GOVREPORT_ 开头的上限设置。"
 
 
 class EmptyDocument(InputError):
     code = "empty"
+    advice = "文件里没有可分析的文字。请确认上传的是报告正文。"
 
 
 class NotChinese(InputError):
     code = "not_chinese"
+    advice = "文件中的中文文字太少，无法作为中文报告分析。请确认文件内容和编码。"
 
 
 class CorruptFile(InputError):
     code = "corrupt_file"
+    advice = "文件已损坏，或与其扩展名不符，无法打开。请从原文件重新导出后上传。"
 
 
 class EncryptedDocument(InputError):
     code = "encrypted"
+    advice = "文件设置了密码或加密。请取消密码保护后再上传。"
 
 
 class NoTextLayer(InputError):
     code = "no_text_layer"
+    advice = "PDF 中没有文字层(可能是扫描件或图片)。请上传可复制文字的 PDF 或原始 Word 文件，或先做文字识别(OCR)。"
 
 
 class UndecodableText(InputError):
     code = "undecodable_text"
+    advice = "无法识别文本文件的字符编码。请另存为 UTF-8 编码后上传。"
 
 
 ERROR_KINDS: tuple[type[InputError], ...] = (
@@ -54,3 +65,18 @@ ERROR_KINDS: tuple[type[InputError], ...] = (
     NoTextLayer,
     UndecodableText,
 )
+
+
+# Codes the batch stores besides the input errors'.
+OTHER_ADVICE = {
+    "framework": "所选的检查框架无法加载。请换用其他框架，或请管理员检查框架文件。",
+    "internal": "分析程序内部出错(不是文件的问题)。请把文件交给维护人员复查。",
+}
+
+
+def advice_for(code: str | None) -> str:
+    """The Chinese explanation for an error code stored by the batch or raised as ``InputError``."""
+    for kind in ERROR_KINDS:
+        if kind.code == code:
+            return kind.advice
+    return OTHER_ADVICE.get(code or "", InputError.advice)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from analyzer.errors import InputError
+from analyzer.errors import InputError, advice_for
 from analyzer.frameworks import FrameworkError
 from analyzer.limits import Limits
 from analyzer.result import Analysis
@@ -180,7 +180,7 @@ def _table_row(row: BatchRow, sections: dict[str, str]) -> dict:
     out = {
         "文件": row.name,
         "结果": "✅ 完成" if a else "❌ 出错",
-        "错误信息": row.error or "",
+        "错误信息": f"{advice_for(row.code)}(详情:{row.error})" if row.error else "",
         "发文单位": (a.metadata.issuer or "") if a else "",
         "年度": a.metadata.year if a else None,
         "框架": a.framework if a else "",

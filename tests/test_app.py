@@ -133,7 +133,8 @@ def test_a_bad_file_shows_the_analyzers_message_not_a_traceback():
     at.run()
     assert not at.exception
     assert len(at.error) == 1
-    assert md_escape(str(expected.value)) in at.error[0].value
+    assert expected.value.advice in at.error[0].value  # what it means, in Chinese, first
+    assert md_escape(str(expected.value)) in at.error[0].value  # then the specific detail
     assert not _section_expanders(at)
 
 
@@ -170,7 +171,7 @@ def test_batch_reports_each_file_and_a_broken_one_in_its_row(seed_path, corpus_z
     table = at.dataframe[0].value  # the report × section table comes first
     assert list(table["文件"]) == ["seed.txt", "broken.docx", "reports.zip/au109.txt", "reports.zip/au110.txt"]
     broken = table[table["文件"] == "broken.docx"].iloc[0]
-    assert broken["结果"].startswith("❌") and broken["错误信息"]
+    assert broken["结果"].startswith("❌") and broken["错误信息"].startswith("文件已损坏")  # corrupt_file, in Chinese
     good = table[table["文件"] != "broken.docx"]
     assert good["结果"].str.startswith("✅").all()
     assert good["S1"].str[0].isin(["🟢", "🟡", "🔴"]).all()
@@ -303,12 +304,14 @@ def test_one_failing_file_does_not_stop_the_batch(seed_analysis):
 def test_batch_tables_and_their_exports(seed_analysis):
     from openpyxl import load_workbook
 
-    rows = [BatchRow("=cmd|' /C calc'!A0.txt", analysis=seed_analysis), BatchRow("bad.pdf", error="encrypted")]
+    rows = [BatchRow("=cmd|' /C calc'!A0.txt", analysis=seed_analysis),
+            BatchRow("bad.pdf", error="the PDF is encrypted", code="encrypted")]
     table = batch_table(rows)
     statuses = {s.id: s.status for s in seed_analysis.sections}
     marks = {"covered": "🟢", "thin": "🟡", "missing": "🔴"}
     assert [table.loc[0, sid][0] for sid in statuses] == [marks[s] for s in statuses.values()]
-    assert table.loc[1, "S1"] == "" and table.loc[1, "错误信息"] == "encrypted"
+    assert table.loc[1, "S1"] == ""
+    assert table.loc[1, "错误信息"] == "文件设置了密码或加密。请取消密码保护后再上传。(详情:the PDF is encrypted)"
     csv = table_csv(table).decode("utf-8-sig")
     assert "'=cmd" in csv and "\n=cmd" not in csv
     elements = element_table(rows)

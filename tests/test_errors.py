@@ -1,0 +1,37 @@
+"""The error taxonomy: each kind has its own stable code and a Chinese explanation for drafters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analyzer.errors import ERROR_KINDS, OTHER_ADVICE, InputError, advice_for
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_kind_has_its_own_code_and_advice():
+    codes = [kind.code for kind in ERROR_KINDS]
+    advice = [kind.advice for kind in ERROR_KINDS]
+    assert len(set(codes)) == len(codes) == 8
+    assert len(set(advice)) == len(advice)
+    assert InputError.advice not in advice  # no kind falls back to the generic sentence
+
+
+@pytest.mark.parametrize("kind", ERROR_KINDS, ids=lambda kind: kind.code)
+def test_advice_is_chinese_and_ends_a_sentence(kind):
+    assert len(CHINESE.findall(kind.advice)) >= 8 and kind.advice.endswith("。")
+    assert advice_for(kind.code) == kind.advice == kind("detail").advice
+
+
+def test_codes_the_batch_stores_besides_input_errors():
+    assert advice_for("internal") == OTHER_ADVICE["internal"] and "不是文件的问题" in advice_for("internal")
+    assert advice_for("framework") == OTHER_ADVICE["framework"]
+    assert advice_for(None) == advice_for("no such code") == InputError.advice
+
+
+def test_what_to_do_is_named_for_the_common_failures():
+    assert ".docx" in advice_for("unsupported_format")
+    assert "OCR" in advice_for("no_text_layer")
+    assert "UTF-8" in advice_for("undecodable_text")
