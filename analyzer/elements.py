@@ -14,6 +14,7 @@ from itertools import accumulate
 
 from .frameworks import Element, Framework
 from .literals import context_free, literal_sets
+from .specificity import is_specific
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class ElementMatcher:
         self._context_free = {eid: all(free[r] for r in e.regex) for eid, e in self.elements.items()}
         self._fuzzy_needs = {eid: _typo_literals(e) for eid, e in self.elements.items()}
         self._typo_parts = {eid: _typo_parts(e) for eid, e in self.elements.items()}
+        self.needs_fact = {eid for eid, e in self.elements.items() if e.needs_fact}
         # A "typo" that is itself a term of some element is a different word (合法性审核 vs 合法性审查).
         self.known_terms = {t for e in self.elements.values() for t in e.terms}
 
@@ -97,8 +99,9 @@ class ElementMatcher:
 
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
-        a term with one character mistyped: real reports carry typos)."""
-        found = self.search(element_id, text)
+        a term with one character mistyped: real reports carry typos). ``text`` is one sentence for
+        an element that needs a fact."""
+        found = self.search_sentences(element_id, [text]) if element_id in self.needs_fact else self.search(element_id, text)
         return found[0] if found else None
 
     def search(self, element_id: str, text: str, *, exact: bool = True, fuzzy: bool = True) -> tuple[str, int] | None:
@@ -115,20 +118,39 @@ class ElementMatcher:
                     return term, near.start()
         return None
 
-    def find(self, paragraph: int, sentences: list[str], element_ids=None, *, possible=None) -> list[Evidence]:
+    def search_sentences(self, element_id: str, sentences: list[str], **kinds: bool) -> tuple[str, int] | None:
+        """``search`` in the sentences that carry a concrete fact only (start counted over the joined
+        sentences): evidence for an element that ``needs_fact``."""
+        start = 0
+        for sentence in sentences:
+            if is_specific(sentence):
+                found = self.search(element_id, sentence, **kinds)
+                if found:
+                    return found[0], start + found[1]
+            start += len(sentence)
+        return None
+
+    def find(
+        self, paragraph: int, sentences: list[str], element_ids=None, *, possible=None, any_sentence: bool = False
+    ) -> list[Evidence]:
         """Evidence of every element (or of ``element_ids``) in one paragraph: each element is
         searched once over the paragraph, and the sentence holding the match is the evidence.
-        ``possible``: the (exact, fuzzy) sets of ``possible`` over the document, to skip the rest."""
+        ``possible``: the (exact, fuzzy) sets of ``possible`` over the document, to skip the rest;
+        ``any_sentence``: accept sentences without a fact even for elements that need one."""
         text = "".join(sentences)
         ends = list(accumulate(len(s) for s in sentences))
         out = []
         for element_id in element_ids or self.elements:
             if possible is None:
-                found = self.search(element_id, text)
+                kinds = {}
             elif element_id in possible[0] or element_id in possible[1]:
-                found = self.search(element_id, text, exact=element_id in possible[0], fuzzy=element_id in possible[1])
+                kinds = {"exact": element_id in possible[0], "fuzzy": element_id in possible[1]}
             else:
                 continue
+            if element_id in self.needs_fact and not any_sentence:
+                found = self.search_sentences(element_id, sentences, **kinds)
+            else:
+                found = self.search(element_id, text, **kinds)
             if found:
                 term, start = found
                 out.append(Evidence(element_id, paragraph, sentences[bisect_right(ends, start)], term))
@@ -143,13 +165,18 @@ class ElementMatcher:
         texts = ["".join(sentences) for _, sentences in paragraphs]
         starts = [0, *accumulate(len(t) + 1 for t in texts)][:-1]
         document = "\n".join(texts)
-        hits = {eid: self._document_hits(eid, document, texts, starts) for eid in element_ids if eid in exact_ids}
+        wanted = [eid for eid in element_ids if eid in exact_ids]
+        hits = {eid: self._document_hits(eid, document, texts, starts) for eid in wanted if eid not in self.needs_fact}
         out = []
         for k, (index, sentences) in enumerate(paragraphs):
             ends = None
-            for element_id, found in hits.items():
-                if k in found:
-                    term, start = found[k]
+            for element_id in wanted:
+                if element_id in hits:
+                    found = hits[element_id].get(k)
+                else:  # evidence only in sentences with a fact: searched sentence by sentence
+                    found = self.search_sentences(element_id, sentences, exact=True, fuzzy=False)
+                if found:
+                    term, start = found
                     ends = ends or list(accumulate(len(s) for s in sentences))
                     out.append(Evidence(element_id, index, sentences[bisect_right(ends, start)], term))
         return out
@@ -276,7 +303,7 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     classifier when one is given) and every report-level check (searched in its
     part's paragraphs, or the whole report when its scope says so)."""
     matcher = matcher_for(framework)
-    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    body = _body(analysis)
     sentences = {p.index: [p.text[s:e] for s, e in p.sentences] or [p.text] for p in body}
     document = "\n".join(p.text for p in body)
     found: dict[str, list[Evidence]] = {}
@@ -296,17 +323,45 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     if model is not None and structure is not None and unseen:
         for evidence in _model_evidence(model, structure, body, sentences, unseen):
             found.setdefault(evidence.element, []).append(evidence)
+    for check, scope in _check_scopes(framework, body):
+        text = "\n".join(p.text for p in scope)
+        exact, typos = matcher.possible(text, [check.id])
+        possible = (exact, matcher.typos_in(text, typos))
+        for p in scope:
+            found.setdefault(check.id, []).extend(matcher.find(p.index, sentences[p.index], [check.id], possible=possible))
+    return found
+
+
+def _body(analysis) -> list:
+    return [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+
+
+def _check_scopes(framework: Framework, body: list):
+    """(check, the paragraphs it is searched in): its part's, or the whole body when its scope says so."""
     for part in framework.parts:
         for check in part.checks:
-            scope = body if check.scope == "report" else [p for p in body if p.section == part.id]
-            text = "\n".join(p.text for p in scope)
-            exact, typos = matcher.possible(text, [check.id])
-            possible = (exact, matcher.typos_in(text, typos))
-            for p in scope:
-                found.setdefault(check.id, []).extend(
-                    matcher.find(p.index, sentences[p.index], [check.id], possible=possible)
-                )
-    return found
+            yield check, body if check.scope == "report" else [p for p in body if p.section == part.id]
+
+
+def unmeasured_mentions(analysis, framework: Framework, evidence: dict[str, list[Evidence]]) -> dict[str, Evidence]:
+    """For each element that needs a fact and has no evidence, the first sentence that names it
+    without one (the 第一责任人 rule's own formula, 亲自部署、亲自过问…): the finding can then say
+    what the report has and what it lacks, instead of "not seen"."""
+    matcher = matcher_for(framework)
+    wanted = {eid for eid in matcher.needs_fact if not evidence.get(eid)}
+    if not wanted:
+        return {}
+    body = _body(analysis)
+    scopes = {check.id: scope for check, scope in _check_scopes(framework, body)}
+    out = {}
+    for element_id in sorted(wanted):
+        for p in scopes.get(element_id, body):
+            sentences = [p.text[s:e] for s, e in p.sentences] or [p.text]
+            found = matcher.find(p.index, sentences, [element_id], any_sentence=True)
+            if found:
+                out[element_id] = found[0]
+                break
+    return out
 
 
 def _model_evidence(model, structure, body, sentences, wanted: set[str]) -> list[Evidence]:

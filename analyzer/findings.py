@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import suggest
 from .copying import CopyResult
-from .elements import Evidence, find_elements
+from .elements import Evidence, find_elements, unmeasured_mentions
 from .frameworks import Framework
 from .quality import mark_paragraphs, report_stats, section_quality
 from .result import Analysis, ElementResult, Finding
@@ -20,6 +20,7 @@ _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 BOILERPLATE_HEAVY = 0.5  # a section with at least this share of formulaic text gets a finding of its own
 COPIED_HIGH, COPIED_MEDIUM = 0.3, 0.1
 MAX_EVIDENCE = 5  # sentences kept per element
+GENERAL_ONLY = "只有原则性表述,未写明具体的次数、时间或文件"  # for elements that need a fact
 
 
 def add_findings(
@@ -36,10 +37,11 @@ def add_findings(
     evidence = find_elements(analysis, framework, structure=structure, model=element_model)
     _fill_elements(analysis, framework, evidence)
     exclude = frozenset(p.text for p in analysis.paragraphs)
+    mentions = unmeasured_mentions(analysis, framework, evidence)
     findings = (
         section_findings(analysis, framework, exclude)
-        + element_findings(analysis, framework, evidence, exclude)
-        + part_findings(analysis, framework, evidence, exclude)
+        + element_findings(analysis, framework, evidence, exclude, mentions=mentions)
+        + part_findings(analysis, framework, evidence, exclude, mentions=mentions)
         + boilerplate_findings(analysis, flags)
         + metadata_findings(analysis)
         + (copy_findings(analysis, copy) if copy is not None else [])
@@ -98,9 +100,9 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
     return out
 
 
-def element_findings(analysis: Analysis, framework: Framework, evidence, exclude) -> list[Finding]:
+def element_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:
     """A missing element is reported only for sections the report covers: a missing section is one
-    finding, not one per measure."""
+    finding, not one per measure. ``mentions``: sentences that name an element needing a fact without one."""
     out = []
     for result, section in zip(analysis.sections, framework.sections):
         if result.status == "missing":
@@ -109,15 +111,27 @@ def element_findings(analysis: Analysis, framework: Framework, evidence, exclude
             if evidence.get(element.id):
                 continue
             out.append(Finding(
-                kind="missing_element", severity="low", location="whole report", section=section.id,
-                message=f"“{section.name}”中未见“{element.name}”({element.id})的相关内容",
+                kind="missing_element", severity="low", section=section.id,
+                **_not_seen(
+                    f"“{section.name}”中未见“{element.name}”({element.id})的相关内容",
+                    f"“{section.name}”中“{element.name}”({element.id}){GENERAL_ONLY}",
+                    (mentions or {}).get(element.id),
+                ),
                 rule=f"{framework.id}:{element.id}",
                 suggestion=suggest.for_element(element, section, framework, exclude=exclude),
             ))
     return out
 
 
-def part_findings(analysis: Analysis, framework: Framework, evidence, exclude) -> list[Finding]:
+def _not_seen(absent: str, general: str, mention: Evidence | None) -> dict:
+    """Message, location and evidence of a finding on an element without evidence: ``absent``, or,
+    when the report names it only in general terms, ``general`` with that sentence."""
+    if mention is None:
+        return {"message": absent, "location": "whole report"}
+    return {"message": general, "location": [mention.paragraph], "evidence": [mention.sentence]}
+
+
+def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:
     out = []
     found_parts = {p.id: p for p in analysis.parts}
     for part in framework.parts:
@@ -134,8 +148,9 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude) -
             if check.scope == "part" and not present and part.required:
                 continue  # the missing part is already reported
             out.append(Finding(
-                kind="missing_part", severity="medium", location="whole report", section=part.id,
-                message=f"未见“{check.name}”", rule=f"{framework.id}:{check.id}",
+                kind="missing_part", severity="medium", section=part.id,
+                **_not_seen(f"未见“{check.name}”", f"“{check.name}”{GENERAL_ONLY}", (mentions or {}).get(check.id)),
+                rule=f"{framework.id}:{check.id}",
                 suggestion=suggest.for_check(check, part.name, present=present, exclude=exclude),
             ))
     return out

@@ -78,6 +78,11 @@ class Element(_Strict, kw_only=True):
         Literal["part", "report"],
         Meta(description="for report-level checks: search the part's paragraphs or the whole report"),
     ] = "part"
+    needs_fact: Annotated[
+        bool,
+        Meta(description="evidence must be a sentence with a concrete fact (figure, date, named document, 文号): "
+             "for acts that formulaic sentences name without reporting them"),
+    ] = False
 
 
 class Section(_Strict, kw_only=True):

@@ -149,3 +149,23 @@ def test_a_match_across_paragraphs_falls_back_to_each_paragraph():
     paragraphs = [(0, ["修订规章"]), (1, ["12件材料。"]), (2, ["制定规章3件。"])]
     found = matcher.find_exact(paragraphs, ["X1"], {"X1"})
     assert [(ev.paragraph, ev.term) for ev in found] == [(2, "规章3件")]
+
+
+LEAD_FORMULA = "局主要负责人做到重要工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办。"
+LEAD_ACT = "局长主持召开党组会议4次专题研究法治政府建设。"
+
+
+def test_an_element_that_needs_a_fact_ignores_sentences_without_one():
+    assert "LEAD" in MATCHER.needs_fact
+    assert MATCHER.match("LEAD", LEAD_FORMULA) is None
+    assert MATCHER.match("LEAD", LEAD_ACT) in LEAD_ACT
+    assert MATCHER.search("LEAD", LEAD_FORMULA)  # the terms are there: only the fact is missing
+
+
+def test_the_evidence_of_an_element_that_needs_a_fact_is_the_sentence_with_one():
+    found = MATCHER.find(7, [LEAD_FORMULA, LEAD_ACT], ["LEAD"])
+    assert [(e.paragraph, e.sentence) for e in found] == [(7, LEAD_ACT)]
+    assert MATCHER.find(7, [LEAD_FORMULA], ["LEAD"]) == []
+    general = MATCHER.find(7, [LEAD_FORMULA], ["LEAD"], any_sentence=True)
+    assert [e.sentence for e in general] == [LEAD_FORMULA]
+    assert MATCHER.find_exact([(7, [LEAD_FORMULA, LEAD_ACT])], ["LEAD"], {"LEAD"}) == found

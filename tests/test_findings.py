@@ -83,3 +83,44 @@ def test_report_without_problems_part_gets_a_missing_part():
     report = CORPUS["au602"]  # authored with no problems paragraph at all
     result = analyze(report.text)
     assert any(f.kind == "missing_part" and f.section == "PROBLEMS" for f in result.findings)
+
+
+def _lead_findings(report):
+    return [f for f in analyze(report.text, framework=report.meta["framework"]).findings
+            if f.rule.endswith(":LEAD")]
+
+
+LEADERS = [r for r in CORPUS.values() if r.meta["framework"] != "duc-2019"]
+
+
+@pytest.mark.parametrize("report", [r for r in LEADERS if any("LEAD" in p.elements for p in r.paragraphs)][:12],
+                         ids=lambda r: r.id)
+def test_a_leaders_concrete_act_is_found_wherever_the_report_tells_it(report):
+    """The authors tagged a concrete act of the principal leader: no LEAD finding, whichever part
+    holds it (often 组织领导 rather than the opening)."""
+    assert _lead_findings(report) == []
+
+
+@pytest.mark.parametrize("report", [r for r in LEADERS if "generic_leader" in (r.meta.get("defects") or [])],
+                         ids=lambda r: r.id)
+def test_the_leader_formula_alone_is_quoted_as_general(report):
+    """Reports written with only the 第一责任人 formula (亲自部署、亲自过问…) get a LEAD finding that
+    quotes the general sentence and says what it lacks, located at its paragraph."""
+    from analyzer.findings import GENERAL_ONLY
+
+    findings = _lead_findings(report)
+    assert len(findings) == 1
+    finding = findings[0]
+    if finding.evidence:  # the report names the duties somewhere
+        assert GENERAL_ONLY in finding.message and len(finding.location) == 1
+        assert not any(ch.isdigit() for ch in finding.evidence[0])
+    else:
+        assert finding.message.startswith("未见") and finding.location == "whole report"
+
+
+def test_the_lead_check_tells_general_from_absent(seed_analysis):
+    lead = [f for f in seed_analysis.findings if f.rule.endswith(":LEAD")]
+    assert len(lead) == 1 and lead[0].message.startswith("未见")  # the seed names no leader's duty at all
+    generic = [r for r in LEADERS if "generic_leader" in (r.meta.get("defects") or []) and r.id != "seed-000"]
+    quoted = [f for r in generic for f in _lead_findings(r) if f.evidence]
+    assert len(quoted) >= 3 and all("亲自" in f.evidence[0] or "带头" in f.evidence[0] for f in quoted)
