@@ -101,7 +101,10 @@ class ElementMatcher:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
         a term with one character mistyped: real reports carry typos). ``text`` is one sentence for
         an element that needs a fact."""
-        found = self.search_sentences(element_id, [text]) if element_id in self.needs_fact else self.search(element_id, text)
+        if element_id in self.needs_fact:
+            found = self.search_sentences(element_id, [text])
+        else:
+            found = self.search(element_id, text)
         return found[0] if found else None
 
     def search(self, element_id: str, text: str, *, exact: bool = True, fuzzy: bool = True) -> tuple[str, int] | None:
@@ -161,7 +164,8 @@ class ElementMatcher:
         element order: what ``find`` with ``possible=(exact_ids, set())`` gives paragraph by
         paragraph, but one ``finditer`` per element over the joined paragraphs. Each paragraph keeps
         its first match; a pattern that looks at context, or a match across a join, is searched
-        paragraph by paragraph instead (tested over the corpus)."""
+        paragraph by paragraph instead (tested over the corpus), and an element that needs a fact
+        sentence by sentence."""
         texts = ["".join(sentences) for _, sentences in paragraphs]
         starts = [0, *accumulate(len(t) + 1 for t in texts)][:-1]
         document = "\n".join(texts)

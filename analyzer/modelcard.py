@@ -91,7 +91,9 @@ meaning "the finding applies" (for elements: the element is missing).
 {finding_rows}
 
 `missing_part` covers the report-level checks (causes of problems, concrete acts of the principal leader,
-measurable next-year targets); these are rule-based and flag too often: see the weaknesses below.
+measurable next-year targets). They are rules (framework terms and regexes; the leader's acts count anywhere in the
+report and only in a sentence with a figure, date or named document), not trained: their perfect score here says
+that the rules fit the way this team writes; see the weaknesses below.
 
 ## Size and speed
 Shipped approach: {shipped['approach']} (`models/{shipped['file']}` + `.json`, {shipped['bytes'] / 1e6:.1f} MB), and
@@ -108,9 +110,9 @@ Training and cross-validation took {metrics['train_seconds']} s.
   organisation, and the 2021 outline splits it into P1 and P10. These are the most confused labels.
 - Paragraphs that cover several sections at once get one label.
 - Years outside 2016–2025 fall back to heading matching for the framework choice.
-- Report-level checks (CAUSE, LEAD, NEXTYEAR_TARGET) rely on term lists and miss many ways of saying the same
-  thing (low precision of `missing_part` above); boilerplate recall is about one half: the lexicon flags the
-  commonest formulas only.
+- Report-level checks (CAUSE, LEAD, NEXTYEAR_TARGET) rely on term lists and were written knowing this corpus:
+  real reports will say the same things in ways the lists miss, and a leader's act written without a count is
+  reported as general. Boilerplate recall is about one half: the lexicon flags the commonest formulas only.
 - Element evidence found by the element classifier is shown as the paragraph's lead sentence, term "(模型判断)".
 
 ## Rebuild
