@@ -117,7 +117,11 @@ class ElementMatcher:
         if fuzzy and self._fuzzy_needs[element_id]:
             for near in self._typo_pattern(element_id).finditer(text):
                 term = near.group(0)
-                if term not in self.known_terms and all("\u4e00" <= ch <= "\u9fff" for ch in term):
+                if (
+                    term not in self.known_terms
+                    and all("\u4e00" <= ch <= "\u9fff" for ch in term)
+                    and is_plausible_typo(term, self.elements[element_id].terms)
+                ):
                     return term, near.start()
         return None
 
@@ -255,6 +259,25 @@ def _typo_literals(element: Element) -> tuple[str, ...]:
         if len(term) >= FUZZY_MIN:
             halves |= {term[: len(term) // 2], term[len(term) // 2 :]}
     return tuple(sorted(halves))
+
+
+def is_plausible_typo(variant: str, terms: list[str]) -> bool:
+    """Whether ``variant`` reads as one of ``terms`` mistyped rather than as other words: the changed
+    character must not sit in a dictionary word of two or more characters. 法律顾向 (法律 | 顾向) is
+    法律顾问 mistyped; 政府依法 (政府 | 依法) and 制定规范(性文件) are real words, not 政府立法 or 制定规章.
+    (A swap between two real words, 法制审核 for 法治审核, is lost: telling those apart needs context.)"""
+    from .segment import get_segmenter
+
+    segmenter = None
+    for term in terms:
+        changed = [i for i, (a, b) in enumerate(zip(term, variant)) if a != b] if len(term) == len(variant) else []
+        if len(changed) != 1:
+            continue
+        segmenter = segmenter or get_segmenter()
+        word = next(w for w, start, end in segmenter.tokenize(variant) if start <= changed[0] < end)
+        if len(word) == 1 or not segmenter.is_word(word):
+            return True
+    return False
 
 
 def _typo_parts(element: Element) -> tuple[tuple[str, str], ...]:

@@ -69,6 +69,14 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         return [w for w, _, _ in self.tokenize(text)]
 
+    def is_word(self, word: str) -> bool:
+        """Whether ``word`` is in the dictionary (jieba's and the domain's), not merely a token the
+        HMM guessed for unknown characters."""
+        if self.backend == "rjieba":
+            return self._impl.has_word(word)
+        self._impl.check_initialized()
+        return self._impl.FREQ.get(word, 0) > 0
+
 
 _lock = threading.Lock()
 _segmenters: dict[str, Segmenter] = {}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.elements import ElementMatcher
+from analyzer.elements import ElementMatcher, is_plausible_typo
 from analyzer.frameworks import load_framework
 
 MATCHER = ElementMatcher(load_framework("fzzf-2015"))
@@ -169,3 +170,19 @@ def test_the_evidence_of_an_element_that_needs_a_fact_is_the_sentence_with_one()
     general = MATCHER.find(7, [LEAD_FORMULA], ["LEAD"], any_sentence=True)
     assert [e.sentence for e in general] == [LEAD_FORMULA]
     assert MATCHER.find_exact([(7, [LEAD_FORMULA, LEAD_ACT])], ["LEAD"], {"LEAD"}) == found
+
+
+@pytest.mark.parametrize("variant, term, typo", [
+    ("法律顾向", "法律顾问", True),  # the seed's own typo: 顾向 is no word
+    ("行政复仪", "行政复议", True),
+    ("政府依法", "政府立法", False),  # 政府 | 依法: two real words
+    ("制定规范", "制定规章", False),  # as in 制定规范性文件
+    ("综合受理", "综合治理", False),
+])
+def test_a_typo_must_not_read_as_other_real_words(variant, term, typo):
+    assert is_plausible_typo(variant, [term]) is typo
+
+
+def test_a_common_phrase_one_character_off_a_term_is_no_evidence():
+    assert "政府立法" in MATCHER.elements["A2.1"].terms
+    assert MATCHER.match("A2.1", "县政府依法决策水平不断提高。") is None

@@ -46,3 +46,12 @@ def test_userdict_loaded_in_a_fresh_process():
     code = "from analyzer.segment import get_segmenter; print('|'.join(get_segmenter('rjieba').cut('双随机一公开')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "双随机一公开"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dictionary_words_are_told_from_guessed_tokens(backend):
+    segmenter = get_segmenter(backend)
+    assert segmenter.is_word("依法") and segmenter.is_word("政府")
+    assert segmenter.is_word("合法性审查")  # from the domain dictionary
+    assert not segmenter.is_word("顾向")  # the HMM may make it a token; it is no word
+    assert "顾向" in segmenter.cut("聘请法律顾向")
