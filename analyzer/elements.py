@@ -266,14 +266,14 @@ def is_plausible_typo(variant: str, terms: list[str]) -> bool:
     character must not sit in a dictionary word of two or more characters. 法律顾向 (法律 | 顾向) is
     法律顾问 mistyped; 政府依法 (政府 | 依法) and 制定规范(性文件) are real words, not 政府立法 or 制定规章.
     (A swap between two real words, 法制审核 for 法治审核, is lost: telling those apart needs context.)"""
-    from .segment import get_segmenter
+    from .segment import any_segmenter
 
     segmenter = None
     for term in terms:
         changed = [i for i, (a, b) in enumerate(zip(term, variant)) if a != b] if len(term) == len(variant) else []
         if len(changed) != 1:
             continue
-        segmenter = segmenter or get_segmenter()
+        segmenter = segmenter or any_segmenter()
         word = next(w for w, start, end in segmenter.tokenize(variant) if start <= changed[0] < end)
         if len(word) == 1 or not segmenter.is_word(word):
             return True

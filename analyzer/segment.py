@@ -95,6 +95,15 @@ def get_segmenter(backend: str | None = None) -> Segmenter:
         return _segmenters[backend]
 
 
+def any_segmenter() -> Segmenter:
+    """A segmenter this process has built already, the default backend's first, else the default:
+    for small look-ups where either backend serves (they cut Chinese the same way, tested), so that
+    a run with one backend never loads the other's dictionary."""
+    with _lock:
+        built = _segmenters.get(default_backend()) or next(iter(_segmenters.values()), None)
+    return built or get_segmenter()
+
+
 def tokenize(text: str, *, backend: str | None = None) -> list[Token]:
     return get_segmenter(backend).tokenize(text)
 

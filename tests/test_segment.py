@@ -55,3 +55,13 @@ def test_dictionary_words_are_told_from_guessed_tokens(backend):
     assert segmenter.is_word("合法性审查")  # from the domain dictionary
     assert not segmenter.is_word("顾向")  # the HMM may make it a token; it is no word
     assert "顾向" in segmenter.cut("聘请法律顾向")
+
+
+def test_small_lookups_use_a_segmenter_already_built(monkeypatch):
+    """A jieba-backend run checking a typo must not load rjieba's dictionary as well."""
+    from analyzer import segment
+
+    jieba_only = {"jieba": get_segmenter("jieba")}
+    monkeypatch.setattr(segment, "_segmenters", jieba_only)
+    assert segment.any_segmenter() is jieba_only["jieba"]
+    assert list(segment._segmenters) == ["jieba"]
