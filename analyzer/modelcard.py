@@ -112,7 +112,7 @@ Training and cross-validation took {metrics['train_seconds']} s.
 - Years outside 2016–2025 fall back to heading matching for the framework choice.
 - Report-level checks (CAUSE, LEAD, NEXTYEAR_TARGET) rely on term lists and were written knowing this corpus:
   real reports will say the same things in ways the lists miss, and a leader's act written without a count is
-  reported as general. Boilerplate recall is about one half: the lexicon flags the commonest formulas only.
+  reported as general. Boilerplate recall is about six in ten: the lexicon flags the commonest formulas only.
 - Element evidence found by the element classifier is shown as the paragraph's lead sentence, term "(模型判断)".
 
 ## Rebuild
