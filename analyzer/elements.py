@@ -130,10 +130,9 @@ class ElementMatcher:
         sentences): evidence for an element that ``needs_fact``."""
         start = 0
         for sentence in sentences:
-            if is_specific(sentence):
-                found = self.search(element_id, sentence, **kinds)
-                if found:
-                    return found[0], start + found[1]
+            found = self.search(element_id, sentence, **kinds)  # the cheaper test first: most sentences fail it
+            if found and is_specific(sentence):
+                return found[0], start + found[1]
             start += len(sentence)
         return None
 
