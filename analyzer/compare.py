@@ -220,7 +220,7 @@ def _text_record(item) -> dict:
         return {
             "sha256": item.source.sha256, "issuer": item.metadata.issuer, "year": item.metadata.year,
             "level": issuer_level(item.metadata.issuer),
-            "paragraphs": [p.text for p in item.paragraphs if not p.is_heading and p.section != "META"],
+            "paragraphs": [p.text for p in item.body()],
         }
     return item
 

@@ -329,8 +329,8 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     classifier when one is given) and every report-level check (searched in its
     part's paragraphs, or the whole report when its scope says so)."""
     matcher = matcher_for(framework)
-    body = _body(analysis)
-    sentences = {p.index: [p.text[s:e] for s, e in p.sentences] or [p.text] for p in body}
+    body = analysis.body()
+    sentences = {p.index: p.sentence_texts() for p in body}
     document = "\n".join(p.text for p in body)
     found: dict[str, list[Evidence]] = {}
     section_elements = [e.id for s in framework.sections for e in s.elements]
@@ -358,10 +358,6 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     return found
 
 
-def _body(analysis) -> list:
-    return [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
-
-
 def _check_scopes(framework: Framework, body: list):
     """(check, the paragraphs it is searched in): its part's, or the whole body when its scope says so."""
     for part in framework.parts:
@@ -377,13 +373,12 @@ def unmeasured_mentions(analysis, framework: Framework, evidence: dict[str, list
     wanted = {eid for eid in matcher.needs_fact if not evidence.get(eid)}
     if not wanted:
         return {}
-    body = _body(analysis)
+    body = analysis.body()
     scopes = {check.id: scope for check, scope in _check_scopes(framework, body)}
     out = {}
     for element_id in sorted(wanted):
         for p in scopes.get(element_id, body):
-            sentences = [p.text[s:e] for s, e in p.sentences] or [p.text]
-            found = matcher.find(p.index, sentences, [element_id], any_sentence=True)
+            found = matcher.find(p.index, p.sentence_texts(), [element_id], any_sentence=True)
             if found:
                 out[element_id] = found[0]
                 break

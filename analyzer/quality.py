@@ -12,7 +12,7 @@ def mark_paragraphs(analysis: Analysis, *, detector: BoilerplateDetector | None 
     as (start, end, sentence, Flag)."""
     detector = detector or default_detector()
     flags: dict[int, list[tuple[int, int, str, Flag]]] = {}
-    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    body = analysis.body()
     spans_of = {p.index: [(s, e) for s, e in p.sentences] or [(0, len(p.text))] for p in body}
     candidates = iter(_sentence_candidates(detector, body, spans_of))
     for p in body:
@@ -53,7 +53,7 @@ def section_quality(analysis: Analysis) -> None:
 
 
 def report_stats(analysis: Analysis) -> dict:
-    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    body = analysis.body()
     text = "".join(p.text for p in body)
     sentences = sum(len(p.sentences) or 1 for p in body) or 1
     return {

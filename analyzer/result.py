@@ -77,6 +77,10 @@ class ParagraphResult(Record, kw_only=True):
     copied: list[list[int]] = field(default_factory=list)  # [start, end] of spans found in another report
     specificity: float = 0.0  # share of the paragraph's sentences that carry a concrete fact
 
+    def sentence_texts(self) -> list[str]:
+        """The paragraph's sentences as text (the whole paragraph if it has no sentence spans)."""
+        return [self.text[s:e] for s, e in self.sentences] or [self.text]
+
 
 class Finding(Record, kw_only=True):
     kind: FindingKind
@@ -122,6 +126,10 @@ class Analysis(Record, kw_only=True):
 
     def section(self, section_id: str) -> SectionResult:
         return next(s for s in self.sections if s.id == section_id)
+
+    def body(self) -> list[ParagraphResult]:
+        """The paragraphs that carry the report's content: not headings, not title or signature (META)."""
+        return [p for p in self.paragraphs if not p.is_heading and p.section != "META"]
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The result as JSON text (UTF-8 characters, not escapes); ``indent=None`` for one line."""

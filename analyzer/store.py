@@ -174,7 +174,7 @@ def report_record(analysis, *, sha256: str, path: str, name: str, seconds: float
     elements = [e for s in analysis.sections for e in s.elements]
     status = [s.status for s in analysis.sections]
     severities = [f.severity for f in analysis.findings]
-    body = [p for p in analysis.paragraphs if not p.is_heading and p.section != "META"]
+    body = analysis.body()
     return {
         "sha256": sha256, "path": path, "name": name, "format": analysis.source.format,
         "title": meta.title, "issuer": meta.issuer, "recipient": meta.recipient, "report_date": meta.date,

@@ -83,7 +83,10 @@ def measure(cmd: list[str], runs: int, *, env: dict[str, str] | None = None) -> 
     return [run_child(cmd, env=env) for _ in range(runs)], None
 
 
-def print_row(name: str, results: list[ChildRun], *, goal: bool) -> None:
+def print_row(name: str, results: list[ChildRun], error: str | None, *, goal: bool) -> None:
+    if error:
+        print(f"   {name:38} FAILED: {error}")
+        return
     walls = [r.wall for r in results]
     wall, peak = statistics.median(walls), statistics.median(r.peak_mb for r in results)
     cpu = statistics.median(r.cpu for r in results)
@@ -99,20 +102,14 @@ def report(runs: int) -> None:
     print(f"\n-- whole process, {runs} runs each after one untimed run")
     print(f"   {'command':38} {'median':>8} {'min':>8} {'max':>8} {'CPU':>8} {'peak RSS':>9}")
     for name, cmd in cases().items():
-        results, error = measure(cmd, runs)
-        if error:
-            print(f"   {name:38} FAILED: {error}")
-            continue
-        print_row(name, results, goal=name.startswith("govreport analyze"))
-    name, cmd = "  ... without analyzer/ bytecode", cases()["govreport analyze seed --format json"]
+        print_row(name, *measure(cmd, runs), goal=name.startswith("govreport analyze"))
     drop_package_bytecode()
     try:
-        results, error = measure(cmd, runs, env=child_env(PYTHONDONTWRITEBYTECODE="1"))
+        uncompiled = measure(cases()["govreport analyze seed --format json"], runs,
+                             env=child_env(PYTHONDONTWRITEBYTECODE="1"))
     finally:
         compile_package()
-    print(f"   {name:38} FAILED: {error}" if error else "", end="")
-    if not error:
-        print_row(name, results, goal=False)
+    print_row("  ... without analyzer/ bytecode", *uncompiled, goal=False)
     print(f"   command used: {' '.join(cases()['govreport --help'][:-1])}")
     print("   CPU = user + system time of the child, median: close to the wall time on an idle machine")
     print("   analyzer/ compiled to bytecode first, as an install leaves it; the last row compiles it in every run")
