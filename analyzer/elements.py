@@ -309,14 +309,15 @@ def _any_in(literals: tuple[str, ...] | None, text: str) -> bool:
     return literals is None or any(literal in text for literal in literals)
 
 
-_matchers: dict[str, ElementMatcher] = {}
+_matchers: dict[int, tuple[Framework, ElementMatcher]] = {}
 
 
 def matcher_for(framework: Framework) -> ElementMatcher:
-    """One compiled matcher per framework id, built on first use."""
-    if framework.id not in _matchers:
-        _matchers[framework.id] = ElementMatcher(framework)
-    return _matchers[framework.id]
+    """One compiled matcher per framework record, built on first use (records are loaded and
+    composed once, so their identity is stable; the record is kept so that it stays so)."""
+    if id(framework) not in _matchers:
+        _matchers[id(framework)] = (framework, ElementMatcher(framework))
+    return _matchers[id(framework)][1]
 
 
 ELEMENT_THRESHOLD = 0.5  # probability above which the element classifier's judgement counts as evidence
@@ -362,7 +363,7 @@ def _check_scopes(framework: Framework, body: list):
     """(check, the paragraphs it is searched in): its part's, or the whole body when its scope says so."""
     for part in framework.parts:
         for check in part.checks:
-            yield check, body if check.scope == "report" else [p for p in body if p.section == part.id]
+            yield check, body if check.scope == "report" else [p for p in body if p.part == part.id]
 
 
 def unmeasured_mentions(analysis, framework: Framework, evidence: dict[str, list[Evidence]]) -> dict[str, Evidence]:

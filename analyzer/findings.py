@@ -11,6 +11,7 @@ from . import suggest
 from .copying import CopyResult
 from .elements import Evidence, find_elements, unmeasured_mentions
 from .frameworks import Framework
+from .parts import PartStatus
 from .quality import mark_paragraphs, report_stats, section_quality
 from .result import Analysis, ElementResult, Finding
 from .structure import Structure
@@ -30,8 +31,12 @@ def add_findings(
     *,
     copy: CopyResult | None = None,
     element_model=None,
+    parts: list[PartStatus] | None = None,
+    rule_id: str | None = None,
 ) -> None:
-    """Run every check, fill the quality fields and statistics, and append the findings, most severe first."""
+    """Run every check, fill the quality fields and statistics, and append the findings, most severe first.
+    ``framework`` holds the outline's sections and the parts the report must have (``parts``: their
+    statuses; ``rule_id``: the file those parts come from, for the findings' rule ids)."""
     flags = mark_paragraphs(analysis)
     section_quality(analysis)
     evidence = find_elements(analysis, framework, structure=structure, model=element_model)
@@ -41,7 +46,8 @@ def add_findings(
     findings = (
         section_findings(analysis, framework, exclude)
         + element_findings(analysis, framework, evidence, exclude, mentions=mentions)
-        + part_findings(analysis, framework, evidence, exclude, mentions=mentions)
+        + part_findings(analysis, framework, evidence, exclude, mentions=mentions, statuses=parts,
+                        rule_id=rule_id or framework.id)
         + boilerplate_findings(analysis, flags)
         + metadata_findings(analysis)
         + (copy_findings(analysis, copy) if copy is not None else [])
@@ -131,26 +137,40 @@ def _not_seen(absent: str, general: str, mention: Evidence | None) -> dict:
     return {"message": general, "location": [mention.paragraph], "evidence": [mention.sentence]}
 
 
-def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:
+def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None,
+                  statuses: list[PartStatus] | None = None, rule_id: str = "") -> list[Finding]:
+    """Required parts that are missing (high) or told only in passing inside another part (low), and
+    the parts' report-level checks. An optional part is never a finding."""
     out = []
-    found_parts = {p.id: p for p in analysis.parts}
+    status_of = {s.part.id: s for s in statuses or []}
     for part in framework.parts:
-        present = found_parts[part.id].found if part.id in found_parts else False
-        if part.required and not present and part.id != "META":
+        status = status_of.get(part.id)
+        state = status.status if status else ("present" if any(p.part == part.id for p in analysis.paragraphs) else "missing")
+        required = status.required if status else part.required
+        if required and state == "missing" and part.id != "META":
             out.append(Finding(
                 kind="missing_part", severity="high", location="whole report", section=part.id,
-                message=f"缺少必备部分“{part.name}”", rule=f"{framework.id}:{part.id}",
+                message=f"缺少必备部分“{part.name}”", rule=f"{rule_id}:{part.id}",
                 suggestion=suggest.for_part(part.id, part.name, framework, exclude=exclude),
             ))
+        elif required and state == "in_passing":
+            out.append(Finding(
+                kind="missing_part", severity="low", location=[status.passing], section=part.id,
+                message=f"“{part.name}”只在其他部分中顺带提及,未单独报告",
+                evidence=[analysis.paragraphs[status.passing].text[:120]],
+                rule=f"{rule_id}:{part.id}:in-passing",
+                suggestion=suggest.for_part(part.id, part.name, framework, exclude=exclude),
+            ))
+        present = state == "present"
         for check in part.checks:
             if evidence.get(check.id):
                 continue
-            if check.scope == "part" and not present and part.required:
+            if check.scope == "part" and not present and required:
                 continue  # the missing part is already reported
             out.append(Finding(
                 kind="missing_part", severity="medium", section=part.id,
                 **_not_seen(f"未见“{check.name}”", f"“{check.name}”{GENERAL_ONLY}", (mentions or {}).get(check.id)),
-                rule=f"{framework.id}:{check.id}",
+                rule=f"{rule_id}:{check.id}",
                 suggestion=suggest.for_check(check, part.name, present=present, exclude=exclude),
             ))
     return out

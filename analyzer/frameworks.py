@@ -7,6 +7,7 @@ fields, minimum lengths), and a malformed file raises ``FrameworkError`` naming 
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,8 +16,12 @@ import msgspec
 from msgspec import Meta, field
 
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+# Extra folders of framework files (os.pathsep-separated): a legal office's own outline, or a new
+# national one, is a file dropped there; it is read after the shipped ones and may replace them.
+EXTRA_DIRS_ENV = "GOVREPORT_FRAMEWORKS"
 SHARED_PART_IDS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
 Status = Literal["verified", "partly", "unverified"]
+Level = Literal["province", "city", "county", "township", "department", "ministry"]
 
 
 class YamlError(ValueError):
@@ -83,6 +88,17 @@ class Element(_Strict, kw_only=True):
         Meta(description="evidence must be a sentence with a concrete fact (figure, date, named document, 文号): "
              "for acts that formulaic sentences name without reporting them"),
     ] = False
+    applies_to: Annotated[
+        list[Level] | None,
+        Meta(description="issuer levels the element is asked of; null: every issuer"),
+    ] = None
+    not_applicable: Annotated[
+        str, Meta(description="why the element is not asked of other issuers (shown in the JSON)")
+    ] = ""
+
+    def applies(self, level: str | None) -> bool:
+        """Whether an issuer of ``level`` is asked for this element (unknown level: asked)."""
+        return self.applies_to is None or level is None or level in self.applies_to
 
 
 class Section(_Strict, kw_only=True):
@@ -102,26 +118,70 @@ class Section(_Strict, kw_only=True):
 
 
 class Part(_Strict, kw_only=True):
-    """A non-section report part (shared ids) or a report-level requirement."""
+    """A part of the report's layout (problems, next year's plan, …) and its report-level checks.
+
+    A paragraph belongs to a part when a heading above it names the part (``aliases``), else by its
+    outline label (``labels``; ``sections`` for the part that holds the outline's tasks), else when
+    it opens with one of the part's ``lead`` phrases. ``mentions`` are phrases that show the part's
+    subject told only in passing inside another part."""
 
     id: str
     name: str
     required: bool
     aliases: list[str] = field(default_factory=list)
     cues: list[str] = field(default_factory=list)
+    labels: Annotated[list[str], Meta(description="outline labels whose paragraphs form the part; default: its id")] = (
+        field(default_factory=list)
+    )
+    sections: Annotated[bool, Meta(description="the part holds the paragraphs of the outline's sections")] = False
+    lead: Annotated[list[str], Meta(description="phrases that, opening a paragraph, make it the part's")] = field(
+        default_factory=list
+    )
+    mentions: Annotated[list[str], Meta(description="phrases that show the part's subject told in passing")] = field(
+        default_factory=list
+    )
     checks: Annotated[list[Element], Meta(description="report-level elements, e.g. causes given")] = field(
         default_factory=list
     )
 
+    @property
+    def label_set(self) -> frozenset[str]:
+        return frozenset(self.labels or [self.id])
 
-class Framework(_Strict, kw_only=True):
+
+class Layout(_Strict, kw_only=True):
+    """How to recognise a report laid out after this framework: its top-level headings (or all its
+    headings, ``any_level``) name at least ``min_hits`` of ``headings`` (section or part ids of
+    this file), one of them among ``needs_any`` when given."""
+
     id: str
     name: str
+    headings: NonEmpty
+    min_hits: Annotated[int, Meta(ge=1)] = 3
+    needs_any: list[str] = field(default_factory=list)
+    any_level: Annotated[
+        bool, Meta(description="count headings at every level (the sections sit under a 总体情况 part), not only top-level ones")
+    ] = False
+
+
+class Framework(_Strict, kw_only=True):
+    """An outline (what substance a report must cover: its sections, for the report years it
+    governs) or a report rule (which parts a report must have, from the first year it applies)."""
+
+    id: str
+    kind: Annotated[
+        Literal["outline", "report-rule"],
+        Meta(description="outline: sections every paragraph maps onto; report-rule: required report parts"),
+    ] = "outline"
+    name: str
+    short_name: Annotated[str, Meta(description="a short Chinese name for charts and reasons")] = ""
     description: str
-    years: tuple[int, int]
+    years: Annotated[
+        tuple[int, int | None], Meta(description="report years covered, first and last (null: no end yet)")
+    ]
     basis: str
     status_note: str
-    section_from: Annotated[str | None, Meta(description="framework whose sections this one reads through")] = None
+    layout: Layout | None = None
     sections: list[Section] = field(default_factory=list)
     parts: list[Part]
 
@@ -141,6 +201,20 @@ class Framework(_Strict, kw_only=True):
 
     def part(self, part_id: str) -> Part | None:
         return next((p for p in self.parts if p.id == part_id), None)
+
+    @property
+    def label(self) -> str:
+        """The name shown to users: the short name when the file gives one."""
+        return self.short_name or self.name
+
+    def covers(self, year: int) -> bool:
+        first, last = self.years
+        return first <= year and (last is None or year <= last)
+
+    def scale_of(self, label: str) -> str | None:
+        """The id on the common S1..S7 scale of a section label (None for parts and unscaled sections)."""
+        section = next((s for s in self.sections if s.id == label), None)
+        return section.scale if section else None
 
 
 def validate_record(data, kind: type[msgspec.Struct]):
@@ -175,13 +249,23 @@ def load_framework_file(path: Path) -> Framework:
         raise FrameworkError(f"{path}: {exc}") from exc
 
 
-@cache
+def framework_paths() -> dict[str, Path]:
+    """Every framework file by id: the shipped ones, then those of ``GOVREPORT_FRAMEWORKS`` folders."""
+    dirs = [FRAMEWORK_DIR] + [Path(d) for d in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if d]
+    return {p.stem: p for d in dirs for p in sorted(d.glob("*.yaml"))}
+
+
 def load_framework(framework_id: str) -> Framework:
-    """The framework with this id, from ``analyzer/frameworks/<id>.yaml``."""
-    path = FRAMEWORK_DIR / f"{framework_id}.yaml"
-    if not path.exists():
+    """The framework with this id, from ``<id>.yaml`` in the framework folders."""
+    path = framework_paths().get(framework_id)
+    if path is None:
         known = ", ".join(available_frameworks())
         raise FrameworkError(f"unknown framework '{framework_id}' (known: {known})")
+    return _load_path(path, framework_id)
+
+
+@cache
+def _load_path(path: Path, framework_id: str) -> Framework:
     framework = load_framework_file(path)
     if framework.id != framework_id:
         raise FrameworkError(f"{path}: field 'id': '{framework.id}' does not match the file name")
@@ -189,5 +273,24 @@ def load_framework(framework_id: str) -> Framework:
 
 
 def available_frameworks() -> list[str]:
-    """Ids of every framework file shipped in ``analyzer/frameworks/``."""
-    return sorted(p.stem for p in FRAMEWORK_DIR.glob("*.yaml"))
+    """Ids of every framework file (shipped, and in ``GOVREPORT_FRAMEWORKS`` folders)."""
+    return sorted(framework_paths())
+
+
+def frameworks_of_kind(kind: str) -> list[Framework]:
+    """Every framework of ``kind`` (outline or report-rule), oldest first."""
+    found = [load_framework(f) for f in available_frameworks()]
+    return sorted((f for f in found if f.kind == kind), key=lambda f: (f.years[0], f.id))
+
+
+def outlines() -> list[Framework]:
+    return frameworks_of_kind("outline")
+
+
+def scale_outline() -> Framework:
+    """The outline whose section ids are the common scale itself (S1..S7: every section its own scale id):
+    the one cross-year comparisons are drawn on."""
+    for outline in outlines():
+        if outline.sections and all(s.scale == s.id for s in outline.sections):
+            return outline
+    raise FrameworkError("no outline defines the common scale (a file whose every section has scale: <its own id>)")

@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import msgspec
+
 from . import __version__
+from .detect import choose_outline, choose_rule, detect_layout, rule_reason
 from .frameworks import Framework, load_framework
 from .ingest import Document, ingest_bytes, ingest_file, ingest_text
+from .issuers import issuer_level
 from .limits import Limits
-from .result import Analysis, Metadata, ParagraphResult, PartResult, SectionResult, Source
-from .sections import DEFAULT_STAY, Assignment, ParagraphScorer, label_space, map_sections
+from .parts import PartStatus, assign_parts, part_statuses
+from .result import Analysis, Choice, Metadata, ParagraphResult, PartResult, SectionResult, SkippedElement, Source
+from .sections import Assignment, ParagraphScorer, map_sections
 from .segment import get_segmenter
 from .structure import Structure, parse_structure
 
@@ -54,21 +61,19 @@ def analyze_document(
     paragraphs of the issuer's earlier report, to measure copying)."""
     structure = parse_structure(document.paragraphs, heading_hints=document.heading_hints or None)
     attach_tokens(structure, backend=segmenter)
-    framework_id, reason = _choose_framework(structure, framework)
-    chosen = load_framework(framework_id)
+    plan = plan_checks(structure, framework)
     if scorer is None:
         from .model import default_scorer
 
         scorer = default_scorer()
-    if scorer is not None:
-        scorer = _ScoresOnce(scorer)
     if element_model is None:
         from .model import default_element_model
 
         element_model = default_element_model()
-    assignments = map_sections(structure, chosen, scorer=scorer)
-    topics = _topics(structure, chosen, assignments, scorer)
-    analysis = _assemble(document, structure, chosen, reason, assignments, topics)
+    assignments = map_sections(structure, plan.outline, scorer=scorer)
+    part_ids = assign_parts(structure, [a.label for a in assignments], plan.parts)
+    statuses = part_statuses(structure, plan.parts, part_ids)
+    analysis = _assemble(document, structure, plan, assignments, part_ids, statuses)
     copy = None
     if previous is not None:
         from .copying import compare_paragraphs
@@ -79,24 +84,56 @@ def analyze_document(
         copy = compare_paragraphs([p.text for p in analysis.paragraphs], earlier, skip=meta)
     from .findings import add_findings
 
-    add_findings(analysis, structure, chosen, copy=copy, element_model=element_model)
+    add_findings(analysis, structure, plan.checked, copy=copy, element_model=element_model, parts=statuses,
+                 rule_id=plan.parts.id)
     return analysis
 
 
-class _ScoresOnce:
-    """Score a document once per label space: mapping for a folding framework (duc-2019) needs the
-    era outline's scores twice, for the sections and for the topics."""
+@dataclass(frozen=True)
+class CheckPlan:
+    """What one report is checked against: the outline of its year (sections, and the elements that
+    apply to its issuer), the file whose parts it must have, and its layout."""
 
-    def __init__(self, scorer: ParagraphScorer):
-        self.scorer = scorer
-        self.stay_ = getattr(scorer, "stay_", DEFAULT_STAY)
-        self._cache: dict[tuple[int, tuple[str, ...]], list[dict[str, float]]] = {}
+    outline: Framework
+    parts: Framework  # the report rule of its year, or the outline itself before any rule
+    checked: Framework  # the outline's sections with applicable elements, and ``parts``' parts
+    outline_choice: Choice
+    rule_choice: Choice | None
+    layout: Choice
+    level: str | None
+    skipped: list[SkippedElement]
 
-    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
-        key = (id(structure), tuple(labels))
-        if key not in self._cache:
-            self._cache[key] = self.scorer.score(structure, labels)
-        return self._cache[key]
+
+def plan_checks(structure: Structure, requested: str = "auto") -> CheckPlan:
+    """Choose outline, report rule and layout for a parsed report (``requested``: an outline or rule id, or auto)."""
+    outline_choice = choose_outline(structure, requested)
+    outline = load_framework(outline_choice.id)
+    rule = choose_rule(structure, requested)
+    year = structure.metadata.year
+    rule_choice = None
+    if rule is not None:
+        rule_choice = Choice(id=rule.id, name=rule.label,
+                             reason=rule_reason(rule, year, requested=requested == rule.id))
+    level = issuer_level(structure.metadata.issuer)
+    parts = rule or outline
+    layout = detect_layout(structure)
+    return CheckPlan(
+        outline=outline, parts=parts, checked=checked_framework(outline.id, parts.id, level),
+        outline_choice=Choice(id=outline_choice.id, name=outline_choice.name, reason=outline_choice.reason),
+        rule_choice=rule_choice, layout=Choice(id=layout.id, name=layout.name, reason=layout.reason), level=level,
+        skipped=[SkippedElement(id=e.id, name=e.name, section=s.id, reason=e.not_applicable or "不适用于该发文单位")
+                 for s in outline.sections for e in s.elements if not e.applies(level)],
+    )
+
+
+@cache
+def checked_framework(outline_id: str, parts_id: str, level: str | None) -> Framework:
+    """The outline's sections, each with the elements asked of an issuer of ``level``, and the parts
+    of ``parts_id``: one record the checks read. Cached, so matchers built on it are built once."""
+    outline, parts = load_framework(outline_id), load_framework(parts_id)
+    sections = [msgspec.structs.replace(s, elements=[e for e in s.elements if e.applies(level)])
+                for s in outline.sections]
+    return msgspec.structs.replace(outline, sections=sections, parts=parts.parts)
 
 
 def attach_tokens(structure: Structure, *, backend: str | None = None) -> None:
@@ -131,24 +168,9 @@ def _looks_like_path(text: str) -> bool:
     )
 
 
-def _choose_framework(structure: Structure, requested: str) -> tuple[str, str]:
-    if requested != "auto":
-        return requested, "chosen by the user"
-    from .detect import detect_framework
-
-    return detect_framework(structure)
-
-
-def _topics(structure, framework: Framework, assignments, scorer) -> list[str] | None:
-    """For folding frameworks, each paragraph's label in the era outline (kept for comparisons)."""
-    space = label_space(framework, structure.metadata.year)
-    if space is framework:
-        return None
-    return [a.label for a in map_sections(structure, space, scorer=scorer)]
-
-
-def _assemble(document, structure, framework, reason, assignments: list[Assignment], topics) -> Analysis:
+def _assemble(document, structure, plan: CheckPlan, assignments: list[Assignment], part_ids, statuses) -> Analysis:
     meta = structure.metadata
+    outline = plan.outline
     body_chars = sum(
         len(p.text) for p, a in zip(structure.paragraphs, assignments) if not p.is_heading and a.label != "META"
     ) or 1
@@ -160,7 +182,8 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
             is_heading=p.is_heading,
             heading=p.heading,
             level=p.level,
-            topic=topics[p.index] if topics else None,
+            part=part_ids[p.index],
+            scale=outline.scale_of(a.label) or (a.label if a.label in outline.section_ids else None),
             source=a.source,
             sentences=[[s, e] for s, e in p.sentences],
         )
@@ -169,21 +192,16 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
     members: dict[str, list[ParagraphResult]] = {}
     for p in paragraphs:
         members.setdefault(p.section, []).append(p)
-    sections = [_section_result(s, members.get(s.id, []), body_chars) for s in framework.sections]
-    parts = [
-        PartResult(
-            id=part.id,
-            name=part.name,
-            required=part.required,
-            found=part.id in members,
-            paragraphs=[p.index for p in members.get(part.id, [])],
-        )
-        for part in framework.parts
-    ]
+    sections = [_section_result(s, members.get(s.id, []), body_chars) for s in outline.sections]
+    parts = [_part_result(status, plan) for status in statuses]
     text = "\n".join(p.text for p in structure.paragraphs)
     return Analysis(
-        framework=framework.id,
-        framework_reason=reason,
+        framework=outline.id,
+        framework_reason=plan.outline_choice.reason,
+        outline=plan.outline_choice,
+        rule=plan.rule_choice,
+        layout=plan.layout,
+        elements_skipped=plan.skipped,
         metadata=Metadata(
             title=meta.title,
             recipient=meta.recipient,
@@ -204,6 +222,20 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
             chars=len(text),
         ),
         version=__version__,
+    )
+
+
+def _part_result(status: PartStatus, plan: CheckPlan) -> PartResult:
+    part = status.part
+    if status.required:
+        why = f"{plan.parts.label}要求的必备部分"
+    elif part.required:
+        why = f"{plan.parts.label}的必备部分,本报告不适用"
+    else:
+        why = "可选部分,未写不算缺项"
+    return PartResult(
+        id=part.id, name=part.name, required=status.required, found=status.status == "present",
+        paragraphs=status.paragraphs, status=status.status, required_reason=why, passing=status.passing,
     )
 
 

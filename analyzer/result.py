@@ -70,7 +70,9 @@ class ParagraphResult(Record, kw_only=True):
     is_heading: bool
     heading: int | None
     level: int | None = None
-    topic: str | None = None  # label in the era outline, when the framework folds sections
+    topic: str | None = None  # kept for readers of version 1: always null (``section`` is on the outline)
+    part: str | None = None  # the report part (layout) the paragraph belongs to, e.g. R1, PROBLEMS, R3
+    scale: str | None = None  # the section on the common S1..S7 scale (2021 additions keep their id: P6, P9)
     source: str = ""  # what decided the section: meta | heading | inherited | model | cues | default
     sentences: list[list[int]] = field(default_factory=list)
     boilerplate: list[list[int]] = field(default_factory=list)  # [start, end] of formulaic sentences
@@ -93,12 +95,35 @@ class Finding(Record, kw_only=True):
     suggestion: dict | None = None
 
 
+PartStatus = Literal["present", "in_passing", "missing", "optional_absent"]
+
+
 class PartResult(Record, kw_only=True):
     id: str
     name: str
     required: bool
     found: bool
     paragraphs: list[int] = field(default_factory=list)
+    status: PartStatus = "present"
+    required_reason: str = ""  # why the part is (or is not) required of this report
+    passing: int | None = None  # with status in_passing: a paragraph that mentions the part's subject
+
+
+class Choice(Record, kw_only=True):
+    """What a report was checked against (an outline, a report rule or a layout) and why."""
+
+    id: str
+    name: str
+    reason: str
+
+
+class SkippedElement(Record, kw_only=True):
+    """An outline element not asked of this issuer (a township makes no 规章)."""
+
+    id: str
+    name: str
+    section: str
+    reason: str
 
 
 class Source(Record, kw_only=True):
@@ -111,11 +136,15 @@ class Source(Record, kw_only=True):
 
 
 class Analysis(Record, kw_only=True):
-    framework: str
+    framework: str  # the outline's id (kept from version 1; same as ``outline.id``)
     framework_reason: str = ""
     metadata: Metadata
-    sections: list[SectionResult]
-    parts: list[PartResult] = field(default_factory=list)
+    sections: list[SectionResult]  # always the outline's sections
+    parts: list[PartResult] = field(default_factory=list)  # the report parts of the year's rule (or outline)
+    outline: Choice | None = None
+    rule: Choice | None = None  # the report-content rule whose parts apply, if any
+    layout: Choice | None = None
+    elements_skipped: list[SkippedElement] = field(default_factory=list)
     paragraphs: list[ParagraphResult]
     findings: list[Finding] = field(default_factory=list)
     stats: dict = field(default_factory=dict)

@@ -7,7 +7,15 @@ import yaml
 
 from analyzer.corpus import ELEMENT_IDS
 from analyzer.elements import ElementMatcher
-from analyzer.frameworks import FrameworkError, available_frameworks, load_framework, load_framework_file
+from analyzer.frameworks import (
+    FrameworkError,
+    available_frameworks,
+    frameworks_of_kind,
+    load_framework,
+    load_framework_file,
+    outlines,
+    scale_outline,
+)
 
 FRAMEWORKS = ["fzzf-2015", "fzzf-2021", "duc-2019"]
 
@@ -49,10 +57,32 @@ def test_fzzf_2021_parts_fold_onto_the_2015_scale():
     assert scale["P2"] == "S1" and scale["P4"] == "S3" and scale["P6"] is None and scale["P9"] is None
 
 
-def test_duc_2019_requires_the_four_report_parts():
+def test_duc_2019_is_a_report_rule_with_four_required_parts_and_an_optional_one():
     fw = load_framework("duc-2019")
-    required = {p.id for p in fw.parts if p.required} | {s.id for s in fw.sections}
-    assert {"R1", "R3", "PROBLEMS", "NEXT"} <= required
+    assert fw.kind == "report-rule" and fw.sections == [] and fw.years == (2019, None)
+    required = {p.id for p in fw.parts if p.required}
+    assert {"R1", "R3", "PROBLEMS", "NEXT"} <= required and not fw.part("R5").required
+    assert [p.id for p in fw.parts if p.sections] == ["R1"]  # the part that holds the outline's tasks
+
+
+def test_outlines_and_rules_by_kind():
+    assert [f.id for f in outlines()] == ["fzzf-2015", "fzzf-2021"]
+    assert [f.id for f in frameworks_of_kind("report-rule")] == ["duc-2019"]
+    assert scale_outline().id == "fzzf-2015"
+
+
+@pytest.mark.parametrize("element_id, level, asked", [
+    ("A2.2", "department", False),  # a 科技局 makes no laws
+    ("A1.4", "department", False),  # nor macro-economic policy
+    ("A2.2", "city", True),
+    ("A2.5", "township", False),  # a township makes no 规章 to clean up
+    ("A2.4", "township", True),
+    ("A2.2", None, True),  # an issuer of unknown level is asked everything
+])
+def test_elements_say_which_issuers_they_apply_to(element_id, level, asked):
+    element = next(e for s in load_framework("fzzf-2015").sections for e in s.elements if e.id == element_id)
+    assert element.applies(level) is asked
+    assert asked or element.not_applicable  # a skipped element says why
 
 
 MINIMAL = {"id": "broken", "name": "x", "description": "x", "years": [2016, 2020], "basis": "x", "status_note": "x",
@@ -88,7 +118,7 @@ def test_minimal_framework_loads_with_defaults(tmp_path):
     path = tmp_path / "minimal.yaml"
     path.write_text(yaml.safe_dump(MINIMAL, allow_unicode=True), encoding="utf-8")
     framework = load_framework_file(path)
-    assert framework.years == (2016, 2020) and framework.sections == [] and framework.section_from is None
+    assert framework.years == (2016, 2020) and framework.sections == [] and framework.kind == "outline" and framework.layout is None
     assert framework.part("INTRO").checks == []
     with pytest.raises(AttributeError):  # frameworks are shared by every analysis: they cannot be changed
         framework.name = "y"

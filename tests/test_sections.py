@@ -53,27 +53,6 @@ def test_cue_scorer_prefers_the_section_whose_terms_appear():
     assert max(scores, key=scores.get) == "S6"
 
 
-def test_duc_2019_folds_outline_sections_into_its_parts():
-    paragraphs = [
-        "区委依法治区办:",
-        "现将本局2019年法治政府建设情况报告如下:",
-        "一、主要举措和成效",
-        "(一)依法全面履行政府职能",
-        "全年取消行政审批事项12项,公布权责清单事项356项。",
-        "二、存在的不足和原因",
-        "执法力量不足,主要是编制有限。",
-        "三、党政主要负责人履行推进法治建设第一责任人职责情况",
-        "局主要负责人主持召开党组会议4次专题研究法治建设。",
-        "四、下一年度工作安排",
-        "2020年将修订《重大行政决策程序规定》。",
-    ]
-    labels = [a.label for a in map_sections(parse_structure(paragraphs), load_framework("duc-2019"))]
-    assert labels[3:5] == ["R1", "R1"]
-    assert labels[5:7] == ["PROBLEMS", "PROBLEMS"]
-    assert labels[7:9] == ["R3", "R3"]
-    assert labels[9:11] == ["NEXT", "NEXT"]
-
-
 def test_seed_without_headings_lands_in_its_sections(seed_paragraphs):
     """Every body paragraph of (一)…(七) lands in its section with the shipped model and no heading to lean on."""
     from analyzer import analyze
