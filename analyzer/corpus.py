@@ -21,10 +21,6 @@ from pathlib import Path
 import yaml
 
 SHARED_LABELS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
-SECTION_LABELS = {
-    "fzzf-2015": tuple(f"S{i}" for i in range(1, 8)),
-    "fzzf-2021": tuple(f"P{i}" for i in range(1, 11)),
-}
 LEVELS = ("province", "city", "county", "township", "department", "ministry")
 LAYOUTS = ("seven-headings", "outline-2021", "duc-2019", "topical", "headingless")
 QUALITIES = ("exemplary", "ordinary", "boilerplate", "missing-sections")
@@ -38,19 +34,38 @@ DEFECTS = (
     "no_problems",
     "no_next",
 )
-_A_COUNTS = {1: 8, 2: 5, 3: 6, 4: 6, 5: 6, 6: 5, 7: 4}
-_B_COUNTS = {2: 3, 3: 3, 4: 3, 5: 4, 6: 3, 7: 4, 8: 5, 9: 3, 10: 4}
-ELEMENT_IDS = {
-    "fzzf-2015": frozenset(
-        [f"A{a}.{m}" for a, n in _A_COUNTS.items() for m in range(1, n + 1)]
-        + ["ORG.1", "ORG.2", "ORG.3", "LEAD", "CAUSE"]
-    ),
-    "fzzf-2021": frozenset(
-        ["B1"]
-        + [f"B{b}.{m}" for b, n in _B_COUNTS.items() for m in range(1, n + 1)]
-        + ["LEAD", "CAUSE"]
-    ),
-}
+FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+
+
+def section_labels() -> dict[str, tuple[str, ...]]:
+    """Each outline's id → its section ids, read from the framework files (a new outline is a new file)."""
+    return {f["id"]: tuple(s["id"] for s in f.get("sections") or []) for f in _framework_files() if _is_outline(f)}
+
+
+def element_ids() -> dict[str, frozenset[str]]:
+    """Each outline's id → the element ids a paragraph may carry: its section elements and the
+    report-level checks of its own parts and of every report rule (LEAD, CAUSE, …)."""
+    files = _framework_files()
+    checks = {c["id"] for f in files if not _is_outline(f) for p in f.get("parts") or [] for c in p.get("checks") or []}
+    return {
+        f["id"]: frozenset(
+            {e["id"] for s in f.get("sections") or [] for e in s.get("elements") or []}
+            | {c["id"] for p in f.get("parts") or [] for c in p.get("checks") or []}
+            | checks
+        )
+        for f in files
+        if _is_outline(f)
+    }
+
+
+def _framework_files() -> list[dict]:
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(FRAMEWORK_DIR.glob("*.yaml"))]
+
+
+def _is_outline(framework: dict) -> bool:
+    return framework.get("kind", "outline") == "outline"
+
+
 _LINE = re.compile(r"^(?P<label>[A-Z0-9]+)(?P<flags>(?:\s+(?:H|C|E=[A-Z0-9.,]+))*)\s*\|\s?(?P<text>.*)$")
 _BOILER = re.compile(r"⟪(.+?)⟫")
 
@@ -140,19 +155,20 @@ def validate(report: Report) -> list[str]:
     framework = meta["framework"]
     allowed = {"provenance": ("real", "authored"), "level": LEVELS, "layout": LAYOUTS, "quality": QUALITIES}
     problems += [f"{k}={meta[k]!r} not in {v}" for k, v in allowed.items() if meta[k] not in v]
-    if framework not in SECTION_LABELS:
-        return problems + [f"framework={framework!r} not in {tuple(SECTION_LABELS)}"]
-    labels = set(SECTION_LABELS[framework]) | set(SHARED_LABELS)
+    sections, elements = section_labels(), element_ids()
+    if framework not in sections:
+        return problems + [f"framework={framework!r} not in {tuple(sections)}"]
+    labels = set(sections[framework]) | set(SHARED_LABELS)
     for p in report.paragraphs:
         if p.label not in labels:
             problems.append(f"paragraph {p.index}: label {p.label} not allowed for {framework}")
-        bad = [e for e in p.elements if e not in ELEMENT_IDS[framework]]
+        bad = [e for e in p.elements if e not in elements[framework]]
         if bad:
             problems.append(f"paragraph {p.index}: unknown element ids {bad}")
     present = {p.label for p in report.paragraphs}
     missing = set(meta.get("missing_sections") or [])
     problems += [f"missing_sections names {s} but paragraphs carry it" for s in missing & present]
-    expected = set(SECTION_LABELS[framework]) - missing
+    expected = set(sections[framework]) - missing
     problems += [f"section {s} has no paragraph and is not in missing_sections" for s in sorted(expected - present)]
     problems += [f"defect {d!r} unknown" for d in meta.get("defects") or [] if d not in DEFECTS]
     if meta.get("copies") and not any(p.copied for p in report.paragraphs):

@@ -85,6 +85,7 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
             out.append(Finding(
                 kind="missing_section", severity="high", location="whole report", section=section.id,
                 message=f"未见“{section.name}”({section.id})部分的内容",
+                evidence=[_where_looked(analysis, framework)],
                 rule=f"{framework.id}:{section.id}",
                 suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
             ))
@@ -104,6 +105,16 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
                 suggestion=suggest.for_section(section, framework, status="boilerplate", exclude=exclude),
             ))
     return out
+
+
+def _where_looked(analysis: Analysis, framework: Framework) -> str:
+    """Where the outline's tasks were looked for: the part that holds them, or the whole body."""
+    holder = next((p for p in framework.parts if p.sections), None)
+    numbers = [p.index for p in analysis.body() if holder is None or p.part == holder.id]
+    where = f"“{holder.name}”部分" if holder is not None else "正文"
+    if not numbers:
+        return f"报告中没有{where}的正文段落"
+    return f"已逐段检查{where}(第{numbers[0]}—{numbers[-1]}段,共{len(numbers)}段),均未涉及这一方面"
 
 
 def element_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from .frameworks import load_framework
+from .frameworks import outlines
 
 
 @cache
 def equivalents() -> dict[str, dict[str, list[str]]]:
-    """For each target label space, which labels of other frameworks count towards each label."""
-    f15, f21 = load_framework("fzzf-2015"), load_framework("fzzf-2021")
-    to15: dict[str, list[str]] = {s: [s] for s in f15.section_ids}
-    to21: dict[str, list[str]] = {p: [p] for p in f21.section_ids}
-    for part in f21.sections:
-        if part.scale:
-            to15[part.scale].append(part.id)
-            to21[part.id].append(part.scale)
-    return {"S": to15, "P": to21}
+    """For each outline id, which labels of the other outlines count towards each of its sections:
+    through the common scale (each section's ``scale`` in its file)."""
+    scale_of = {s.id: s.scale for o in outlines() for s in o.sections}
+    out: dict[str, dict[str, list[str]]] = {}
+    for outline in outlines():
+        table = {}
+        for section in outline.sections:
+            others = [label for label, scale in scale_of.items()
+                      if label != section.id and label not in outline.section_ids and scale is not None
+                      and scale in (section.scale, section.id)]
+            table[section.id] = [section.id, *others]
+        out[outline.id] = table
+    return out
 
 
 @lru_cache(maxsize=32)
 def folding_weights(classes: tuple[str, ...], labels: tuple[str, ...]) -> tuple[tuple[float, ...], ...]:
     """classes × labels: how much of each class's probability goes to each target label."""
-    table = equivalents()["P" if any(label.startswith("P") and label[1:].isdigit() for label in labels) else "S"]
+    tables = equivalents()
+    table = max(tables.values(), key=lambda t: len(set(t) & set(labels)))  # the outline the labels are of
     index = {c: i for i, c in enumerate(classes)}
     sharers: dict[str, int] = {}
     for label in labels:

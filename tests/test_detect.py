@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analyzer.detect import choose_outline, choose_rule, detect_layout
@@ -100,3 +102,21 @@ def test_naming_the_rule_keeps_the_outline_of_the_year():
     structure = _parse(["现将2018年法治政府建设情况报告如下:", "正文。"])
     assert choose_outline(structure, "duc-2019").id == "fzzf-2015"
     assert choose_rule(structure, "duc-2019").id == "duc-2019"
+
+
+def test_a_new_outline_is_a_new_file(tmp_path, monkeypatch):
+    """Adding an outline file makes reports of its years use it, with no code change."""
+    from analyzer import analyze
+    from analyzer.frameworks import EXTRA_DIRS_ENV, available_frameworks, load_framework_file
+
+    shipped = (Path(__file__).resolve().parent.parent / "analyzer" / "frameworks" / "fzzf-2021.yaml").read_text("utf-8")
+    text = shipped.replace("id: fzzf-2021\n", "id: fzzf-2026\n", 1).replace("years: [2021, 2025]", "years: [2026, 2030]")
+    text = text.replace("short_name: 2021—2025年纲要", "short_name: 2026—2030年纲要(测试)")
+    (tmp_path / "fzzf-2026.yaml").write_text(text, encoding="utf-8")
+    assert load_framework_file(tmp_path / "fzzf-2026.yaml").years == (2026, 2030)
+    monkeypatch.setenv(EXTRA_DIRS_ENV, str(tmp_path))
+    assert "fzzf-2026" in available_frameworks()
+    report = "\n".join(["现将2026年法治政府建设情况报告如下:", "一、健全政府机构职能体系", "全年调整权责清单事项36项。"])
+    analysis = analyze(report)
+    assert analysis.outline.id == "fzzf-2026" and "2026—2030年纲要(测试)" in analysis.outline.reason
+    assert analyze(report.replace("2026年", "2024年")).outline.id == "fzzf-2021"

@@ -13,5 +13,6 @@ def test_a_2015_section_is_shared_by_the_2021_parts_it_maps_onto():
 
 
 def test_counterparts_come_from_the_framework_files():
-    to15 = equivalents()["S"]
+    to15, to21 = equivalents()["fzzf-2015"], equivalents()["fzzf-2021"]
     assert set(to15["S7"]) == {"S7", "P1", "P10"} and to15["S1"] == ["S1", "P2"]
+    assert to21["P2"] == ["P2", "S1"] and to21["P6"] == ["P6"]  # a 2021 addition has no counterpart
