@@ -66,13 +66,16 @@ def report_rows(analyses_or_store_rows) -> pd.DataFrame:
     if frame.empty:
         return frame
     frame["year"] = frame["year"].astype("Int64")
-    frame["section_coverage"] = frame["sections_covered"] / frame["sections_total"].where(frame["sections_total"] > 0)
+    # On the common S1..S7 scale, so that 2016–2025 lines are continuous across the two outlines
+    # (a 2021 report's ten parts count towards the seven scale sections they map onto).
+    frame["section_coverage"] = frame["scale_covered"] / frame["scale_total"].where(frame["scale_total"] > 0)
     frame["element_coverage"] = frame["elements_found"] / frame["elements_total"].where(frame["elements_total"] > 0)
     return frame
 
 
 _EMPTY_ROW = dict.fromkeys((
     "sha256", "path", "name", "issuer", "year", "level", "framework", "chars", "sections_covered", "sections_total",
+    "scale_covered", "scale_total",
     "elements_found", "elements_total", "boilerplate_ratio", "specificity", "figures_per_1000", "copied_share",
     "yoy_copied_share", "findings_high", "findings_medium", "findings_low",
 ))
@@ -98,10 +101,8 @@ def _row(item) -> dict:
 
 
 def scale_lookup() -> dict[str, str]:
-    """Section id (any shipped framework) → its place on the common S1..S7 scale, or itself if none.
-
-    Reports of the 2015 and 2021 outlines (and of the 2019 rules' layout, through each paragraph's
-    era-outline topic) then compare on one scale."""
+    """Section id (any outline) → its place on the common S1..S7 scale, or itself if none (the 2021
+    additions P6, P9). Reports of every outline, in every layout, then compare on one scale."""
     from .frameworks import FrameworkError, available_frameworks, load_framework
 
     lookup: dict[str, str] = {}
@@ -137,8 +138,23 @@ def group_summary(df, *, by: str = "year"):
     shares = sorted(c for c in keyed if c.startswith(("share_", "scale_")))
     summary = keyed.groupby(by, sort=True).agg(
         reports=("sha256", "size"), **{c: (c, "mean") for c in metrics + shares}
-    )
-    return summary.round(4).reset_index()
+    ).round(4)
+    if "framework" in keyed:  # which outline each group was checked against
+        summary["outlines"] = keyed.groupby(by, sort=True)["framework"].agg(_outline_names)
+    return summary.reset_index()
+
+
+def _outline_names(ids) -> str:
+    """The outlines a group's reports were checked against, by their short names."""
+    from .frameworks import FrameworkError, load_framework
+
+    names = []
+    for outline_id in sorted({i for i in ids if isinstance(i, str)}):
+        try:
+            names.append(load_framework(outline_id).label)
+        except FrameworkError:
+            names.append(outline_id)
+    return "、".join(names)
 
 
 def _group_key(column):

@@ -253,4 +253,5 @@ def _section_result(section, members: list[ParagraphResult], body_chars: int) ->
         share=round(chars / body_chars, 4),
         chars=chars,
         heading=heading,
+        scale=section.scale,
     )

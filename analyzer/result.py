@@ -58,6 +58,7 @@ class SectionResult(Record, kw_only=True):
     share: float
     chars: int = 0
     heading: int | None = None  # index of the heading paragraph that names the section, if any
+    scale: str | None = None  # its place on the common S1..S7 scale (null for 2021 additions: P6, P9)
     elements: list[ElementResult] = field(default_factory=list)
     specificity: float | None = None
     boilerplate_ratio: float | None = None

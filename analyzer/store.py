@@ -1,6 +1,6 @@
 """The batch store: one DuckDB file that researchers can query with plain SQL.
 
-Schema (``SCHEMA_VERSION`` 1; every column also carries a ``COMMENT`` readable from
+Schema (``SCHEMA_VERSION`` 2; every column also carries a ``COMMENT`` readable from
 ``duckdb_columns()``; ``python -m analyzer.store`` prints this as Markdown):
 
 - ``reports``: one row per distinct file content, keyed by ``sha256`` of the file's bytes; the
@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from .issuers import issuer_level
+
+SCHEMA_VERSION = 2  # 2: outline, rule, layout and the S1..S7 scale (a store of version 1 is rebuilt by a new batch)
 # DuckDB caches table blocks up to its memory limit (80% of RAM by default): a store growing to
 # gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat.
 MEMORY_LIMIT = os.environ.get("GOVREPORT_STORE_MEMORY", "256MB")
@@ -67,8 +69,15 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("version", "VARCHAR", "govreport version that analysed it"),
         ("analysed_at", "TIMESTAMP", "when"),
         ("seconds", "DOUBLE", "analysis time"),
+        ("outline", "VARCHAR", "the outline the substance was checked against (by the report year): fzzf-2015, fzzf-2021…"),
+        ("rule", "VARCHAR", "the report-content rule whose required parts applied (duc-2019 from 2019 on), or NULL"),
+        ("layout", "VARCHAR", "how the report is organised: seven-sections, outline-2021, duc-2019, topical, headingless"),
+        ("parts_missing", "INTEGER", "required report parts missing"),
+        ("scale_total", "INTEGER", "sections of the common S1..S7 scale (7)"),
+        ("scale_covered", "INTEGER", "S1..S7 sections covered (a 2021 report's parts counted on the scale): "
+         "coverage comparable across outlines"),
     ]),
-    "sections": ("one row per framework section of a report", [
+    "sections": ("one row per outline section of a report", [
         ("sha256", "VARCHAR", "report"),
         ("section_id", "VARCHAR", "section id in the framework (S1…, P1…)"),
         ("name", "VARCHAR", "section name"),
@@ -78,6 +87,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("paragraphs", "INTEGER", "paragraphs assigned to it"),
         ("specificity", "DOUBLE", "share of its sentences stating a concrete fact"),
         ("boilerplate_ratio", "DOUBLE", "share of its characters in formulaic sentences"),
+        ("outline", "VARCHAR", "the outline the section belongs to"),
+        ("scale", "VARCHAR", "its place on the common S1..S7 scale (NULL for 2021 additions: P6, P9)"),
     ]),
     "elements": ("one row per framework element checked in a report", [
         ("sha256", "VARCHAR", "report"),
@@ -102,12 +113,14 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "paragraphs": ("one row per paragraph (the text, for term and copy comparisons)", [
         ("sha256", "VARCHAR", "report"),
         ("idx", "INTEGER", "paragraph index"),
-        ("section", "VARCHAR", "section id or INTRO/PROBLEMS/NEXT/META/OTHER"),
-        ("topic", "VARCHAR", "label on the era outline's scale, when the framework folds sections"),
+        ("section", "VARCHAR", "outline section id or INTRO/PROBLEMS/NEXT/META/OTHER"),
+        ("topic", "VARCHAR", "unused since schema 2 (NULL): see section and scale"),
         ("is_heading", "BOOLEAN", "a heading line"),
         ("specificity", "DOUBLE", "share of its sentences stating a concrete fact"),
         ("boilerplate_chars", "INTEGER", "characters in formulaic sentences"),
         ("text", "VARCHAR", "the paragraph"),
+        ("part", "VARCHAR", "the report part it belongs to (R1, PROBLEMS, R3, NEXT…), or NULL"),
+        ("scale", "VARCHAR", "its section on the common S1..S7 scale (P6, P9 keep their id), or NULL"),
     ]),
     "errors": ("one row per input path that could not be analysed", [
         ("path", "VARCHAR PRIMARY KEY", "input path, or archive.zip::member"),
@@ -168,8 +181,6 @@ class FileResult:
 
 def report_record(analysis, *, sha256: str, path: str, name: str, seconds: float = 0.0) -> dict:
     """The ``reports`` row of one analysed report, as a dict keyed by column."""
-    from .compare import issuer_level
-
     stats, meta = analysis.stats, analysis.metadata
     elements = [e for s in analysis.sections for e in s.elements]
     status = [s.status for s in analysis.sections]
@@ -193,7 +204,22 @@ def report_record(analysis, *, sha256: str, path: str, name: str, seconds: float
         "findings_high": severities.count("high"), "findings_medium": severities.count("medium"),
         "findings_low": severities.count("low"), "text_sha256": analysis.source.sha256,
         "version": analysis.version, "analysed_at": datetime.now().replace(microsecond=0), "seconds": round(seconds, 4),
+        "outline": analysis.outline.id if analysis.outline else analysis.framework,
+        "rule": analysis.rule.id if analysis.rule else None,
+        "layout": analysis.layout.id if analysis.layout else None,
+        "parts_missing": sum(p.required and p.status == "missing" for p in analysis.parts),
+        **scale_coverage(analysis.sections),
     }
+
+
+def scale_coverage(sections) -> dict[str, int]:
+    """Coverage on the common S1..S7 scale: a scale section is covered when a section of the
+    report's outline that maps onto it is (P1 or P10 for S7), so that coverage compares across outlines."""
+    from .frameworks import scale_outline
+
+    total = scale_outline().section_ids
+    covered = {s.scale for s in sections if s.scale and s.status == "covered"}
+    return {"scale_total": len(total), "scale_covered": len(covered & set(total))}
 
 
 def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: float = 0.0) -> dict[str, list[tuple]]:
@@ -203,7 +229,8 @@ def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: 
     return {
         "reports": [tuple(report[c] for c in columns("reports"))],
         "sections": [
-            (sha256, s.id, s.name, s.status, s.share, s.chars, len(s.paragraphs), s.specificity, s.boilerplate_ratio)
+            (sha256, s.id, s.name, s.status, s.share, s.chars, len(s.paragraphs), s.specificity, s.boilerplate_ratio,
+             analysis.framework, s.scale)
             for s in analysis.sections
         ],
         "elements": [
@@ -217,7 +244,7 @@ def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: 
         ],
         "paragraphs": [
             (sha256, p.index, p.section, p.topic, p.is_heading, p.specificity,
-             sum(e - s for s, e in p.boilerplate), p.text)
+             sum(e - s for s, e in p.boilerplate), p.text, p.part, p.scale)
             for p in analysis.paragraphs
         ],
     }
@@ -410,7 +437,7 @@ class Store:
         return self.query("SELECT sha256, section_id, share FROM sections")
 
     def section_chars(self) -> Iterator[dict]:
-        """Body characters per report and label (the era-outline topic where the framework folds sections)."""
+        """Body characters per report and label (the outline section; older rows: the era-outline topic)."""
         return self.query("SELECT sha256, coalesce(topic, section) AS label, sum(length(text)) AS chars "
                           "FROM paragraphs WHERE NOT is_heading GROUP BY ALL")
 

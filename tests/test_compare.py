@@ -126,6 +126,27 @@ def test_scale_shares_put_both_outlines_on_one_scale():
     assert shares["b"] == {"scale_S1": 1.0}
 
 
+def test_coverage_over_2017_to_2024_is_continuous_across_outlines_and_layouts():
+    """Complete reports of 2017–2024 in every layout: coverage does not drop when the outline or the
+    layout changes (2021: a new outline; the 2019 parts layout from 2019 on)."""
+    from analyzer import analyze
+
+    complete = [r for r in load_corpus(ROOT / "corpora" / "src")
+                if 2017 <= r.meta["year"] <= 2024 and not r.meta.get("missing_sections")
+                and r.meta["layout"] in ("duc-2019", "seven-headings", "outline-2021")]
+    series = {}
+    for report in complete:  # one report per (year, layout): a 2017–2024 series in three layouts
+        series.setdefault((report.meta["year"], report.meta["layout"]), report)
+    analyses = [analyze(r.text) for r in series.values()]
+    assert {a.layout.id for a in analyses} >= {"duc-2019", "seven-sections", "outline-2021"}
+    summary = group_summary(report_rows(analyses), by="year").set_index("year")
+    assert list(summary.index) == [str(y) for y in range(2017, 2025)]
+    assert summary["section_coverage"].min() >= 0.85  # was 0.33 for the 2019 layout on 2022–2025
+    assert "2015—2020年纲要" in summary.loc["2018", "outlines"] and "2021—2025年纲要" in summary.loc["2023", "outlines"]
+    duc = [a for a in analyses if a.layout.id == "duc-2019"]
+    assert duc and all(len(a.sections) in (7, 10) for a in duc)
+
+
 def test_report_rows_from_an_analysis_and_from_the_store_agree(tmp_path, seed_analysis):
     rows = rows_from_analysis(seed_analysis, sha256="a" * 64, path="/in/seed.txt", name="seed.txt")
     with Store(tmp_path / "r.duckdb") as store:
@@ -134,6 +155,7 @@ def test_report_rows_from_an_analysis_and_from_the_store_agree(tmp_path, seed_an
         from_store = report_rows(store).iloc[0]
     from_analysis = report_rows([seed_analysis]).iloc[0]
     shared = ["issuer", "year", "level", "framework", "chars", "sections_covered", "sections_total", "elements_found",
+              "scale_covered", "scale_total",
               "elements_total", "boilerplate_ratio", "specificity", "figures_per_1000", "section_coverage",
               "element_coverage"] + [c for c in from_analysis.index if c.startswith(("share_", "scale_"))]
     for column in shared:

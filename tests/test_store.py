@@ -48,7 +48,8 @@ def test_rows_mirror_the_analysis(seed_analysis, seed_rows):
     assert row["findings_high"] + row["findings_medium"] + row["findings_low"] == len(seed_analysis.findings)
     assert [r[1] for r in seed_rows["sections"]] == [s.id for s in seed_analysis.sections]
     assert [r[6] for r in seed_rows["findings"]] == [f.message for f in seed_analysis.findings]
-    assert [r[-1] for r in seed_rows["paragraphs"]] == [p.text for p in seed_analysis.paragraphs]
+    assert [r[7] for r in seed_rows["paragraphs"]] == [p.text for p in seed_analysis.paragraphs]
+    assert [r[-2:] for r in seed_rows["paragraphs"]] == [(p.part, p.scale) for p in seed_analysis.paragraphs]
     assert all(len(r) == len(columns(t)) for t, rows in seed_rows.items() for r in rows)
 
 
