@@ -38,8 +38,72 @@ class Tally:
         return out
 
 
-def tally_report(report: Report, analysis: Analysis, tallies: dict[str, Tally]) -> None:
+@dataclass
+class LayoutTally:
+    """Outline × layout figures for the reports of one layout: missing-task recall, false alarms per
+    report (a missing section or part reported although present, or an optional part reported),
+    outline chosen right, layout detected right, required parts detected right."""
+
+    reports: int = 0
+    gold_missing: int = 0
+    found_missing: int = 0
+    false_alarms: int = 0
+    outline_right: int = 0
+    layout_right: int = 0
+    parts_right: int = 0
+    parts_judged: int = 0
+
+    def add(self, other: LayoutTally) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        def ratio(a, b):
+            return round(a / b, 3) if b else None
+
+        return {
+            "reports": self.reports, "missing_topics": self.gold_missing,
+            "missing_topic_recall": ratio(self.found_missing, self.gold_missing),
+            "false_alarms_per_report": ratio(self.false_alarms, self.reports),
+            "outline_accuracy": ratio(self.outline_right, self.reports),
+            "layout_accuracy": ratio(self.layout_right, self.reports),
+            "part_detection_accuracy": ratio(self.parts_right, self.parts_judged),
+        }
+
+
+# Corpus layout names → the layout ids of the framework files (and the two generic layouts).
+CORPUS_LAYOUTS = {"seven-headings": "seven-sections"}
+
+
+def tally_layout(report: Report, analysis: Analysis) -> LayoutTally:
+    """One report's outline × layout figures against its labels."""
+    gold = set(report.meta.get("missing_sections") or [])
+    said = {f.section for f in analysis.findings if f.kind == "missing_section"}
+    labels = {p.label for p in report.paragraphs}
+    tags = {e for p in report.paragraphs for e in p.elements}
+    leader = bool(tags & {"LEAD", "DUTY_LIST"}) or any(p.is_heading and "第一责任人" in p.text for p in report.paragraphs)
+    gold_parts = {"PROBLEMS": "PROBLEMS" in labels, "NEXT": "NEXT" in labels, "R3": leader,
+                  "R1": bool(labels - {"INTRO", "PROBLEMS", "NEXT", "META", "OTHER"})}
+    tally = LayoutTally(reports=1, gold_missing=len(gold), found_missing=len(gold & said))
+    tally.false_alarms = len(said - gold)
+    layout = CORPUS_LAYOUTS.get(report.meta["layout"], report.meta["layout"])
+    tally.outline_right = int(analysis.outline is not None and analysis.outline.id == report.meta["framework"])
+    tally.layout_right = int(analysis.layout is not None and analysis.layout.id == layout)
+    for part in analysis.parts:
+        if part.id not in gold_parts:
+            continue
+        if part.required:
+            tally.parts_judged += 1
+            tally.parts_right += (part.status in ("present", "in_passing")) == gold_parts[part.id]
+    high_parts = {f.section for f in analysis.findings if f.kind == "missing_part" and f.severity == "high"}
+    optional = {p.id for p in analysis.parts if not p.required}
+    tally.false_alarms += sum(1 for part_id in high_parts if gold_parts.get(part_id) or part_id in optional)
+    return tally
+
+
+def tally_report(report: Report, analysis: Analysis, tallies: dict) -> None:
     """Add one analysed corpus report to the tallies (the analysis must use the report's framework)."""
+    tallies.setdefault(f"layout:{report.meta['layout']}", LayoutTally()).add(tally_layout(report, analysis))
     _sections(report, analysis, tallies.setdefault("missing_section", Tally()))
     _elements(report, analysis, tallies.setdefault("missing_element", Tally()))
     _boilerplate(report, analysis, tallies.setdefault("boilerplate", Tally()))
@@ -138,6 +202,9 @@ def findings_scores(reports: list[Report], *, scorer=None, element_model=None) -
 
 def merge(into: dict[str, Tally], more: dict[str, Tally]) -> dict[str, Tally]:
     for kind, tally in more.items():
+        if isinstance(tally, LayoutTally):
+            into.setdefault(kind, LayoutTally()).add(tally)
+            continue
         total = into.setdefault(kind, Tally())
         total.tp, total.fp, total.fn, total.tn = total.tp + tally.tp, total.fp + tally.fp, total.fn + tally.fn, total.tn + tally.tn
         total.errors += tally.errors
