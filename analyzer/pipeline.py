@@ -191,6 +191,7 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
             date=meta.date,
             doc_numbers=meta.doc_numbers,
             year=meta.year,
+            doc_numbers_cited=meta.doc_numbers_cited,
         ),
         sections=sections,
         parts=parts,
