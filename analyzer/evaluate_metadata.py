@@ -135,3 +135,24 @@ def _figures(reports: list[dict]) -> dict:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
+
+
+def format_metadata_scores(scores: dict) -> str:
+    """The figures per split, then one line per report with a wrong year or issuer."""
+    lines = ["split        reports  year   issuer(named)  issuer(all)"]
+    for name, f in scores["figures"].items():
+        if f["reports"]:
+            lines.append(f"{name:12} {f['reports']:7}  {_shown(f['year_accuracy'])}  "
+                         f"{_shown(f['issuer_accuracy'])} of {f['issuer_named']:<3}  {_shown(f['issuer_accuracy_all'])}")
+    misses = [r for r in scores["reports"] if not (r["year_ok"] and r["issuer_ok_all"] and (r["issuer_ok"] or not r["issuer_named"]))]
+    lines.append(f"misses ({len(misses)}):" if misses else "misses: none")
+    for r in misses:
+        year = "" if r["year_ok"] else f" 年度 {r['year']} ≠ {r['year_expected']}"
+        issuer = "" if r["issuer_ok_all"] and (r["issuer_ok"] or not r["issuer_named"]) else (
+            f" 单位 {r['issuer'] or '—'} ≠ {r['issuer_expected']}" + ("" if r["issuer_named"] else " (开头未写明)"))
+        lines.append(f"  {r['id']}{year}{issuer}")
+    return "\n".join(lines)
+
+
+def _shown(value: float | None) -> str:
+    return "  —  " if value is None else f"{value:.3f}"
