@@ -26,6 +26,7 @@ _CN_DATE = re.compile(r"([〇零○O一二三四五六七八九]{4})年([一二�
 _COVERED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?[^,。;:]{0,12}?法治(?:政府)?建设")
 _TITLE_HINT = re.compile(r"(?:报告|总结|情况)$|关于.{2,60}的报告")
 _RECIPIENT = re.compile(r"^[^。,;]{2,40}[::]$")
+_NOT_RECIPIENT = re.compile(r"如下|现将|根据|按照|\d")
 _ISSUER_HINT = re.compile(r"(?:局|委|厅|部|办|政府|委员会|中心|院|署|街道|镇|乡|处|公司|党组|办公室|区委|县委|市委|分局)$")
 # Header and title: the lines before the first heading or sentence, and how long a title can be.
 _HEADER_MAX = 6
@@ -204,9 +205,10 @@ def _read_header(header: list[Paragraph], meta: Metadata) -> str | None:
     previous: Paragraph | None = None  # the last header line not yet explained
     for p in header:
         text = p.text.strip()
+        if _RECIPIENT.match(text) and (meta.recipient is not None or _NOT_RECIPIENT.search(text)):
+            break  # "现将…报告如下:" or a second line ending in a colon: the body has begun
         if _RECIPIENT.match(text) and not _DATE.search(text):
-            if meta.recipient is None:
-                meta.recipient = clean_recipient(text)
+            meta.recipient = clean_recipient(text)
             meta.meta_paragraphs.append(p.index)
         elif _is_own_doc_number_line(text):
             meta.doc_numbers.extend(n for n in _doc_numbers([text]) if n not in meta.doc_numbers)
