@@ -214,3 +214,12 @@ def test_a_report_read_to_the_peoples_congress():
                  "江城区人民政府副区长 李某某", "主任、各位副主任、各位委员:", "我代表区政府报告2023年法治政府建设情况。", *BODY)
     assert (meta.issuer, meta.year, meta.date, meta.recipient) == ("江城区人民政府", 2023, "2024-03-05", "主任、各位副主任、各位委员")
     assert meta.meta_paragraphs == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("verb", ["坚持", "全力推进", "大力推进", "以习近平法治思想为指导,", "紧紧围绕中心工作,"])
+def test_the_opening_subject_ends_where_the_predicate_begins(verb):
+    assert _meta(f"2023年,江城区综合行政执法局{verb}依法行政取得新成效。", *BODY).issuer == "江城区综合行政执法局"
+
+
+def test_a_party_office_in_the_opening_is_not_taken_for_the_issuer():
+    assert _meta("2023年,区委依法治区办统筹推进全区法治建设。", *BODY).issuer is None
