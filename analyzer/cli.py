@@ -196,6 +196,23 @@ def evaluate_findings(
     typer.echo(text)
 
 
+@app.command("evaluate-metadata")
+def evaluate_metadata(
+    real: Annotated[Path, typer.Option(help="真实报告开头文件夹(texts/ 与 manifest.tsv) / folder of real report openings")] = Path(
+        "../shared/real"),
+    split: Annotated[str, typer.Option(help="all、development 或 held_out(编号为5的倍数) / which reports")] = "all",
+) -> None:
+    """元数据准确率:报告年度与发文单位(逐份列出错误) / year and issuer accuracy of the metadata."""
+    from .evaluate_metadata import evaluate_metadata as run
+    from .evaluate_metadata import format_metadata_scores
+
+    if split not in ("all", "development", "held_out"):
+        _fail(f"--split 只能是 all、development 或 held_out (got {split})")
+    if not (real / "manifest.tsv").is_file():
+        _fail(f"找不到真实报告文件夹 {real}(应含 manifest.tsv 和 texts/);请用 --real 指定 / no manifest.tsv in {real}")
+    typer.echo(format_metadata_scores(run(real, split=split)))
+
+
 # Batch and compare commands live in their own module; it imports nothing heavy at start-up.
 from . import cli_batch  # noqa: E402,F401
 

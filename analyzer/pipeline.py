@@ -209,6 +209,7 @@ def _assemble(document, structure, plan: CheckPlan, assignments: list[Assignment
             date=meta.date,
             doc_numbers=meta.doc_numbers,
             year=meta.year,
+            doc_numbers_cited=meta.doc_numbers_cited,
         ),
         sections=sections,
         parts=parts,

@@ -41,6 +41,7 @@ class Metadata(Record, kw_only=True):
     date: str | None = None
     doc_numbers: list[str] = field(default_factory=list)
     year: int | None = None
+    doc_numbers_cited: list[str] = field(default_factory=list)  # 文号 cited in the text; doc_numbers: the report's own
 
 
 class ElementResult(Record, kw_only=True):

@@ -25,7 +25,7 @@ def test_analyze_seed_json(seed_path):
     assert [s["id"] for s in data["sections"] if s["status"] != "missing"] == [f"S{i}" for i in range(1, 8)]
     meta = data["metadata"]
     assert (meta["recipient"], meta["issuer"], meta["date"], meta["year"]) == ("市法制局", "阳江市科学技术局", "2017-11-09", 2017)
-    assert meta["doc_numbers"] == ["阳法通[2017]32号"]
+    assert (meta["doc_numbers"], meta["doc_numbers_cited"]) == ([], ["阳法通[2017]32号"])  # cited, not its own
     labels = {p["section"] for p in data["paragraphs"]}
     assert {"PROBLEMS", "NEXT", "INTRO", "META"} <= labels
     first = data["paragraphs"][0]

@@ -187,3 +187,54 @@ def test_utf16_without_bom(seed_paragraphs):
 def test_os_randomness_is_not_chinese():
     with pytest.raises(InputError):
         ingest_bytes(os.urandom(2048), filename="r.html")
+
+
+# --- real page text: chrome lines, pinyin annotations ------------------------------------------
+
+PAGE_COPY = [
+    "索引号:11330100/2024-00123",
+    "发布时间:2024-02-05 来源:江城区司法局",
+    "浏览次数:356",
+    "字号:大 中 小",
+    "江城区司法局2023年法治政府建设情况报告",
+    "2023年,我局坚持依法行政,全年审核规范性文件12件。",
+    "资金来源:区级财政专项经费,全部用于普法阵地建设。",
+    "【打印本页】【关闭窗口】",
+    "分享到:",
+]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_page_field_lines_are_dropped(fmt):
+    data = "\n".join(PAGE_COPY).encode("utf-8") if fmt == "txt" else make_html(PAGE_COPY)
+    paragraphs = ingest_bytes(data, filename=f"page.{fmt}").paragraphs
+    # the report lines stay, including one that starts like a field but is a sentence (a page may add its <title>)
+    assert paragraphs[-3:] == PAGE_COPY[4:7]
+    assert not any(line in paragraphs for line in PAGE_COPY[:4] + PAGE_COPY[7:])
+
+
+@pytest.mark.parametrize(
+    "line", ["索引号:000014349/2023-00012", "发布日期:2023-12-29", "来源: 江城市人民政府办公室", "【字体:大 中 小】",
+             "打印本页 关闭窗口", "[打印]", "分享到:"])
+def test_each_kind_of_field_line_is_chrome(line):
+    from analyzer.ingest.normalize import is_page_chrome
+
+    assert is_page_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["来源于群众的意见建议共32条。", "江城区司法局2023年法治政府建设情况报告", "一、主要举措和成效",
+             "信息来源和发布审核制度进一步健全,全年主动公开政府信息1200条"])
+def test_report_lines_are_not_chrome(line):
+    from analyzer.ingest.normalize import is_page_chrome
+
+    assert not is_page_chrome(line)
+
+
+@pytest.mark.parametrize(
+    ("annotated", "plain"),
+    [("区(qū)政府:", "区政府:"), ("江城区(qū)人民政府(zhèng fǔ)", "江城区人民政府(zhèng fǔ)"),
+     ("全区(qū)GDP增长5%(比上年)", "全区GDP增长5%(比上年)"), ("上线政务服务(app)12项", "上线政务服务(app)12项")],
+)
+def test_pinyin_annotations_after_characters_are_dropped(annotated, plain):
+    assert clean_paragraph(annotated) == plain

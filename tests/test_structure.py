@@ -46,14 +46,16 @@ def test_seed_metadata(seed_paragraphs):
     assert meta.recipient == "市法制局"
     assert meta.issuer == "阳江市科学技术局"
     assert meta.date == "2017-11-09"
-    assert meta.doc_numbers == ["阳法通[2017]32号"]
+    assert meta.doc_numbers == []  # the seed cites the notice that asked for the report; it has no 文号 of its own
+    assert meta.doc_numbers_cited == ["阳法通[2017]32号"]
     assert meta.year == 2017
 
 
 @pytest.mark.parametrize("number", ["阳法通〔2017〕32号", "阳法通【2017】32号", "阳法通[2017]32号", "江府办(2019)7号"])
 def test_document_number_bracket_variants(number):
     meta = parse_structure(["市司法局:", f"根据{number}文件要求,现将2018年法治政府建设情况报告如下:"] + ["正文"] * 3).metadata
-    assert meta.doc_numbers == [number]
+    assert meta.doc_numbers_cited == [number]
+    assert meta.doc_numbers == []
 
 
 def test_title_issuer_and_chinese_numeral_date():
@@ -93,3 +95,131 @@ def test_inline_enumerations_are_found(seed_paragraphs):
 @pytest.mark.parametrize(("text", "iso"), [("2017年11月9日", "2017-11-09"), ("二〇一九年十二月三十一日", "2019-12-31")])
 def test_parse_date(text, iso):
     assert parse_date(text).isoformat() == iso
+
+
+# --- metadata of real-world openings: title first, never a cited span or body mention ----------
+
+BODY = ["一、主要举措和成效", "(一)健全依法决策机制", "全年审核重大行政决策事项6件,审核率100%。"]
+
+
+def _meta(*lines: str):
+    from analyzer.ingest import ingest_text
+
+    return parse_structure(ingest_text("\n".join(lines)).paragraphs).metadata
+
+
+def test_year_is_the_titles_not_a_cited_plans_span():
+    meta = _meta("江城区司法局2023年法治政府建设情况报告",
+                 "2024年以来,我局对照《法治政府建设实施纲要(2021—2025年)》推进各项工作。", *BODY)
+    assert meta.year == 2023
+
+
+@pytest.mark.parametrize("span", ["(2021—2025年)", "(2021-2025年)", "(2021年—2025年)", "(20212025年)"])
+def test_year_from_the_opening_skips_plan_spans(span):
+    meta = _meta(f"根据《江城市法治政府建设规划{span}》要求,现将有关情况报告如下:", "2023年,我局坚持依法行政。", *BODY)
+    assert meta.year == 2023
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["2022年度,江城区水务局坚持依法行政。", "2022年以来,我局坚持依法行政。", "2022年江城区坚持依法行政,成效明显。",
+     "根据《关于做好2023年法治政府建设情况报告的通知》要求,现将我局2022年法治政府建设情况报告如下:"],
+)
+def test_year_from_a_year_phrase_of_the_opening(opening):
+    assert _meta(opening, *BODY).year == 2022
+
+
+def test_year_from_a_numbered_opening_heading():
+    assert _meta("一、2022年工作情况", "我局坚持依法行政,全年办理复议案件9件。").year == 2022
+
+
+def test_year_falls_back_to_the_date_not_to_body_mentions():
+    meta = _meta("区政府:", "今年以来,我局落实2025年工作要点,谋划2025年重点项目。", *BODY, "江城区教育局", "2024年1月20日")
+    assert meta.year == 2023
+
+
+@pytest.mark.parametrize(
+    ("title", "issuer"),
+    [
+        ("江城区教育局2023年法治政府建设情况报告", "江城区教育局"),
+        ("江城区教育局关于2023年度法治政府建设情况的报告", "江城区教育局"),
+        ("关于江城区教育局2023年度法治政府建设情况的报告", "江城区教育局"),
+        ("2023年度江城区法治政府建设工作报告", "江城区"),
+        ("江城经济技术开发区管理委员会关于2023年法治政府建设情况的报告", "江城经济技术开发区管理委员会"),
+        ("国土规划部2022年法治政府建设年度报告", "国土规划部"),
+        ("青山土家族自治县公安局2024年法治政府建设情况报告", "青山土家族自治县公安局"),
+        ("白沙镇人民政府2025年法治政府建设情况", "白沙镇人民政府"),
+    ],
+)
+def test_issuer_from_the_title(title, issuer):
+    meta = _meta(title, "2023年,我局坚持依法行政。", *BODY)
+    assert (meta.title, meta.issuer) == (title, issuer)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("江城市应急管理局", "关于2023年度法治政府建设工作的报告"), ("江城区人民政府", "2023年度法治政府建设情况报告"),
+     ("江城区人民政府关于2023年度法治政府", "建设情况的报告")],
+)
+def test_a_title_over_two_lines_is_read_whole(first, second):
+    meta = _meta(first, second, "2024年2月", "2023年,我们坚持依法行政。", *BODY)
+    assert meta.title == first + second
+    assert meta.issuer in (first, "江城区人民政府")
+    assert meta.year == 2023
+    assert meta.meta_paragraphs[:3] == [0, 1, 2]  # title lines and the date line are metadata, not body
+
+
+def test_a_first_line_that_is_just_the_issuer():
+    meta = _meta("江城市市场监管局", "2020年,我局坚持依法行政,全年办理复议案件9件。", *BODY)
+    assert (meta.issuer, meta.year) == ("江城市市场监管局", 2020)
+
+
+@pytest.mark.parametrize(
+    ("opening", "issuer"),
+    [
+        ("2023年,在区委、区政府的坚强领导下,省水利厅的正确指导下,江城区水利局坚持依法行政。", "江城区水利局"),
+        ("2023年,白沙镇党委、政府坚持以法治引领基层治理。", "白沙镇"),
+        ("2017年,原江城市环境保护局深入推进依法行政。", "江城市环境保护局"),
+        ("根据通知要求,现将江城区水利局2023年法治政府建设情况报告如下:", "江城区水利局"),
+        ("2023年,我局坚持依法行政。", None),
+        ("2023年,全区坚持依法行政。", None),
+        ("2023年是实施规划的关键一年,我们坚持依法行政。", None),
+    ],
+)
+def test_issuer_from_the_opening_sentence_when_there_is_no_title(opening, issuer):
+    assert _meta(opening, *BODY).issuer == issuer
+
+
+def test_the_signature_gives_a_fuller_name_of_the_title_issuer():
+    meta = _meta("白沙镇2023年度法治政府建设工作报告", *BODY, "青山县白沙镇人民政府", "2024年1月8日")
+    assert meta.issuer == "青山县白沙镇人民政府"
+
+
+def test_own_doc_number_in_the_header_and_cited_ones_apart():
+    meta = _meta("江司发〔2024〕3号", "江城区司法局关于2023年度法治政府建设情况的报告", "区委依法治区办:",
+                 "根据《江城区法治政府建设实施方案》(江委发〔2022〕8号)要求,现将有关情况报告如下:", *BODY,
+                 "制定《江城区行政执法公示办法》(江府办发〔2023〕11号),全面推行执法公示。")
+    assert meta.doc_numbers == ["江司发〔2024〕3号"]
+    assert meta.doc_numbers_cited == ["江委发〔2022〕8号", "江府办发〔2023〕11号"]
+    assert meta.recipient == "区委依法治区办"
+
+
+def test_recipient_is_cleaned_of_page_artefacts():
+    assert parse_structure(["区(qū)政府:", "2023年,我局坚持依法行政。", *BODY]).metadata.recipient == "区政府"
+    assert parse_structure(["区 委 、 区 政 府:", "2023年,我局坚持依法行政。", *BODY]).metadata.recipient == "区委、区政府"
+
+
+def test_a_report_read_to_the_peoples_congress():
+    meta = _meta("江城区人民政府关于2023年法治政府建设情况的报告", "——2024年3月5日在江城区第十届人大常委会第十次会议上",
+                 "江城区人民政府副区长 李某某", "主任、各位副主任、各位委员:", "我代表区政府报告2023年法治政府建设情况。", *BODY)
+    assert (meta.issuer, meta.year, meta.date, meta.recipient) == ("江城区人民政府", 2023, "2024-03-05", "主任、各位副主任、各位委员")
+    assert meta.meta_paragraphs == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("verb", ["坚持", "全力推进", "大力推进", "以习近平法治思想为指导,", "紧紧围绕中心工作,"])
+def test_the_opening_subject_ends_where_the_predicate_begins(verb):
+    assert _meta(f"2023年,江城区综合行政执法局{verb}依法行政取得新成效。", *BODY).issuer == "江城区综合行政执法局"
+
+
+def test_a_party_office_in_the_opening_is_not_taken_for_the_issuer():
+    assert _meta("2023年,区委依法治区办统筹推进全区法治建设。", *BODY).issuer is None

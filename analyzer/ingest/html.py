@@ -1,5 +1,7 @@
 """HTML as published on government sites: keep the article, drop navigation and page chrome.
 
+Page chrome goes: breadcrumbs, print and share controls, copyright lines and the page's field lines
+(索引号, 发布时间, 来源, 浏览次数, 字号 …, ``normalize.is_page_chrome``), when short and not a sentence.
 Hostile pages are bounded before parsing: one that nests its tags deeper than the limit is refused
 (HTML parsers spend time quadratic in the depth), binary data named .html is refused, and nothing a
 page refers to (scripts, frames, images, styles) is ever fetched or run.
@@ -12,6 +14,7 @@ import re
 
 from ..errors import TooLarge
 from ..limits import DEFAULT_LIMITS, Limits
+from .normalize import is_page_chrome
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "select",
               "button", "object", "embed", "svg", "template")
@@ -118,6 +121,8 @@ def nesting_depth(text: str, *, stop_at: int) -> int:
 
 
 def _is_chrome(block: str) -> bool:
+    if is_page_chrome(block):  # field lines: 索引号:…, 发布时间:…, 来源:…, 字号 大 中 小
+        return True
     return len(block) <= _CHROME_MAX_CHARS and not _SENTENCE_END.search(block) and _CHROME.search(block) is not None
 
 

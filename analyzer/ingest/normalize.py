@@ -8,6 +8,14 @@
 3. Runs of white space inside a paragraph become one space; ends are stripped.
 4. Invisible characters go: zero-width space (U+200B) and byte-order marks (U+FEFF). Lone
    surrogates, which no encoded file can hold but pasted text can, become U+FFFD.
+5. Pinyin annotations that web pages set after a character go: ``区(qū)政府`` → ``区政府`` (a
+   bracketed Latin syllable with a tone mark, right after a Chinese character; ``(GDP)`` stays).
+6. Garbled heading markers get their standard form (``headings.clean_marker``): ``一,、`` / ``一、、`` /
+   ``一.`` → ``一、``, ``(一),`` → ``(一)``.
+
+``is_page_chrome`` recognises the field lines of a government web page (索引号, 发布时间, 来源, 浏览次数,
+字号 大 中 小, 打印本页, 关闭窗口, 分享到 …) that people copy along with a report; the text and web
+readers drop them (documented in docs/LIMITS.md).
 """
 
 from __future__ import annotations
@@ -15,12 +23,28 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..headings import clean_marker
+
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0xFE59: ord("("), 0xFE5A: ord(")"), 0xFE55: ord(":"), 0xFE50: ord(",")})
 _WIDTH.update({0xFE54: ord(";"), 0xFE56: ord("?"), 0xFE57: ord("!"), 0x00A0: 0x20, 0x200B: None, 0xFEFF: None})
 _WIDTH.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\(\s*[a-zü]*[{_TONED}][a-zü]*\s*\)")
+# Field lines of a web page: a label and its value ("发布时间:2024-01-05"), or a bare page control.
+_CHROME_FIELD = re.compile(
+    r"^(?:索引号|发布时间|发布日期|发文日期|成文日期|发布机构|信息来源|来源|浏览次数|点击数|访问量|阅读次数|作者|"
+    r"主题分类|有效性|字号|字体|分享到|【?打印】?|【?关闭】?)\s*[::]"
+)
+_CHROME_CONTROL = re.compile(
+    r"^(?:【?(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|保存本页)】?\s*)+$|^【?字[体号][::]?\s*【?大】?\s*【?中】?\s*【?小】?$|"
+    r"^分享到\s*[::]?|^\[?\s*(?:打印|关闭)\s*\]?$"
+)
+# A chrome line is short and never a sentence: report text that mentions 来源 or 浏览次数 is kept.
+_CHROME_MAX_CHARS = 60
+_SENTENCE_END = re.compile(r"[。!?;]")
 # Convert only when at least this many characters change: guards against rare one-off t2s variants.
 _MIN_TRADITIONAL = 2
 
@@ -49,8 +73,25 @@ def to_simplified(text: str) -> tuple[str, bool]:
 
 
 def clean_paragraph(text: str) -> str:
-    """Width-normalise one paragraph and fold its white space."""
-    return _SPACES.sub(" ", normalize_width(text)).strip()
+    """Width-normalise one paragraph, fold its white space, drop pinyin annotations and clean a
+    garbled heading marker."""
+    text = _SPACES.sub(" ", normalize_width(text)).strip()
+    if "(" in text:
+        text = _PINYIN.sub("", text)
+    return clean_marker(text)
+
+
+def strip_pinyin(text: str) -> str:
+    """``区(qū)政府`` → ``区政府``: remove pinyin annotations after Chinese characters."""
+    return _PINYIN.sub("", text)
+
+
+def is_page_chrome(line: str) -> bool:
+    """A web page's field line or control (索引号:…, 发布时间:…, 字号 大 中 小, 打印本页 …), not report text."""
+    text = normalize_width(line).strip()
+    if not text or len(text) > _CHROME_MAX_CHARS or _SENTENCE_END.search(text):
+        return False
+    return bool(_CHROME_FIELD.match(text) or _CHROME_CONTROL.match(text))
 
 
 def normalize_paragraphs(paragraphs: list[str]) -> tuple[list[str], bool]:

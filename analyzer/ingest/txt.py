@@ -4,6 +4,8 @@ Decoding tries, in order: a byte-order mark; strict UTF-8; UTF-16/32 without a m
 their NUL bytes or a clean decode to Chinese); UTF-8 with a few damaged bytes (each becomes U+FFFD);
 then detection, falling back to GB18030. A file cut short in the middle of a character (an
 interrupted upload) loses only that character; a UTF-8 mark in front of GBK text is ignored.
+Text copied from a web page often carries the page's field lines (索引号, 发布时间, 来源, 字号 大 中 小,
+打印本页 …): they are dropped (``normalize.is_page_chrome``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 
 from ..errors import CorruptFile, TooLarge, UndecodableText
 from ..limits import Limits
+from .normalize import is_page_chrome
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -68,12 +71,12 @@ def check_not_binary(text: str) -> None:
 
 
 def read_txt(data: bytes, limits: Limits) -> tuple[list[str], str]:
-    """Paragraphs (lines, in order) and the detected encoding."""
+    """Paragraphs (lines, in order, without web-page field lines) and the detected encoding."""
     text, encoding = decode_text(data)
     if len(text) > limits.max_chars:
         raise TooLarge(f"the document holds more than {limits.max_chars:,} characters of text")
     check_not_binary(text)
-    return text.splitlines(), encoding
+    return [line for line in text.splitlines() if not is_page_chrome(line)], encoding
 
 
 def _decode_cut(data: bytes, encoding: str) -> str | None:

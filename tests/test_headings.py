@@ -1,0 +1,51 @@
+"""Heading markers: the standard levels, and garbled marker punctuation restored (``clean_marker``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.headings import clean_marker, heading_marker, strip_marker
+from analyzer.ingest import ingest_text
+
+
+@pytest.mark.parametrize(
+    ("garbled", "clean", "level"),
+    [
+        ("一,、健全依法决策机制", "一、健全依法决策机制", 1),
+        ("二、、严格规范执法行为", "二、严格规范执法行为", 1),
+        ("三,强化行政权力监督", "三、强化行政权力监督", 1),
+        ("四.加强组织保障", "四、加强组织保障", 1),
+        ("十一.完善考核评价", "十一、完善考核评价", 1),
+        ("(一),推进简政放权", "(一)推进简政放权", 2),
+        ("(二)、优化营商环境", "(二)优化营商环境", 2),
+        ("3,、落实执法公示制度", "3、落实执法公示制度", 3),
+        ("4、、推行执法全过程记录", "4、推行执法全过程记录", 3),
+        ("(2)、开展案卷评查", "(2)开展案卷评查", 4),
+    ],
+)
+def test_garbled_markers_get_their_standard_form(garbled, clean, level):
+    assert clean_marker(garbled) == clean
+    assert heading_marker(clean_marker(garbled))[0] == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一、健全依法决策机制", "(一)推进简政放权", "1.深化审批改革", "一,二季度共受理复议申请8件。", "1,200余人次参加旁听。",
+     "一是加强学习。", "2023年,我局坚持依法行政。", "", "(GDP)增长5%"],
+)
+def test_clean_lines_and_non_markers_are_left_alone(text):
+    assert clean_marker(text) == text
+
+
+def test_ingestion_cleans_garbled_markers():
+    document = ingest_text("江城区司法局2023年法治政府建设情况报告\n一,、主要举措和成效\n(一),健全制度\n全年审核文件12件。")
+    assert document.paragraphs[1:3] == ["一、主要举措和成效", "(一)健全制度"]
+    assert strip_marker(document.paragraphs[1]) == "主要举措和成效"
+
+
+def test_headings_in_traditional_text_are_recognised_after_conversion():
+    text = "江城縣農業農村局2023年法治政府建設情況報告\n一、認真組織部署落實\n(一)堅持黨的領導\n1.嚴格落實第一責任人職責\n全年組織學法4次。"
+    document = ingest_text(text)
+    assert document.converted_traditional
+    assert document.paragraphs[1] == "一、认真组织部署落实"
+    assert [heading_marker(p)[0] for p in document.paragraphs[1:4]] == [1, 2, 3]
