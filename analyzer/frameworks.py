@@ -14,7 +14,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, field
 
-FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+from .assets import framework_dir
+
+FRAMEWORK_DIR = framework_dir()
 SHARED_PART_IDS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
 Status = Literal["verified", "partly", "unverified"]
 
