@@ -39,7 +39,7 @@ class Asset:
 
     @property
     def how_to_restore(self) -> str:
-        return f"{_REINSTALL};在源码目录中可运行 `{self.rebuild}` 重新生成"
+        return f"{_REINSTALL},或在源码目录中运行 `{self.rebuild}`"
 
 
 LEXICON = Asset("套话词表 (boilerplate lexicon)", "lexicon/boilerplate.yaml",
