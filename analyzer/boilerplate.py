@@ -1,4 +1,4 @@
-"""Flag formulaic sentences (套话) with the authored lexicon in ``corpora/lexicon/``.
+"""Flag formulaic sentences (套话) with the authored lexicon in ``analyzer/data/lexicon/``.
 
 Rule (documented in the lexicon's README and tested on every entry's examples): a sentence is
 boilerplate when a lexicon pattern matches it **and** it carries no concrete fact
@@ -8,7 +8,6 @@ figures: a figure beside ``XX件`` is itself suspect.
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -18,13 +17,11 @@ from pathlib import Path
 import msgspec
 from msgspec import field
 
+from . import assets
 from .frameworks import NonEmpty, load_yaml_file, validate_record
 from .literals import literal_sets
 from .specificity import facts, measurements
 
-LEXICON = Path(
-    os.environ.get("GOVREPORT_LEXICON", Path(__file__).resolve().parent.parent / "corpora" / "lexicon" / "boilerplate.yaml")
-)
 ALWAYS_FLAGGED = ("placeholder",)
 # Claims of results are measured by figures or dates; a named document does not measure a result.
 MEASURED_ONLY = ("empty_result", "goal_slogan")
@@ -68,8 +65,11 @@ class Flag:
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(path: Path = LEXICON) -> Lexicon:
-    """The 套话 lexicon at ``path``, validated (``ValueError`` naming the field if malformed)."""
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The 套话 lexicon at ``path``, validated (``ValueError`` naming the field if malformed); by default
+    the shipped one (``AssetError`` naming it if it is missing or malformed)."""
+    if path is None:
+        return assets.load(assets.LEXICON, lambda found: validate_record(load_yaml_file(found), Lexicon))
     return validate_record(load_yaml_file(path), Lexicon)
 
 

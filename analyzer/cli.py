@@ -26,6 +26,7 @@ corpus_app = typer.Typer(help="Corpus steps: check and build the labelled corpus
 app.add_typer(corpus_app, name="corpus")
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_INSTALL = 3  # a shipped asset (lexicon, model, exemplars…) is missing or damaged
 # Set by a command that has written and closed everything it opened, so that its process may end
 # without the interpreter's teardown: freeing the segmenter's dictionary, the models and every
 # other object one by one takes ~0.1 s, a tenth of a one-report run.
@@ -41,6 +42,27 @@ class OutputFormat(str, Enum):
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"govreport {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+    data: Annotated[Path | None, typer.Option(
+        "--data", metavar="DIR", help="read the shipped data (lexicon, models, exemplars) from DIR; same as GOVREPORT_DATA",
+    )] = None,
+) -> None:
+    """Options for every command."""
+    if data is not None:
+        os.environ["GOVREPORT_DATA"] = str(data)  # read by analyzer.assets, which every command imports later
 
 
 @app.command()
@@ -129,24 +151,33 @@ def corpus_check(files: Annotated[list[Path], typer.Argument(help="source files 
 def corpus_build(
     src: Annotated[Path, typer.Option(help="folder of source files")] = Path("corpora/src"),
     out: Annotated[Path, typer.Option(help="output folder")] = Path("corpora"),
+    exemplars: Annotated[Path | None, typer.Option(help="exemplar file (default: the package's data)")] = None,
 ) -> None:
-    """Build labels.jsonl (one row per paragraph) and reports.jsonl (one row per report)."""
+    """Build labels.jsonl (one row per paragraph), reports.jsonl (one row per report) and the shipped
+    exemplar passages (authored reports only)."""
+    from . import assets
     from .corpus import build_corpus
+    from .exemplars import write_exemplar_file
 
     counts = build_corpus(src, out)
     typer.echo(f"{counts['reports']} reports, {counts['paragraphs']} paragraphs -> {out}/labels.jsonl, reports.jsonl")
+    target = exemplars or assets.asset_path(assets.EXEMPLARS)
+    passages = write_exemplar_file(out / "labels.jsonl", out / "reports.jsonl", target)
+    typer.echo(f"{passages} exemplar passages -> {target}")
 
 
 @app.command()
 def train(
     src: Annotated[Path, typer.Option(help="corpus source folder")] = Path("corpora/src"),
-    out: Annotated[Path, typer.Option(help="model folder")] = Path("models"),
+    out: Annotated[Path | None, typer.Option(help="model folder (default: the package's data/models)")] = None,
     folds: Annotated[int, typer.Option(help="cross-validation folds (0 skips the comparison)")] = 5,
     approaches: Annotated[str, typer.Option(help="comma-separated: keyword,sklearn,spacy")] = "keyword,sklearn,spacy",
 ) -> None:
     """Compare approaches by report-grouped cross-validation, then train and save the shipped model."""
+    from .model import MODEL_DIR
     from .train import train as run
 
+    out = out or MODEL_DIR
     metrics = run(src, out, folds=folds, approaches=tuple(a for a in approaches.split(",") if a), log=typer.echo)
     for approach, variants in metrics["cross_validation"].items():
         typer.echo(
@@ -219,8 +250,13 @@ from . import cli_batch  # noqa: E402,F401
 
 def main() -> None:
     """The console script: run the command; leave at once when it holds nothing to release."""
+    from .assets import AssetError
+
     try:
         app()
+    except AssetError as exc:  # the installation, not the input: say which file and how to restore it
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BROKEN_INSTALL)
     except SystemExit as exc:
         if not _holds_nothing:
             raise

@@ -16,6 +16,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import assets
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,7 +30,7 @@ METRICS = {
     "figures_per_1000": "figures per 1,000 chars",
     "chars": "length (chars)",
 }
-STOPWORDS = Path(__file__).parent / "data" / "stopwords.txt"
+STOPWORDS = assets.asset_path(assets.STOPWORDS)
 CHART_FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, sans-serif"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9０-９]")  # "2017年", "3项": figures, not terms (十四五 stays)
@@ -215,8 +217,10 @@ def _text_record(item) -> dict:
 
 
 # ----------------------------------------------------------------------------- terms
-def load_stopwords(path: Path = STOPWORDS) -> frozenset[str]:
-    """The stop-list: one word per line, '#' comments."""
+def load_stopwords(path: Path | None = None) -> frozenset[str]:
+    """The stop-list: one word per line, '#' comments (by default the shipped one, through ``assets``)."""
+    if path is None:
+        return assets.load(assets.STOPWORDS, load_stopwords)
     words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return frozenset(w for w in words if w)
 

@@ -4,18 +4,15 @@ element or report part, cited by corpus id. Never a figure for the user's own re
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import assets
 from .cache import cached
 from .specificity import figures, sentence_specificity
 from .structure import split_sentences
 
-LABELS = Path(
-    os.environ.get("GOVREPORT_EXEMPLARS", Path(__file__).resolve().parent.parent / "corpora" / "labels.jsonl")
-)
 MAX_CHARS = 320
 SHORTLIST_REPORTS, SHORTLIST_PARAGRAPHS = 10, 3  # kept per key: enough for best(n=3) with exclusions
 
@@ -40,9 +37,7 @@ class ExemplarIndex:
     def __init__(self, rows: list[dict]):
         self._rows: dict[str, list[dict]] = {}
         self._ranked: dict[str, list[Exemplar]] = {}
-        for row in rows:
-            if row.get("is_heading") or row.get("boilerplate") or row["label"] in ("META", "OTHER", "INTRO"):
-                continue
+        for row in filter(is_candidate, rows):
             for key in [row["label"], *row.get("elements", [])]:
                 self._rows.setdefault(key, []).append(row)
 
@@ -91,6 +86,28 @@ class ExemplarIndex:
         return out
 
 
+def is_candidate(row: dict) -> bool:
+    """Whether a labelled paragraph may be offered as an exemplar: body text of a section or part,
+    not a heading, not a formula (套话)."""
+    return not (row.get("is_heading") or row.get("boilerplate") or row["label"] in ("META", "OTHER", "INTRO"))
+
+
+def write_exemplar_file(labels: Path, reports: Path, out: Path) -> int:
+    """Write the shipped exemplar passages (``out``, JSON lines) from the corpus label files: the
+    candidate paragraphs of the *authored* reports only, with the fields the index reads. Returns
+    the number of passages. Run by ``govreport corpus build``."""
+    authored = {row["id"] for row in _read_jsonl(reports) if row.get("provenance") == "authored"}
+    kept = [{key: row[key] for key in ("id", "para", "text", "label", "elements")}
+            for row in _read_jsonl(labels) if row["id"] in authored and is_candidate(row)]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in kept), encoding="utf-8")
+    return len(kept)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _exemplar(row: dict) -> Exemplar:
     text = row["text"]
     sentences = [text[s:e] for s, e in split_sentences(text)]
@@ -99,10 +116,13 @@ def _exemplar(row: dict) -> Exemplar:
 
 @lru_cache(maxsize=1)
 def default_index() -> ExemplarIndex:
-    """The index of ``LABELS``; its shortlists come from the disk cache when that file was indexed before."""
-    if not LABELS.exists():
-        return ExemplarIndex([])
-    raw = LABELS.read_bytes()
+    """The index of the shipped exemplar passages (``AssetError`` if missing or damaged); its
+    shortlists come from the disk cache when that file was indexed before."""
+    return assets.load(assets.EXEMPLARS, _index_file)
+
+
+def _index_file(path: Path) -> ExemplarIndex:
+    raw = path.read_bytes()
 
     def build() -> dict[str, list[dict]]:
         rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]

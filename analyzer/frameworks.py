@@ -15,7 +15,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, field
 
-FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+from .assets import framework_dir
+
+FRAMEWORK_DIR = framework_dir()
 # Extra folders of framework files (os.pathsep-separated): a legal office's own outline, or a new
 # national one, is a file dropped there; it is read after the shipped ones and may replace them.
 EXTRA_DIRS_ENV = "GOVREPORT_FRAMEWORKS"

@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
-from pathlib import Path
+from pathlib import PurePosixPath
 
-MODEL_DIR = Path(os.environ.get("GOVREPORT_MODEL_DIR", Path(__file__).resolve().parent.parent / "models"))
-MODEL_FILE = "section_classifier.npz"  # + section_classifier.json: numpy-only serving form
-ELEMENT_MODEL_FILE = "element_classifier.npz"
+from . import assets
+
+MODEL_DIR = assets.asset_path(assets.SECTION_MODEL).parent  # where ``govreport train`` writes
+MODEL_FILE = PurePosixPath(assets.SECTION_MODEL.path).name  # + section_classifier.json: numpy-only serving form
+ELEMENT_MODEL_FILE = PurePosixPath(assets.ELEMENT_MODEL.path).name
 
 
 @cache
-def _load(name: str):
-    """A compact model from ``MODEL_DIR``, or None if it is not installed."""
-    path = MODEL_DIR / name
-    if not path.exists():
-        return None
+def _load(asset: assets.Asset):
+    """A shipped compact model; ``AssetError`` if it is missing or damaged (never a silent fallback)."""
     from .serving import CompactModel
 
-    return CompactModel.load(path)
+    return assets.load(asset, CompactModel.load)
 
 
 def default_scorer():
-    """The trained paragraph scorer if a model is installed, else None (cue terms decide)."""
-    return _load(MODEL_FILE)
+    """The trained paragraph scorer (``AssetError`` if the installation lacks it)."""
+    return _load(assets.SECTION_MODEL)
 
 
 @cache
 def default_element_model():
-    """The trained element classifier if installed, else None (framework terms alone decide). Loaded
-    once; it looks words up through the section model's vocabulary, which holds them all."""
-    model, scorer = _load(ELEMENT_MODEL_FILE), default_scorer()
-    if model is not None and scorer is not None:
-        model.share_vocabulary(scorer)
+    """The trained element classifier (``AssetError`` if missing). Loaded once; it looks words up
+    through the section model's vocabulary, which holds them all."""
+    model = _load(assets.ELEMENT_MODEL)
+    model.share_vocabulary(default_scorer())
     return model

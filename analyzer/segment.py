@@ -13,7 +13,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-USERDICT = Path(__file__).parent / "data" / "userdict.txt"
+from . import assets
+
+USERDICT = assets.asset_path(assets.USERDICT)
 BACKENDS = ("rjieba", "jieba")
 DEFAULT_BACKEND = "rjieba"
 
@@ -45,7 +47,7 @@ class Segmenter:
         if backend not in BACKENDS:
             raise ValueError(f"unknown segmenter backend {backend!r}; choose one of {BACKENDS}")
         self.backend = backend
-        words = read_userdict() + list(extra_words)
+        words = assets.load(assets.USERDICT, read_userdict) + list(extra_words)
         if backend == "rjieba":
             import rjieba
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import TALLY, Worker  # noqa: E402
+from harness import FIXED_SEED, ROTATING_SEED, SEED_ENV, TALLY, Worker  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +20,12 @@ def worker(tmp_path_factory):
     runner.close()
 
 
+def pytest_report_header(config):
+    return f"fuzz seeds: fixed {FIXED_SEED}, rotating {ROTATING_SEED} (replay with {SEED_ENV}={ROTATING_SEED})"
+
+
 def pytest_terminal_summary(terminalreporter):
     if TALLY.outcomes:
         terminalreporter.write_sep("=", "fuzz outcomes")
-        terminalreporter.write_line(TALLY.summary())
+        for line in TALLY.summary().splitlines():
+            terminalreporter.write_line(line)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import struct
 import zipfile
 import zlib
@@ -33,19 +34,38 @@ def seed_text() -> str:
 
 @cache
 def seed_file(fmt: str) -> bytes:
-    """The seed report as a clean .txt, .docx, .pdf or .html file: the base for damage."""
+    """The seed report as a clean .txt, .docx, .pdf or .html file: the base for damage. The same bytes
+    in every run (no timestamps or random ids), so a fuzz seed always generates the same cases."""
     from builders import make_docx, make_html, make_pdf
+    from reportlab import rl_config
 
     paragraphs = list(seed_paragraphs())
     if fmt == "txt":
         return seed_text().encode("utf-8")
     if fmt == "docx":
-        return make_docx(paragraphs)
+        return _without_timestamps(make_docx(paragraphs))
     if fmt == "pdf":
-        return make_pdf(paragraphs[:14])
+        invariant, rl_config.invariant = rl_config.invariant, 1  # fixed dates and document id
+        try:
+            return make_pdf(paragraphs[:14])
+        finally:
+            rl_config.invariant = invariant
     if fmt == "html":
         return make_html(paragraphs, title=paragraphs[0])
     raise ValueError(fmt)
+
+
+def _without_timestamps(docx: bytes) -> bytes:
+    """The package with fixed member dates and a fixed creation and modification time in its core properties."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "docProps/core.xml":
+                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2020-01-01T00:00:00Z", content)
+            target.writestr(zipfile.ZipInfo(member.filename, date_time=(2020, 1, 1, 0, 0, 0)), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def random_bytes(size: int, *, seed: int) -> bytes:
