@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hostile as h
 import pytest
-from harness import ANY_OUTCOME, DOCUMENTED, FIXED_SEED, ROTATING_SEED, seed_group
+from harness import ANY_OUTCOME, DOCUMENTED, FIXED_SEED, ROTATING_SEED, seed_alone_decides, seed_group
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
@@ -33,8 +33,9 @@ def _assert_documented(reply: dict) -> None:
 
 
 def _run_seeded(fuzz_seed: int, test) -> None:
-    """Run a Hypothesis test under ``fuzz_seed``."""
-    seed(fuzz_seed)(test)()
+    """Run a Hypothesis test under ``fuzz_seed``, whatever other modules were imported before."""
+    with seed_alone_decides():
+        seed(fuzz_seed)(test)()
 
 
 @SEEDS
@@ -119,15 +120,22 @@ def test_a_seed_replays_the_same_cases_and_another_seed_does_not():
     assert generated_keys(FIXED_SEED) != generated_keys(FIXED_SEED + 1)
 
 
+def _fingerprint(keys: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("".join(keys).encode()).hexdigest()
+
+
 def test_the_fixed_seed_generates_the_same_cases_in_every_process():
-    """Not only within one run: the real files the damage starts from carry no timestamp or random id."""
+    """Not only within one run: the real files the damage starts from carry no timestamp or random id, and
+    the cases do not depend on which modules were imported before (a full run imports many more)."""
     import subprocess
     import sys
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
-    probe = ("import hashlib, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import test_fuzz_random as t; "
-             f"print(hashlib.sha256(''.join(t.generated_keys({FIXED_SEED})).encode()).hexdigest())")
+    probe = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import analyzer.pipeline, analyzer.cli; "
+             f"import test_fuzz_random as t; print(t._fingerprint(t.generated_keys({FIXED_SEED})))")
     runs = {subprocess.run([sys.executable, "-c", probe, str(here.parent), str(here)], capture_output=True, text=True,
-                           check=True, cwd=here.parents[1]).stdout for _ in range(2)}
-    assert len(runs) == 1, runs
+                           check=True, cwd=here.parents[1]).stdout.strip() for _ in range(2)}
+    assert runs == {_fingerprint(generated_keys(FIXED_SEED))}
