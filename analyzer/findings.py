@@ -78,14 +78,14 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
         if result.status == "missing":
             out.append(Finding(
                 kind="missing_section", severity="high", location="whole report", section=section.id,
-                message=f"未见“{section.name}”({section.id})部分的内容",
+                message=f"未见“{section.name}”部分的内容",
                 rule=f"{framework.id}:{section.id}",
                 suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
             ))
         elif result.status == "thin":
             out.append(Finding(
                 kind="thin_section", severity="medium", location=result.paragraphs, section=section.id,
-                message=f"“{section.name}”({section.id})仅有{result.chars}字,内容单薄",
+                message=f"“{section.name}”仅有{result.chars}字,内容单薄",
                 evidence=[p.text for p in analysis.paragraphs if p.index in result.paragraphs and not p.is_heading][:2],
                 rule=f"{framework.id}:{section.id}:thin",
                 suggestion=suggest.for_section(section, framework, status="thin", exclude=exclude),
@@ -113,8 +113,8 @@ def element_findings(analysis: Analysis, framework: Framework, evidence, exclude
             out.append(Finding(
                 kind="missing_element", severity="low", section=section.id,
                 **_not_seen(
-                    f"“{section.name}”中未见“{element.name}”({element.id})的相关内容",
-                    f"“{section.name}”中“{element.name}”({element.id}){GENERAL_ONLY}",
+                    f"“{section.name}”中未见“{element.name}”的相关内容",
+                    f"“{section.name}”中“{element.name}”{GENERAL_ONLY}",
                     (mentions or {}).get(element.id),
                 ),
                 rule=f"{framework.id}:{element.id}",
@@ -167,7 +167,7 @@ def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> l
         kinds = "、".join(dict.fromkeys(names.get(flag.category, flag.category) for *_, flag in items))
         out.append(Finding(
             kind="boilerplate", severity="low", location=[index], section=paragraph.section,
-            message=f"第{index}段有{len(items)}句套话({kinds}):" + "、".join(f"“{flag.matched}”" for *_, flag in items[:3]),
+            message=f"第{index + 1}段有{len(items)}句套话({kinds}):" + "、".join(f"“{flag.matched}”" for *_, flag in items[:3]),
             evidence=[sentence for _, _, sentence, _ in items],
             rule="boilerplate:" + ",".join(dict.fromkeys(flag.entry for *_, flag in items)),
         ))
