@@ -79,8 +79,9 @@ def print_table(analysis: Analysis, console) -> None:
     from rich.table import Table
 
     meta = analysis.metadata
-    console.print(f"[bold]{meta.issuer or analysis.source.name}[/] {meta.year or ''} · "
-                  + ";".join(f"{k}:{v}" for k, v in framework_line(analysis)), highlight=False)
+    console.print(f"[bold]{meta.issuer or analysis.source.name}[/] {meta.year or ''}", highlight=False)
+    for key, value in framework_line(analysis):
+        console.print(f"{key}:{value}", highlight=False)
     table = Table(*(text(f"columns.{c}") for c in ("number", "section", "status", "share", "paragraphs")))
     colour = {"covered": "green", "thin": "yellow", "missing": "red"}
     for number, s in enumerate(analysis.sections, start=1):
