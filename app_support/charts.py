@@ -11,9 +11,9 @@ from analyzer.result import Analysis
 
 from .labels import STATUS_COLOUR, STATUS_ZH
 
-LINE_CHARS = 14  # characters per line of a section name on the axis
+LINE_CHARS = 12  # characters per line of a section name on the axis
 LINE_BREAK = "|"  # the axis splits labels here (no section name contains it)
-PANEL_WIDTH = 150
+PANEL_WIDTH = 120
 
 
 def wrap(name: str, *, width: int = LINE_CHARS) -> str:

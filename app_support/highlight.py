@@ -40,6 +40,9 @@ table.gr-copy{border-collapse:collapse;width:100%;font-size:14px;table-layout:fi
 table.gr-copy th,table.gr-copy td{border:1px solid #ddd;padding:4px 6px;vertical-align:top}
 table.gr-copy th{background:#f0f2f6;text-align:left}
 mark.gr-changed{background:#bbdefb;border-bottom:2px solid #1565c0}
+.gr-finding{margin:-6px 0 6px 28px;font-size:14px;line-height:1.6}
+.gr-finding details{margin-top:2px}
+.gr-finding summary{cursor:pointer}
 @media print{.gr-para{break-inside:avoid}}
 mark.gr-bp{background:#ffe08a;padding:0 1px;border-bottom:2px solid #e0a800}
 mark.gr-cp{background:#f8c4c4;padding:0 1px;border-bottom:2px dashed #c62828}
@@ -184,6 +187,15 @@ def finding_html(finding: Finding) -> str:
     parts.append(f'<details class="gr-muted"><summary>详情</summary>{why}<div>规则编号:{escape(finding.rule)}</div>'
                  "</details>")
     return "".join(parts)
+
+
+def finding_card_html(finding: Finding) -> str:
+    """A finding as the list shows it: the whole message (wrapping, never cut), where it is (linked to
+    the paragraphs), and its evidence and suggestion folded in a native ``<details>``."""
+    located = finding.location != "whole report" and finding.location
+    where = f' <span class="gr-muted">({paragraph_links(finding.location)})</span>' if located else ""
+    return (f'<div class="gr-finding"><div>{escape(finding.message)}{where}</div>'
+            f'<details><summary class="gr-muted">证据与建议</summary>{finding_html(finding)}</details></div>')
 
 
 def parts_html(parts: list) -> str:
