@@ -420,3 +420,17 @@ def test_review_report_is_one_self_contained_page(seed_analysis):
     located = {min(f.location) for f in seed_analysis.findings if f.location != "whole report"}
     assert all(f"<h3>第{i + 1}段</h3>" in html for i in located)
     assert not EMOJI.search(html)
+
+
+def test_previous_year_upload_shows_the_copied_passages_side_by_side(seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    earlier = text.replace("2017", "2016")  # last year's report: the same text with other figures
+    at = _app().run()
+    at.file_uploader(key="analyze_upload").set_value(("本年度.txt", text.encode("utf-8"), "text/plain"))
+    at.file_uploader(key="analyze_previous").set_value(("上一年度.txt", earlier.encode("utf-8"), "text/plain"))
+    at.run()
+    assert not at.exception and not at.error
+    assert any(h.value == "与上一年度报告对照" for h in at.subheader)
+    assert any("上一年度报告:上一年度" in c.value for c in at.caption)
+    html = _html(at)
+    assert '<mark class="gr-cp"' in html  # copied spans are marked in the report text too
