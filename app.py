@@ -72,7 +72,7 @@ def framework_choices() -> dict[str, str]:
     choices = {"auto": "自动选择(按报告年度和结构)"}
     for framework_id in available_frameworks():
         try:
-            choices[framework_id] = f"{framework_id} · {load_framework(framework_id).name}"
+            choices[framework_id] = load_framework(framework_id).name
         except FrameworkError:
             LOG.exception("framework %s cannot be loaded", framework_id)
     return choices

@@ -19,10 +19,17 @@ WHOLE_REPORT = "whole report"  # Finding.location for report-level findings
 
 @cache
 def catalogue() -> dict[str, Any]:
-    """The parsed catalogue (read once per process)."""
+    """The parsed catalogue, read once per process; the parsed form is kept in the disk cache like the
+    frameworks' YAML, so a command-line run does not pay for importing the YAML parser."""
+    from .cache import cached
+
+    raw = CATALOGUE.read_bytes()
+    return cached("messages", [raw], lambda: _parse(raw.decode("utf-8")), code=(__file__,))
+
+
+def _parse(text: str) -> dict[str, Any]:
     import yaml
 
-    text = CATALOGUE.read_text(encoding="utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
