@@ -20,6 +20,12 @@ from app_support.corpus import SAMPLE_REPORT
 LOG = logging.getLogger("govreport.app")
 UPLOAD_TYPES = ["docx", "pdf", "txt", "text", "html", "htm"]
 PAGES = {"分析": "analyze", "批量": "batch", "比较": "compare"}
+# Less space above the title (but clear of the 3.75rem fixed header) and a smaller title, so that a
+# 1024×768 screen shows the title, the uploaders and the downloads at once.
+PAGE_CSS = """<style>
+[data-testid=stMainBlockContainer]{padding-top:4.2rem}
+[data-testid=stMainBlockContainer] h1{font-size:1.9rem;padding-top:0}
+</style>"""
 
 
 # ---------------------------------------------------------------- cached work
@@ -37,16 +43,26 @@ def warm_up() -> bool:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def analyze_cached(digest: str, filename: str, framework: str, _data: bytes) -> Analysis:
-    """The analysis of a file, cached by the sha256 of its bytes, its name and the framework."""
+def analyze_cached(digest: str, filename: str, framework: str, _data: bytes, previous_digest: str | None = None,
+                   previous_name: str | None = None, _previous: bytes | None = None) -> Analysis:
+    """The analysis of a file (against last year's, if given), cached by the sha256 of the bytes, names
+    and framework."""
     from analyzer import analyze
 
-    return analyze(_data, filename=filename, framework=framework)
+    if _previous is None:
+        return analyze(_data, filename=filename, framework=framework)
+    return analyze(_data, filename=filename, framework=framework, previous=_previous, previous_filename=previous_name)
 
 
-def analyze_bytes(data: bytes, filename: str, framework: str = "auto") -> Analysis:
+def analyze_bytes(data: bytes, filename: str, framework: str = "auto", *,
+                  previous: tuple[str, bytes] | None = None) -> Analysis:
+    """``previous``: (name, bytes) of the issuer's earlier report, to measure copying."""
     warm_up()
-    return analyze_cached(hashlib.sha256(data).hexdigest(), filename, framework, data)
+    if previous is None:
+        return analyze_cached(hashlib.sha256(data).hexdigest(), filename, framework, data)
+    name, earlier = previous
+    return analyze_cached(hashlib.sha256(data).hexdigest(), filename, framework, data,
+                          hashlib.sha256(earlier).hexdigest(), name, earlier)
 
 
 def framework_choices() -> dict[str, str]:
@@ -56,23 +72,27 @@ def framework_choices() -> dict[str, str]:
     choices = {"auto": "自动选择(按报告年度和结构)"}
     for framework_id in available_frameworks():
         try:
-            choices[framework_id] = f"{framework_id} · {load_framework(framework_id).name}"
+            choices[framework_id] = load_framework(framework_id).name
         except FrameworkError:
             LOG.exception("framework %s cannot be loaded", framework_id)
     return choices
 
 
 def show_failure(name: str, exc: Exception) -> None:
-    """The analyzer's one-sentence message for bad input; a short note (never a traceback) for a bug."""
+    """The analyzer's one-sentence Chinese message for bad input; the technical detail only in a 详情 expander
+    (never a traceback); a short note for a bug."""
     from app_support.text import md_escape
 
     if isinstance(exc, (InputError, FrameworkError)):
         advice = exc.advice if isinstance(exc, InputError) else advice_for("framework")
-        st.error(f"无法分析 {md_escape(name)}:{advice}\n\n详情:{md_escape(exc)}", icon="⚠️")
+        st.error(f"无法分析 {md_escape(name)}:{advice}", icon=":material/error:")
+        detail = str(exc)
     else:
         LOG.error("internal error on %s", name, exc_info=exc)
-        st.error(f"无法分析 {md_escape(name)}:{advice_for('internal')}\n\n详情:internal error: {type(exc).__name__}",
-                 icon="🛠️")
+        st.error(f"无法分析 {md_escape(name)}:{advice_for('internal')}", icon=":material/build:")
+        detail = f"内部错误:{type(exc).__name__}"
+    with st.expander("详情"):
+        st.text(detail)
 
 
 # ---------------------------------------------------------------- 分析 page
@@ -84,8 +104,12 @@ def page_analyze() -> None:
     left, right = st.columns([3, 2])
     upload = left.file_uploader("上传报告(.docx / .pdf / .txt / .html)", type=UPLOAD_TYPES, key="analyze_upload")
     framework = right.selectbox("对照框架", list(choices), format_func=choices.get, key="analyze_framework")
-    with right.expander("或粘贴报告全文"):
-        pasted = st.text_area("报告全文,每段一行", key="analyze_text", height=150)
+    previous = right.file_uploader("上一年度报告(可选,检查与上一年度雷同)", type=UPLOAD_TYPES,
+                                   key="analyze_previous")
+    with left.expander("或粘贴报告全文"):
+        with st.form("paste_form", border=False):
+            pasted = st.text_area("报告全文,每段一行", key="analyze_text", height=150)
+            st.form_submit_button("分析粘贴的文本")
     if upload is not None:
         name, data, sample = upload.name, upload.getvalue(), False
     elif pasted.strip():
@@ -93,44 +117,45 @@ def page_analyze() -> None:
         name, data, sample = "粘贴的文本.txt", pasted.encode("utf-8"), False
     else:
         name, data, sample = SAMPLE_REPORT.name, SAMPLE_REPORT.read_bytes(), True
+    earlier = (previous.name, previous.getvalue()) if previous is not None else None
     try:
         with st.spinner("正在分析……"):
-            analysis = analyze_bytes(data, name, framework)
+            analysis = analyze_bytes(data, name, framework, previous=earlier)
     except Exception as exc:  # noqa: BLE001 - shown in the page, never as a traceback
-        show_failure(name, exc)
+        show_failure(name if earlier is None else f"{name} / {earlier[0]}", exc)
         return
     if sample:
         st.info("尚未上传报告,下面是随附示例报告(阳江市科学技术局 2017 年度)的分析结果。"
-                "上传 .docx、.pdf、.txt 或 .html 文件,或粘贴全文,即可分析您的报告。", icon="📄")
-    show_analysis(analysis, name=name, data=data)
+                "上传 .docx、.pdf、.txt 或 .html 文件,或粘贴全文,即可分析您的报告。")
+    show_analysis(analysis, name=name, data=data, previous_name=earlier[0] if earlier else None)
 
 
-def show_analysis(analysis: Analysis, *, name: str, data: bytes) -> None:
+def show_analysis(analysis: Analysis, *, name: str, data: bytes, previous_name: str | None = None) -> None:
+    from analyzer.render import framework_line
     from app_support.text import md_escape
 
     meta = analysis.metadata
-    framework_name = framework_choices().get(analysis.framework, analysis.framework)
-    st.markdown(
-        f"**框架:** {md_escape(framework_name)} — {md_escape(analysis.framework_reason or '用户指定')}  \n"
-        f"**发文单位:** {md_escape(meta.issuer or '未识别')} · **报告年度:** {meta.year or '未识别'} · "
-        f"**成文日期:** {md_escape(meta.date or '未识别')} · **文号:** {md_escape('、'.join(meta.doc_numbers) or '未识别')}"
-        f" · **字数:** {analysis.source.chars:,}"
-    )
+    st.markdown("  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in framework_line(analysis)) + "  \n"
+                f"**发文单位:** {md_escape(meta.issuer or '未识别')} · **报告年度:** {meta.year or '未识别'} · "
+                f"**成文日期:** {md_escape(meta.date or '未识别')} · "
+                f"**文号:** {md_escape('、'.join(meta.doc_numbers) or '未识别')} · **字数:** {analysis.source.chars:,}")
     show_metrics(analysis)
     show_downloads(analysis, name=name, data=data)
     st.subheader("各部分覆盖情况")
     from app_support.charts import coverage_chart
 
     st.altair_chart(coverage_chart(analysis), width="content")
+    if previous_name is not None:
+        show_copying(analysis, previous_name=previous_name)
     text_col, side_col = st.columns([3, 2], gap="medium")
     with text_col:
         st.subheader("报告原文(按部分标注)")
         from app_support.highlight import report_html
 
-        with st.container(height=760):
-            st.html(report_html(analysis))
+        st.html(report_html(analysis))
     with side_col:
         show_findings(analysis, key=analysis.source.sha256)
+        show_parts(analysis)
         show_sections(analysis)
 
 
@@ -141,73 +166,121 @@ def show_metrics(analysis: Analysis) -> None:
         column.metric(metric.label, metric.value, help=metric.help)
 
 
+def _confirm(file_name: str):
+    """A download button's on_click: say that the file is on its way (the browser may not show it)."""
+    return lambda: st.toast(f"已生成 {file_name},请在浏览器的下载列表中查看。")
+
+
 def show_downloads(analysis: Analysis, *, name: str, data: bytes) -> None:
-    """JSON and Markdown at once; Excel and the annotated Word copy are built only when clicked."""
+    """The review report, the annotated Word copy and the data files; the heavier ones are built only when clicked."""
     from analyzer.export import analysis_to_xlsx
     from analyzer.render import to_markdown
+    from app_support.review import review_html
     from app_support.text import download_stem
 
     stem = download_stem(name)
-    columns = st.columns(4)
-    columns[0].download_button("下载 JSON", analysis.to_json(), file_name=f"{stem}.analysis.json",
-                               mime="application/json", on_click="ignore", key="dl_json")
-    columns[1].download_button("下载 Markdown", to_markdown(analysis), file_name=f"{stem}.analysis.md",
-                               mime="text/markdown", on_click="ignore", key="dl_md")
-    columns[2].download_button(
-        "下载 Excel", lambda: analysis_to_xlsx(analysis), file_name=f"{stem}.analysis.xlsx", on_click="ignore",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
+    files = {
+        "review": f"{stem}.审阅报告.html", "docx": f"{stem}.批注.docx", "xlsx": f"{stem}.分析.xlsx",
+        "md": f"{stem}.分析.md", "json": f"{stem}.analysis.json",
+    }
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        "下载审阅报告(HTML,可打印为 PDF)", lambda: review_html(analysis, name=name), file_name=files["review"],
+        mime="text/html", on_click=_confirm(files["review"]), key="dl_review", type="primary",
+        help="一页完整的审阅结果:覆盖情况、必备内容清单、逐段问题;可附于退回修改通知,用浏览器打印为 PDF。")
+    source = data if name.lower().endswith(".docx") else None
     try:
         from analyzer.annotate import annotated_docx
     except ImportError:  # the annotated copy is not in this version of the analyzer: no button
+        annotated_docx = None
+    if annotated_docx is not None:
+        row.download_button(
+            "下载批注版 Word", lambda: annotated_docx(analysis, source=source, filename=name),
+            file_name=files["docx"], on_click=_confirm(files["docx"]), key="dl_docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    row.download_button(
+        "下载 Excel", lambda: analysis_to_xlsx(analysis), file_name=files["xlsx"], on_click=_confirm(files["xlsx"]),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
+    row.download_button("下载 Markdown", lambda: to_markdown(analysis), file_name=files["md"],
+                              mime="text/markdown", on_click=_confirm(files["md"]), key="dl_md")
+    row.download_button("下载 JSON(数据)", lambda: analysis.to_json(), file_name=files["json"],
+                              mime="application/json", on_click=_confirm(files["json"]), key="dl_json")
+
+
+def show_copying(analysis: Analysis, *, previous_name: str) -> None:
+    """This year's copied passages beside last year's, changed figures marked."""
+    import msgspec
+
+    from app_support.highlight import copying_html
+    from app_support.labels import percent
+    from app_support.text import md_escape
+
+    st.subheader("与上一年度报告对照")
+    copying = getattr(analysis, "copying", None)
+    if copying is not None and not isinstance(copying, dict):
+        copying = msgspec.to_builtins(copying)
+    share = (copying or {}).get("share", analysis.stats.get("copied_share"))
+    st.caption(f"上一年度报告:{md_escape(previous_name)} · 雷同文字占正文 {percent(share)}"
+               " · 左栏为本年度原文(蓝色为与上一年度不同的文字,多为改动的数字),右栏为上一年度原文。")
+    if copying:
+        st.html(copying_html(copying))
         return
-    source = data if name.lower().endswith(".docx") else None
-    columns[3].download_button(
-        "下载批注版 Word", lambda: annotated_docx(analysis, source=source, filename=name),
-        file_name=f"{stem}.批注.docx", on_click="ignore", key="dl_docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    # Older analyzers give only the marked spans and one finding: list the copied paragraphs.
+    copied = [p for p in analysis.paragraphs if p.copied]
+    if not copied:
+        st.success("未发现与上一年度报告雷同的段落。")
+    for p in copied[:30]:
+        st.markdown(f"**第{p.number}段:** " + md_escape("……".join(p.text[s:e] for s, e in p.copied)))
 
 
 def show_findings(analysis: Analysis, *, key: str) -> None:
-    from app_support.highlight import finding_html
-    from app_support.labels import KIND_ZH, SEVERITY_MARK, SEVERITY_ORDER, SEVERITY_ZH
+    from analyzer.messages import where
+    from app_support.highlight import finding_card_html
+    from app_support.labels import KIND_ZH, SEVERITY_BADGE, SEVERITY_ORDER, SEVERITY_ZH, md_badge
     from app_support.text import md_escape
 
     st.subheader(f"问题清单({len(analysis.findings)})")
     if not analysis.findings:
         st.success("未发现问题。")
         return
-    with st.container(height=520):
-        for severity in SEVERITY_ORDER:
-            found = [(i, f) for i, f in enumerate(analysis.findings) if f.severity == severity]
-            if not found:
-                continue
-            st.markdown(f"**{SEVERITY_MARK[severity]} {SEVERITY_ZH[severity]}({len(found)})**")
-            for i, finding in found:
-                label = f"{KIND_ZH.get(finding.kind, finding.kind)}:{finding.message}"
-                st.checkbox(md_escape(label), key=f"finding-{key[:12]}-{i}")
-                with st.expander("证据与建议", expanded=False):
-                    st.html(finding_html(finding))
+    st.caption("勾选已处理的问题;段号可跳转到原文,“证据与建议”可展开。")
+    for severity in SEVERITY_ORDER:
+        found = [(i, f) for i, f in enumerate(analysis.findings) if f.severity == severity]
+        if not found:
+            continue
+        st.markdown(f"{md_badge(SEVERITY_ZH[severity], SEVERITY_BADGE[severity])} **严重程度{SEVERITY_ZH[severity]}"
+                    f"({len(found)})**")
+        for i, finding in found:
+            # a short label (Streamlit cuts long ones); the whole message is in the card below it
+            st.checkbox(md_escape(f"{KIND_ZH.get(finding.kind, finding.kind)} · {where(finding.location)}"),
+                        key=f"finding-{key[:12]}-{i}")
+            st.html(finding_card_html(finding))
+
+
+def show_parts(analysis: Analysis) -> None:
+    from app_support.highlight import parts_html
+
+    if analysis.parts:
+        st.subheader("报告必备内容")
+        st.html(parts_html(analysis.parts))
 
 
 def show_sections(analysis: Analysis) -> None:
     from app_support.highlight import elements_html
-    from app_support.labels import STATUS_MARK, STATUS_ZH, percent
+    from app_support.labels import STATUS_BADGE, STATUS_ZH, md_badge, percent
     from app_support.text import md_escape
 
     st.subheader("各部分要素与证据")
-    for s in analysis.sections:
+    for number, s in enumerate(analysis.sections, start=1):
         found = sum(e.found for e in s.elements)
-        label = (f"{STATUS_MARK[s.status]} {s.id} {s.name} · {STATUS_ZH[s.status]} · 占比 {percent(s.share)}"
-                 + (f" · 要素 {found}/{len(s.elements)}" if s.elements else ""))
-        with st.expander(md_escape(label)):
+        label = (f"{md_badge(STATUS_ZH[s.status], STATUS_BADGE[s.status])} "
+                 + md_escape(f"{number}. {s.name} · 占比 {percent(s.share)}"
+                             + (f" · 已见要素 {found}/{len(s.elements)}" if s.elements else "")))
+        with st.expander(label):
+            numbers = "、".join(str(i + 1) for i in s.paragraphs) or "无"
             st.caption(f"{s.chars} 字 · 具体度 {percent(s.specificity, digits=0)} · "
-                       f"套话比例 {percent(s.boilerplate_ratio, digits=0)} · 段落 {len(s.paragraphs)} 个")
+                       f"套话比例 {percent(s.boilerplate_ratio, digits=0)} · 段落:第{numbers}段")
             st.html(elements_html(s.elements))
-    if analysis.parts:
-        with st.expander("其他必备内容(前言、问题、下一步……)"):
-            for part in analysis.parts:
-                mark = "✅" if part.found else ("❌" if part.required else "—")
-                st.markdown(md_escape(f"{mark} {part.name}" + (" (必备)" if part.required else "")))
 
 
 # ---------------------------------------------------------------- 批量 page
@@ -218,6 +291,7 @@ def page_batch() -> None:
         batch_table,
         element_names,
         element_table,
+        error_table,
         expand_uploads,
         run_batch,
         section_names,
@@ -231,7 +305,8 @@ def page_batch() -> None:
     files = st.file_uploader("上传多个报告文件,或一个 zip 压缩包", type=UPLOAD_TYPES + ["zip"],
                              accept_multiple_files=True, key="batch_upload")
     if not files:
-        st.info("上传后,每份报告一行,各部分以 🟢 已覆盖 / 🟡 单薄 / 🔴 缺失 标出;出错的文件在其所在行说明原因。")
+        st.info("上传后,每份报告一行,问题最多的排在最前;各部分的状态以文字(已覆盖 / 单薄 / 缺失)标出,"
+                "出错的文件单独列在“出错的文件”页签中。")
         return
     uploads = expand_uploads((f.name, f.getvalue()) for f in files)
     progress = st.progress(0.0, text="准备分析……")
@@ -242,28 +317,36 @@ def page_batch() -> None:
     rows = run_batch(uploads, lambda name, data: analyze_bytes(data, name, framework), on_progress=on_progress)
     failed = sum(row.analysis is None for row in rows)
     if failed:
-        st.warning(f"{len(rows)} 份中 {failed} 份未能分析,原因见“错误信息”列;其余已完成。")
+        st.warning(f"{len(rows)} 份中 {failed} 份未能分析,原因见“出错的文件”页签;其余已完成。")
     else:
         st.success(f"已完成 {len(rows)} 份报告。")
-    table, sections = batch_table(rows), section_names(rows)
-    column_config = {sid: st.column_config.TextColumn(sid, help=name) for sid, name in sections.items()}
-    column_config |= {
-        "错误信息": st.column_config.TextColumn(width="medium"),
-        "套话比例": st.column_config.NumberColumn(format="percent"),
-        "每千字数据": st.column_config.NumberColumn(format="%.1f"),
-        "年度": st.column_config.NumberColumn(format="%d"),
-    }
-    st.dataframe(table, hide_index=True, column_config=column_config, key="batch_table")
+    table, errors, sections = batch_table(rows), error_table(rows), section_names(rows)
     elements, element_ids = element_table(rows), element_names(rows)
-    with st.expander("按要素查看(✅ 有证据 / ❌ 未见)"):
-        st.dataframe(elements, hide_index=True, key="batch_elements",
-                     column_config={eid: st.column_config.TextColumn(eid, help=name, width="small")
-                                    for eid, name in element_ids.items()})
+    results_tab, errors_tab, elements_tab = st.tabs(
+        [f"结果({len(table)},问题最多的在前)", f"出错的文件({len(errors)})", "按要素查看"])
+    with results_tab:
+        column_config = {
+            "发文单位 · 年度": st.column_config.TextColumn(pinned=True),
+            "缺失任务": st.column_config.TextColumn(width="medium"),
+            "套话比例": st.column_config.NumberColumn(format="percent"),
+            "每千字数据": st.column_config.NumberColumn(format="%.1f"),
+        }
+        st.dataframe(table, hide_index=True, column_config=column_config, key="batch_table")
+    with errors_tab:
+        if errors.empty:
+            st.success("所有文件均已分析。")
+        else:
+            st.dataframe(errors, hide_index=True, key="batch_errors",
+                         column_config={"原因": st.column_config.TextColumn(width="large")})
+    with elements_tab:
+        st.caption("每份报告对照框架的具体举措:“已见”为报告中有证据,“未见”为没有;空白为该框架不含此要素。")
+        st.dataframe(elements, hide_index=True, key="batch_elements")
     left, right = st.columns(2)
     left.download_button("下载 CSV", table_csv(table), file_name="批量分析.csv", mime="text/csv",
-                         on_click="ignore", key="dl_batch_csv")
-    right.download_button("下载 Excel", table_xlsx(table, elements=elements, names=sections | element_ids),
-                          file_name="批量分析.xlsx", on_click="ignore", key="dl_batch_xlsx",
+                         on_click=_confirm("批量分析.csv"), key="dl_batch_csv")
+    right.download_button("下载 Excel", table_xlsx(table, elements=elements, errors=errors,
+                                                  names=sections | element_ids),
+                          file_name="批量分析.xlsx", on_click=_confirm("批量分析.xlsx"), key="dl_batch_xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -344,7 +427,11 @@ def show_comparison(items: list) -> None:
 
     reports = compare.report_table(items)
     st.subheader("概览")
-    shown = reports[list(compare.REPORT_COLUMNS)].assign(level=reports["level"].map(compare.LEVEL_ZH))
+    from analyzer.compare import framework_names
+
+    frameworks = framework_names()
+    shown = reports[list(compare.REPORT_COLUMNS)].assign(
+        level=reports["level"].map(compare.LEVEL_ZH), framework=reports["framework"].map(lambda f: frameworks.get(f, f)))
     percent = st.column_config.NumberColumn(format="percent")
     st.dataframe(shown.rename(columns=compare.REPORT_COLUMNS), hide_index=True, key="compare_table",
                  column_config={"覆盖率": percent, "套话比例": percent, "具体句子占比": percent,
@@ -353,7 +440,7 @@ def show_comparison(items: list) -> None:
     by = st.segmented_control("汇总方式", ["year", "issuer", "level"], default="year", key="compare_by",
                               format_func={"year": "按年度", "issuer": "按单位", "level": "按层级"}.get)
     with st.expander("分组汇总(各组平均值)"):
-        st.dataframe(group_summary(reports, by=by or "year"), hide_index=True)
+        st.dataframe(compare.group_table(group_summary(reports, by=by or "year")), hide_index=True)
     st.subheader("各部分篇幅随年度变化")
     st.caption("各部分按共同口径(2015–2020 纲要的 S1–S7)归并;2021 年后新增的应急(P6)、数字政府(P9)单列。")
     st.altair_chart(compare.emphasis_chart(compare.emphasis_frame(items)))
@@ -380,14 +467,14 @@ def show_comparison(items: list) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="法治政府建设报告分析", page_icon="⚖️", layout="wide")
+    st.set_page_config(page_title="法治政府建设报告审阅", page_icon=":material/balance:", layout="wide")
     from app_support.highlight import CSS
 
-    st.html(CSS)
+    st.html(CSS + PAGE_CSS)
     slugs = {slug: title for title, slug in PAGES.items()}
     start = slugs.get(st.query_params.get("page", ""), "分析")
     with st.sidebar:
-        st.markdown("### ⚖️ govreport")
+        st.markdown("### 法治政府建设报告审阅")
         page = st.radio("页面", list(PAGES), index=list(PAGES).index(start), key="page")
         st.caption("对照法治政府建设实施纲要,检查年度报告各部分是否齐全、要素是否有据、有无套话和照抄。"
                    "上传的文件只在内存中处理,不会保存。")

@@ -1,8 +1,12 @@
-"""Annotated Word output: a copy of the draft with the findings as Word comments.
+"""Annotated Word output: a copy of the draft with every finding as a Word comment.
 
 For a .docx input the original file's bytes are copied and comments are attached to the paragraphs
 concerned (the original file is never touched); other inputs get a fresh .docx with one paragraph
-per analysed paragraph. A summary comment sits on the first paragraph.
+per analysed paragraph. Paragraph-level findings become comments on their paragraph; report-level
+ones (missing tasks, elements, parts, metadata) and any whose paragraph cannot be found in the file
+go into one summary comment on the first paragraph, as a checklist with one line per finding.
+Comments this tool wrote earlier (by author) are removed first, so annotating an annotated copy
+replaces them instead of doubling them.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ import io
 from pathlib import Path
 
 from .ingest.normalize import clean_paragraph
-from .result import Analysis
+from .messages import WHOLE_REPORT, label, paragraph_numbers, text
+from .result import Analysis, Finding
 
 AUTHOR = "govreport"
 INITIALS = "GR"
-_SEVERITY = {"high": "高", "medium": "中", "low": "低"}
+CHECKBOX = "□"  # a geometric shape every CJK font has (no emoji font needed)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def annotated_docx(analysis: Analysis, *, source: bytes | None = None, filename: str | None = None) -> bytes:
@@ -24,6 +30,7 @@ def annotated_docx(analysis: Analysis, *, source: bytes | None = None, filename:
 
     if source is not None and (filename or "").lower().endswith(".docx"):
         document = docx.Document(io.BytesIO(source))
+        remove_own_comments(document)
         paragraphs = _align(document, analysis)
     else:
         document = docx.Document()
@@ -42,9 +49,38 @@ def annotated_docx(analysis: Analysis, *, source: bytes | None = None, filename:
 def write_annotated(analysis: Analysis, *, source: Path, target: Path) -> None:
     """Write the annotated copy of ``source`` to ``target`` (refusing to overwrite the source)."""
     if Path(target).resolve() == Path(source).resolve():
-        raise ValueError("the annotated copy must not overwrite the original file")
+        raise ValueError("批注版不能覆盖原文件(the annotated copy must not overwrite the original file)")
     data = annotated_docx(analysis, source=Path(source).read_bytes(), filename=Path(source).name)
     Path(target).write_bytes(data)
+
+
+def remove_own_comments(document) -> int:
+    """Delete the comments this tool added (author ``AUTHOR``) with their anchors; returns how many."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        part = document.part.part_related_by(RELATIONSHIP_TYPE.COMMENTS)
+    except KeyError:  # no comments at all
+        return 0
+    root = part.element
+    ids = set()
+    for comment in list(root.iterchildren(f"{_W}comment")):
+        if comment.get(f"{_W}author") == AUTHOR:
+            ids.add(comment.get(f"{_W}id"))
+            root.remove(comment)
+    if not ids:
+        return 0
+    body = document.element.body
+    for tag in ("commentRangeStart", "commentRangeEnd"):
+        for anchor in list(body.iter(f"{_W}{tag}")):
+            if anchor.get(f"{_W}id") in ids:
+                anchor.getparent().remove(anchor)
+    for reference in list(body.iter(f"{_W}commentReference")):
+        if reference.get(f"{_W}id") in ids:
+            run = reference.getparent()
+            holder = run if len([c for c in run if c.tag != f"{_W}rPr"]) == 1 else reference
+            holder.getparent().remove(holder)
+    return len(ids)
 
 
 def _align(document, analysis: Analysis) -> dict:
@@ -70,28 +106,61 @@ def _runs(paragraph):
 
 
 def _comment_findings(document, analysis: Analysis, paragraphs: dict) -> None:
+    """One comment per paragraph-level finding; the rest as checklist lines of the summary comment."""
     first = next(iter(paragraphs.values()), None) or document.add_paragraph("")
-    document.add_comment(_runs(first), text=summary_text(analysis), author=AUTHOR, initials=INITIALS)
+    checklist: list[str] = []
+    located: list[tuple[object, Finding]] = []
     for finding in analysis.findings:
-        if finding.location == "whole report":
-            continue
-        target = next((paragraphs[i] for i in finding.location if i in paragraphs), None)
+        target = None
+        if finding.location != WHOLE_REPORT:
+            target = next((paragraphs[i] for i in finding.location if i in paragraphs), None)
         if target is None:
-            continue
-        text = f"[{_SEVERITY[finding.severity]}] {finding.message}"
-        if finding.suggestion:
-            text += f"\n建议:{finding.suggestion['text']}"
-        document.add_comment(_runs(target), text=text, author=AUTHOR, initials=INITIALS)
+            checklist.append(checklist_line(finding))
+        else:
+            located.append((target, finding))
+    document.add_comment(_runs(first), text=summary_text(analysis, checklist=checklist), author=AUTHOR,
+                         initials=INITIALS)
+    for target, finding in located:
+        document.add_comment(_runs(target), text=finding_text(finding), author=AUTHOR, initials=INITIALS)
 
 
-def summary_text(analysis: Analysis) -> str:
+def finding_text(finding: Finding) -> str:
+    """A comment's text: severity, kind, paragraph numbers and message, then the suggestion."""
+    lines = [text("annotate.finding", severity=label("severity", finding.severity), kind=label("kind", finding.kind),
+                  message=finding.message)]
+    if finding.location != WHOLE_REPORT and len(finding.location) > 1:
+        lines[0] += f"(第{paragraph_numbers(finding.location)}段)"
+    if finding.suggestion and finding.suggestion.get("text"):
+        lines.append(text("annotate.suggestion", text=finding.suggestion["text"]))
+    return "\n".join(lines)
+
+
+def checklist_line(finding: Finding) -> str:
+    """One line of the summary's checklist for a finding that has no paragraph of its own in the file."""
+    line = f"{CHECKBOX} " + text("annotate.finding", severity=label("severity", finding.severity),
+                                 kind=label("kind", finding.kind), message=finding.message)
+    if finding.location != WHOLE_REPORT:
+        line += text("annotate.elsewhere", numbers=paragraph_numbers(finding.location))
+    return line
+
+
+def summary_text(analysis: Analysis, *, checklist: list[str] | None = None) -> str:
+    """The summary comment: headline figures, then the checklist of report-level findings."""
+    from .frameworks import FrameworkError, load_framework
+
     stats = analysis.stats
+    try:
+        framework = load_framework(analysis.framework).name
+    except (FrameworkError, OSError, ValueError):
+        framework = analysis.framework
+    ratio = stats.get("boilerplate_ratio")
     lines = [
-        f"govreport 审阅摘要(框架 {analysis.framework})",
-        f"覆盖部分 {stats.get('sections_covered', '?')}/{stats.get('sections_total', '?')};"
-        f"要素 {stats.get('elements_found', '?')}/{stats.get('elements_total', '?')};"
-        f"套话占比 {stats.get('boilerplate_ratio', 0):.0%};每千字数据 {stats.get('figures_per_1000', 0)}",
+        text("annotate.summary_title", framework=framework),
+        text("annotate.summary_stats", covered=stats.get("sections_covered", "—"),
+             total=stats.get("sections_total", "—"), found=stats.get("elements_found", "—"),
+             elements=stats.get("elements_total", "—"), boilerplate="—" if ratio is None else f"{ratio:.0%}",
+             figures=stats.get("figures_per_1000", "—")),
     ]
-    whole = [f for f in analysis.findings if f.location == "whole report" and f.severity != "low"]
-    lines += [f"- [{_SEVERITY[f.severity]}] {f.message}" for f in whole]
+    if checklist:
+        lines += [text("annotate.checklist") + f"({len(checklist)})", *checklist]
     return "\n".join(lines)

@@ -15,13 +15,14 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(
-    help="govreport: analyse Chinese 法治政府建设 annual reports — coverage, missing elements, boilerplate.",
+    help="govreport:法治政府建设情况报告审阅助手——检查各部分覆盖、缺失要素、套话和与上一年度雷同的文字。"
+         "(govreport: analyse Chinese annual reports on building law-based government.)",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain Click help: Typer's Rich help formatter costs ~0.13 s of imports per run
 )
-corpus_app = typer.Typer(help="Corpus steps: check and build the labelled corpus.", no_args_is_help=True,
+corpus_app = typer.Typer(help="语料步骤:检查并构建标注语料。", no_args_is_help=True,
                          rich_markup_mode=None)
 app.add_typer(corpus_app, name="corpus")
 
@@ -39,8 +40,22 @@ class OutputFormat(str, Enum):
     table = "table"
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    typer.echo(f"error: {message}", err=True)
+_verbose = False  # --verbose: add the technical (English) detail after the Chinese sentence
+
+
+@app.callback()
+def _options(
+    verbose: Annotated[bool, typer.Option("--verbose", help="出错时在中文说明后附上技术细节(英文)")] = False,
+) -> None:
+    """govreport:法治政府建设情况报告审阅助手。"""
+    global _verbose
+    _verbose = verbose
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT, *, detail: str | None = None) -> None:
+    """One line on stderr: the Chinese sentence, and with --verbose the technical detail after it."""
+    extra = f"(详情:{detail})" if detail and _verbose else ""
+    typer.echo(f"错误:{message}{extra}", err=True)
     raise typer.Exit(code)
 
 
@@ -67,31 +82,31 @@ def _global_options(
 
 @app.command()
 def analyze(
-    file: Annotated[Path, typer.Argument(help="report file: .docx, .pdf, .txt or .html")],
-    framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="output format")] = OutputFormat.table,
-    out: Annotated[Path | None, typer.Option(help="write the output here instead of stdout")] = None,
-    annotate: Annotated[Path | None, typer.Option(help="write an annotated .docx copy here")] = None,
-    segmenter: Annotated[str | None, typer.Option(help="rjieba (default) or jieba")] = None,
-    previous: Annotated[Path | None, typer.Option(help="the issuer's previous report, to measure copying")] = None,
+    file: Annotated[Path, typer.Argument(help="报告文件:.docx、.pdf、.txt 或 .html")],
+    framework: Annotated[str, typer.Option(help="对照框架编号(见 govreport frameworks),或 auto 自动选择")] = "auto",
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式:table 表格、md Markdown、json 数据")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option(help="把输出写入此文件(默认打印到屏幕)")] = None,
+    annotate: Annotated[Path | None, typer.Option(help="把批注版 Word(.docx)写到此处")] = None,
+    segmenter: Annotated[str | None, typer.Option(help="分词器:rjieba(默认)或 jieba")] = None,
+    previous: Annotated[Path | None, typer.Option(help="本单位上一年度报告,用于检查雷同")] = None,
 ) -> None:
-    """Analyse one report and print its coverage and findings."""
-    from .errors import InputError
+    """分析一份报告,列出各部分覆盖情况和发现的问题。"""
+    from .errors import InputError, advice_for
     from .frameworks import FrameworkError
     from .pipeline import analyze as run
 
     if not file.exists():
-        _fail(f"no such file: {file}")
+        _fail(f"找不到文件 {file}", detail="no such file")
     if file.is_dir():
-        _fail(f"{file} is a folder; use 'govreport batch' for many files")
+        _fail(f"{file} 是文件夹;批量分析请用 govreport batch", detail="a folder")
     if previous is not None and not previous.is_file():
-        _fail(f"no such file: {previous}")
+        _fail(f"找不到文件 {previous}", detail="no such file")
     try:
         result = run(file, framework=framework, segmenter=segmenter, previous=previous)
     except InputError as exc:
-        _fail(f"{exc}")
+        _fail(exc.advice, detail=str(exc))
     except FrameworkError as exc:
-        _fail(str(exc))
+        _fail(advice_for("framework"), detail=str(exc))
     if format is OutputFormat.json:
         text = result.to_json()
     elif format is OutputFormat.md:
@@ -106,7 +121,7 @@ def analyze(
         try:
             write_annotated(result, source=file, target=annotate)
         except (ValueError, OSError) as exc:
-            _fail(f"cannot write the annotated copy: {exc}")
+            _fail("无法写出批注版 Word", detail=str(exc))
     if text is None:
         from rich.console import Console
 
@@ -127,7 +142,7 @@ def analyze(
 
 @app.command()
 def frameworks() -> None:
-    """List the frameworks shipped in analyzer/frameworks/."""
+    """列出随附的对照框架(analyzer/frameworks/)。"""
     from .frameworks import FrameworkError, available_frameworks, load_framework
 
     for framework_id in available_frameworks():
@@ -136,12 +151,12 @@ def frameworks() -> None:
         except FrameworkError as exc:
             _fail(str(exc))
         elements = sum(len(s.elements) for s in fw.sections)
-        typer.echo(f"{fw.id:10} {fw.years[0]}–{fw.years[1]}  {len(fw.sections)} sections, {elements} elements  {fw.name}")
+        typer.echo(f"{fw.id:10} {fw.years[0]}–{fw.years[1]}  {len(fw.sections)} 个部分,{elements} 个要素  {fw.name}")
 
 
 @corpus_app.command("check")
-def corpus_check(files: Annotated[list[Path], typer.Argument(help="source files to validate")]) -> None:
-    """Validate corpus source files; exit 1 if any is malformed."""
+def corpus_check(files: Annotated[list[Path], typer.Argument(help="要检查的语料源文件")]) -> None:
+    """检查语料源文件;有格式错误时退出码为 1。"""
     from .corpus import _check
 
     raise typer.Exit(_check([str(f) for f in files]))
@@ -149,12 +164,11 @@ def corpus_check(files: Annotated[list[Path], typer.Argument(help="source files 
 
 @corpus_app.command("build")
 def corpus_build(
-    src: Annotated[Path, typer.Option(help="folder of source files")] = Path("corpora/src"),
-    out: Annotated[Path, typer.Option(help="output folder")] = Path("corpora"),
-    exemplars: Annotated[Path | None, typer.Option(help="exemplar file (default: the package's data)")] = None,
+    src: Annotated[Path, typer.Option(help="语料源文件所在文件夹")] = Path("corpora/src"),
+    out: Annotated[Path, typer.Option(help="输出文件夹")] = Path("corpora"),
+    exemplars: Annotated[Path | None, typer.Option(help="范例段落文件(默认写入安装包的数据目录)")] = None,
 ) -> None:
-    """Build labels.jsonl (one row per paragraph), reports.jsonl (one row per report) and the shipped
-    exemplar passages (authored reports only)."""
+    """构建 labels.jsonl(每段一行)、reports.jsonl(每份报告一行)和随附的范例段落(仅取自编写语料)。"""
     from . import assets
     from .corpus import build_corpus
     from .exemplars import write_exemplar_file
@@ -168,12 +182,12 @@ def corpus_build(
 
 @app.command()
 def train(
-    src: Annotated[Path, typer.Option(help="corpus source folder")] = Path("corpora/src"),
-    out: Annotated[Path | None, typer.Option(help="model folder (default: the package's data/models)")] = None,
-    folds: Annotated[int, typer.Option(help="cross-validation folds (0 skips the comparison)")] = 5,
-    approaches: Annotated[str, typer.Option(help="comma-separated: keyword,sklearn,spacy")] = "keyword,sklearn,spacy",
+    src: Annotated[Path, typer.Option(help="语料源文件夹")] = Path("corpora/src"),
+    out: Annotated[Path | None, typer.Option(help="模型文件夹(默认:安装包的 data/models)")] = None,
+    folds: Annotated[int, typer.Option(help="交叉验证折数(0 表示跳过比较)")] = 5,
+    approaches: Annotated[str, typer.Option(help="要比较的方法,逗号分隔:keyword,sklearn,spacy")] = "keyword,sklearn,spacy",
 ) -> None:
-    """Compare approaches by report-grouped cross-validation, then train and save the shipped model."""
+    """按报告分组交叉验证比较各方法,然后训练并保存随附模型。"""
     from .model import MODEL_DIR
     from .train import train as run
 
@@ -189,18 +203,18 @@ def train(
 
 @app.command()
 def evaluate(
-    labels: Annotated[Path, typer.Argument(help="JSONL label file: id, para, text, label, heading, is_heading")],
-    strip_headings: Annotated[bool, typer.Option("--strip-headings", help="drop heading paragraphs first")] = False,
-    framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="print machine-readable JSON")] = False,
+    labels: Annotated[Path, typer.Argument(help="JSONL 标注文件:id、para、text、label、heading、is_heading")],
+    strip_headings: Annotated[bool, typer.Option("--strip-headings", help="先去掉标题段落")] = False,
+    framework: Annotated[str, typer.Option(help="对照框架编号,或 auto 自动选择")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数据")] = False,
 ) -> None:
-    """Score the full pipeline's section labels against a labelled file."""
+    """用标注文件评估整条流程的分段结果。"""
     import json
 
     from .evaluate import evaluate_reports, format_scores, read_label_file
 
     if not labels.exists():
-        _fail(f"no such file: {labels}")
+        _fail(f"找不到文件 {labels}", detail="no such file")
     try:
         golds = read_label_file(labels)
     except ValueError as exc:
@@ -211,10 +225,10 @@ def evaluate(
 
 @app.command("evaluate-findings")
 def evaluate_findings(
-    src: Annotated[Path, typer.Option(help="corpus source folder")] = Path("corpora/src"),
-    out: Annotated[Path | None, typer.Option(help="also write the figures as JSON here")] = None,
+    src: Annotated[Path, typer.Option(help="语料源文件夹")] = Path("corpora/src"),
+    out: Annotated[Path | None, typer.Option(help="同时把结果以 JSON 写到此处")] = None,
 ) -> None:
-    """Precision/recall of each finding kind against the corpus's injected defects and labels."""
+    """对照语料中注入的缺陷和标注,计算各类问题的精确率和召回率。"""
     import json
 
     from .corpus import load_corpus

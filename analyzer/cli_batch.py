@@ -32,23 +32,24 @@ class GroupBy(str, Enum):
 
 @app.command()
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="files, folders, glob patterns or .zip archives", metavar="INPUT...",
+    inputs: Annotated[list[str], typer.Argument(help="文件、文件夹、通配符或 .zip 压缩包", metavar="输入...",
                                                    show_default=False)],
-    db: Annotated[Path, typer.Option(help="DuckDB store to write (created if missing; rerun to resume)")],
-    jobs: Annotated[int | None, typer.Option(help="worker processes (default: all cores)")] = None,
-    framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
-    xlsx: Annotated[Path | None, typer.Option(help="also write the summary as an Excel file")] = None,
-    csv: Annotated[Path | None, typer.Option(help="also write the summary as CSV")] = None,
-    force: Annotated[bool, typer.Option("--force", help="re-analyse files already in the store")] = False,
-    engine: Annotated[Engine, typer.Option(help="local processes, or a Dask cluster")] = Engine.local,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT")] = None,
-    show: Annotated[int, typer.Option(help="summary rows to print")] = 20,
+    db: Annotated[Path, typer.Option(help="写入的 DuckDB 结果库(不存在则新建;再次运行可续做)")],
+    jobs: Annotated[int | None, typer.Option(help="并行进程数(默认:全部 CPU 核)")] = None,
+    framework: Annotated[str, typer.Option(help="对照框架编号,或 auto 自动选择")] = "auto",
+    xlsx: Annotated[Path | None, typer.Option(help="同时把汇总写成 Excel 文件")] = None,
+    csv: Annotated[Path | None, typer.Option(help="同时把汇总写成 CSV 文件")] = None,
+    force: Annotated[bool, typer.Option("--force", help="重新分析库中已有的文件")] = False,
+    engine: Annotated[Engine, typer.Option(help="本机多进程(local)或 Dask 集群(dask)")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址,tcp://主机:端口")] = None,
+    show: Annotated[int, typer.Option(help="屏幕上显示的汇总行数")] = 20,
 ) -> None:
-    """Analyse many reports into a DuckDB store and print the summary, worst first.
+    """批量分析报告,写入 DuckDB 结果库,并按问题多少(最多的在前)打印汇总。
 
-    Exit status: 0 if every file was analysed (or already stored), 1 if any failed, 2 on bad usage.
+    退出码:0 全部完成(或已在库中),1 有文件出错,2 用法错误。
     """
     _check_batch_usage(jobs=jobs, framework=framework, engine=engine, scheduler=scheduler, outputs=(xlsx, csv))
+    import os
     import sys
 
     from rich.console import Console
@@ -65,35 +66,35 @@ def batch(
         report = _run(items, store=store, jobs=jobs, framework=framework, engine=engine.value, scheduler=scheduler,
                       force=force, command="govreport batch " + " ".join(sys.argv[2:]))
         console = Console()
-        if not console.is_terminal:  # a log or a pipe: wide enough for the table, whatever COLUMNS says
+        if not console.is_terminal and not os.environ.get("COLUMNS"):  # a log or a pipe: wide enough for the table
             console = Console(width=160)
         print_summary(summary_rows(store, run_id=report.run_id), console, report=report, limit=show)
         for path, writer in ((csv, write_csv), (xlsx, write_xlsx)):
             if path is not None:
                 count = writer(summary_rows(store, run_id=report.run_id), path)
-                typer.echo(f"wrote {count} rows to {path}")
+                typer.echo(f"已把 {count} 行写入 {path}")
     if report.failed or report.stopped:
         raise typer.Exit(EXIT_FAILED_FILES)
 
 
 @app.command()
 def compare(
-    inputs: Annotated[list[str] | None, typer.Argument(help="folders or files of reports, analysed on the way", metavar="[INPUT]...",
+    inputs: Annotated[list[str] | None, typer.Argument(help="报告所在文件夹或文件(先逐份分析)", metavar="[输入]...",
                                                       show_default=False)] = None,
-    db: Annotated[Path | None, typer.Option(help="DuckDB store written by 'govreport batch'")] = None,
-    by: Annotated[GroupBy, typer.Option(help="group reports by year, issuer or level")] = GroupBy.year,
-    out: Annotated[Path, typer.Option(help="folder for the tables (CSV, Parquet) and charts (HTML, PNG)")] = Path(
+    db: Annotated[Path | None, typer.Option(help="govreport batch 写出的 DuckDB 结果库")] = None,
+    by: Annotated[GroupBy, typer.Option(help="分组方式:year 按年度、issuer 按单位、level 按层级")] = GroupBy.year,
+    out: Annotated[Path, typer.Option(help="表格(CSV、Parquet)和图表(HTML、PNG)的输出文件夹")] = Path(
         "comparison"),
-    jobs: Annotated[int | None, typer.Option(help="worker processes when analysing inputs")] = None,
-    top: Annotated[int, typer.Option(help="rising and falling terms per comparison")] = 15,
+    jobs: Annotated[int | None, typer.Option(help="分析输入文件时的并行进程数")] = None,
+    top: Annotated[int, typer.Option(help="每组比较列出的上升、下降词语数")] = 15,
 ) -> None:
-    """Compare stored reports by year, issuer or level: tables and charts in --out."""
+    """按年度、单位或层级比较报告,表格和图表写到 --out。"""
     if not inputs and db is None:
-        _fail("give folders of reports to analyse, or --db with a store written by 'govreport batch'")
+        _fail("请给出要分析的报告文件夹,或用 --db 指定 govreport batch 写出的结果库")
     if db is not None and not inputs and not db.exists():
-        _fail(f"no such store: {db}")
+        _fail(f"找不到结果库 {db}")
     if jobs is not None and jobs < 1:
-        _fail("--jobs must be at least 1")
+        _fail("--jobs 至少为 1")
     from .compare import write_comparison
     from .store import StoreError
 
@@ -106,8 +107,8 @@ def compare(
                 report = _run(items, store=store, jobs=jobs, framework="auto", engine="local", scheduler=None,
                               force=False, command="govreport compare")
                 failed = report.failed
-                typer.echo(f"{report.total} files: {report.counts['analysed']} analysed, "
-                           f"{report.counts['stored']} already stored, {failed} failed")
+                typer.echo(f"共 {report.total} 个文件:新分析 {report.counts['analysed']} 个,"
+                           f"已在库中 {report.counts['stored']} 个,出错 {failed} 个")
                 written = write_comparison(store, by=by.value, out=out, top=top)
         else:
             with _open_store(db, read_only=True) as store:
@@ -115,24 +116,24 @@ def compare(
     except StoreError as exc:
         _fail(str(exc))
     for path in written:
-        typer.echo(f"wrote {path}")
+        typer.echo(f"已写出 {path}")
     if failed:
         raise typer.Exit(EXIT_FAILED_FILES)
 
 
 def _check_batch_usage(*, jobs, framework, engine, scheduler, outputs) -> None:
     if jobs is not None and jobs < 1:
-        _fail("--jobs must be at least 1")
+        _fail("--jobs 至少为 1")
     if scheduler and engine is not Engine.dask:
-        _fail("--scheduler needs --engine dask")
+        _fail("--scheduler 需要与 --engine dask 一起使用")
     if framework != "auto":
         from .frameworks import available_frameworks
 
         if framework not in available_frameworks():
-            _fail(f"unknown framework {framework!r}; choose auto or one of {', '.join(available_frameworks())}")
+            _fail(f"没有对照框架 {framework!r};请用 auto 或以下之一:{'、'.join(available_frameworks())}")
     for path in outputs:
         if path is not None and not path.resolve().parent.is_dir():
-            _fail(f"cannot write {path}: its folder does not exist")
+            _fail(f"无法写出 {path}:所在文件夹不存在")
 
 
 def _collect(inputs: list[str]):
@@ -140,9 +141,9 @@ def _collect(inputs: list[str]):
 
     items, missing = collect_inputs(inputs)
     if missing:
-        _fail("no such file, folder or match: " + ", ".join(missing))
+        _fail("找不到以下文件、文件夹或匹配项:" + "、".join(missing))
     if not items:
-        _fail("no report files (.docx, .pdf, .txt, .html or .zip) found in: " + ", ".join(inputs))
+        _fail("以下位置没有报告文件(.docx、.pdf、.txt、.html 或 .zip):" + "、".join(inputs))
     return items
 
 
@@ -170,7 +171,7 @@ def _run(items, *, store, jobs, framework, engine, scheduler, force, command):
     except BatchError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        typer.echo("interrupted: finished files are stored; rerun the same command to resume", err=True)
+        typer.echo("已中断:完成的文件已存入结果库;再次运行同一命令即可续做。", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
         signal.signal(signal.SIGTERM, previous)

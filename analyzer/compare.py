@@ -320,6 +320,8 @@ def group_term_counts(reports: Iterable, *, by: str = "year", groups: Iterable[s
 
 
 # ----------------------------------------------------------------------------- charts
+# Every title, axis and legend is Chinese (from the message catalogue) and names frameworks and sections,
+# never their ids: these charts are handed to officials.
 def _alt():
     import altair as alt
 
@@ -330,73 +332,140 @@ def _alt():
 def _configure(chart, title: str):
     return (chart.properties(title=title)
             .configure(font=CHART_FONT)
-            .configure_axis(labelFont=CHART_FONT, titleFont=CHART_FONT)
-            .configure_legend(labelFont=CHART_FONT, titleFont=CHART_FONT)
-            .configure_header(labelFont=CHART_FONT, titleFont=CHART_FONT)
+            .configure_axis(labelFont=CHART_FONT, titleFont=CHART_FONT, labelLimit=300)
+            .configure_legend(labelFont=CHART_FONT, titleFont=CHART_FONT, labelLimit=400)
+            .configure_header(labelFont=CHART_FONT, titleFont=CHART_FONT, labelLimit=400)
             .configure_title(font=CHART_FONT))
 
 
+def section_names() -> dict[str, str]:
+    """Section id (any shipped framework, including the common-scale ids) → its name, for chart labels."""
+    from .frameworks import FrameworkError, available_frameworks, load_framework
+
+    names: dict[str, str] = {}
+    for framework_id in available_frameworks():
+        try:
+            names |= {s.id: s.name for s in load_framework(framework_id).sections if s.id not in names}
+        except FrameworkError:
+            continue
+    return names
+
+
+def framework_names() -> dict[str, str]:
+    """Framework id → its name, for legends."""
+    from .frameworks import FrameworkError, available_frameworks, load_framework
+
+    names = {}
+    for framework_id in available_frameworks():
+        try:
+            names[framework_id] = load_framework(framework_id).name
+        except FrameworkError:
+            names[framework_id] = framework_id
+    return names
+
+
+def _group_title(by: str) -> str:
+    from .messages import label
+
+    return label("chart", by) if by in ("year", "issuer", "level") else by
+
+
 def metrics_chart(groups, *, by: str = "year"):
-    """Small multiples: each metric's group mean, one panel per metric."""
+    """Small multiples: each metric's group mean, one panel per metric, each bar labelled with its value."""
+    from .messages import group, label, text
+
     alt = _alt()
+    names = group("chart.metrics")
     metrics = [m for m in METRICS if m in groups]
     long = groups.melt(id_vars=[by, "reports"], value_vars=metrics, var_name="metric", value_name="value")
-    long["metric"] = long["metric"].map(METRICS)
-    base = alt.Chart(long).mark_bar().encode(
-        x=alt.X(f"{by}:N", title=by, sort=groups[by].tolist()),
-        y=alt.Y("value:Q", title=None),
-        tooltip=[f"{by}:N", "metric:N", alt.Tooltip("value:Q", format=".3f"), "reports:Q"],
-    ).properties(width=220, height=150)
-    chart = base.facet(facet=alt.Facet("metric:N", title=None), columns=3).resolve_scale(y="independent")
-    return _configure(chart, f"Report metrics by {by}")
+    long["metric"] = long["metric"].map(lambda m: names.get(m, m))
+    long[by] = long[by].astype(str)
+    x = alt.X(f"{by}:N", title=_group_title(by), sort=[str(g) for g in groups[by].tolist()])
+    tooltip = [alt.Tooltip(f"{by}:N", title=_group_title(by)), alt.Tooltip("metric:N", title=text("chart.metric")),
+               alt.Tooltip("value:Q", title=text("chart.value"), format=".3f"),
+               alt.Tooltip("reports:Q", title=text("chart.reports"))]
+    base = alt.Chart().encode(x=x, y=alt.Y("value:Q", title=None), tooltip=tooltip)
+    layered = alt.layer(base.mark_bar(),
+                        base.mark_text(dy=-5, fontSize=10).encode(text=alt.Text("value:Q", format=",.3~r")),
+                        data=long).properties(width=220, height=150)
+    chart = layered.facet(facet=alt.Facet("metric:N", title=None), columns=3).resolve_scale(y="independent")
+    return _configure(chart, text("chart.titles.metrics", by=label("chart.by", by)))
 
 
 def sections_chart(groups, *, by: str = "year"):
     """Heat map: mean share of section text per section and group, on the common S1..S7 scale (so
-    reports of both outlines compare); the frameworks' own section ids when no scale columns exist."""
+    reports of both outlines compare); the frameworks' own sections when no scale columns exist.
+    Sections are named, and each cell carries its share."""
+    from .messages import label, text
+
     alt = _alt()
     prefix = "scale_" if any(c.startswith("scale_") for c in groups) else "share_"
     shares = sorted(c for c in groups if c.startswith(prefix))
     long = groups.melt(id_vars=[by], value_vars=shares, var_name="section", value_name="share").dropna()
     long["section"] = long["section"].str.removeprefix(prefix)
-    sections = sorted(long["section"].unique(), key=lambda s: (not s.startswith("S"), len(s), s))  # S1..S7 first
-    chart = alt.Chart(long).mark_rect().encode(
-        x=alt.X("section:N", sort=sections), y=alt.Y(f"{by}:N", sort=groups[by].tolist()),
-        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues"), title="share"),
-        tooltip=[f"{by}:N", "section:N", alt.Tooltip("share:Q", format=".1%")],
+    ids = sorted(long["section"].unique(), key=lambda s: (not s.startswith("S"), len(s), s))  # S1..S7 first
+    names = section_names()
+    long["section"] = long["section"].map(lambda sid: names.get(sid, sid))
+    long[by] = long[by].astype(str)
+    order = [names.get(sid, sid) for sid in ids]
+    x = alt.X("section:N", sort=order, title=text("chart.section"), axis=alt.Axis(labelAngle=-40, labelLimit=600))
+    y = alt.Y(f"{by}:N", sort=[str(g) for g in groups[by].tolist()], title=_group_title(by))
+    base = alt.Chart(long).encode(x=x, y=y)
+    cells = base.mark_rect().encode(
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues"), title=text("chart.share")),
+        tooltip=[alt.Tooltip(f"{by}:N", title=_group_title(by)), alt.Tooltip("section:N", title=text("chart.section")),
+                 alt.Tooltip("share:Q", title=text("chart.share"), format=".1%")],
     )
-    scale_note = " (common S1–S7 scale)" if prefix == "scale_" else ""
-    return _configure(chart, f"Section shares by {by}{scale_note}")
+    values = base.mark_text(fontSize=10).encode(
+        text=alt.Text("share:Q", format=".0%"),
+        color=alt.condition("datum.share > 0.2", alt.value("white"), alt.value("#222")))
+    key = "chart.titles.sections_scale" if prefix == "scale_" else "chart.titles.sections"
+    return _configure(cells + values, text(key, by=label("chart.by", by)))
 
 
 def yoy_chart(yoy):
     """Copied share of each report from the issuer's previous report, by year."""
+    from .messages import text
+
     alt = _alt()
     chart = alt.Chart(yoy).mark_circle(size=60, opacity=0.7).encode(
-        x=alt.X("year:O"), y=alt.Y("copied_share:Q", title="copied from the previous report", axis=alt.Axis(format="%")),
-        tooltip=["issuer:N", "year:O", "previous_year:O", alt.Tooltip("copied_share:Q", format=".1%")],
+        x=alt.X("year:O", title=text("chart.year")),
+        y=alt.Y("copied_share:Q", title=text("chart.copied_share"), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("issuer:N", title=text("chart.issuer")), alt.Tooltip("year:O", title=text("chart.year")),
+                 alt.Tooltip("previous_year:O", title="上一份报告年度"),
+                 alt.Tooltip("copied_share:Q", title=text("chart.copied_share"), format=".1%")],
     ).properties(width=420, height=260)
-    return _configure(chart, "Year-over-year copying per issuer")
+    return _configure(chart, text("chart.titles.yoy"))
 
 
 def terms_chart(trends):
-    """Rising and falling terms per comparison, by log-odds z-score."""
+    """Rising and falling terms per comparison, by log-odds z-score, each bar labelled with its value."""
+    from .messages import text
+
     alt = _alt()
-    data = trends.assign(comparison=trends["group"].astype(str) + " vs " + trends["reference"].astype(str))
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("z:Q", title="weighted log-odds (z)"),
+    direction = {"rises": text("chart.rises"), "falls": text("chart.falls")}
+    data = trends.assign(comparison=trends["group"].astype(str) + " 对比 " + trends["reference"].astype(str),
+                         direction=trends["direction"].map(lambda d: direction.get(d, d)))
+    base = alt.Chart().encode(
+        x=alt.X("z:Q", title=text("chart.z")),
         y=alt.Y("term:N", sort="-x", title=None),
-        color=alt.Color("direction:N", scale=alt.Scale(domain=["rises", "falls"], range=["#c0392b", "#2c7fb8"])),
-        tooltip=["term:N", alt.Tooltip("z:Q", format=".2f"), "count:Q", "reference_count:Q"],
-    ).properties(width=260, height=alt.Step(12)).facet(facet=alt.Facet("comparison:N", title=None), columns=3)
-    return _configure(chart.resolve_scale(y="independent"), "Terms that rise and fall")
+        tooltip=[alt.Tooltip("term:N", title=text("chart.term")), alt.Tooltip("z:Q", format=".2f"),
+                 alt.Tooltip("count:Q", title="次数"), alt.Tooltip("reference_count:Q", title="对照组次数")],
+    )
+    bars = base.mark_bar().encode(color=alt.Color("direction:N", title="变化", scale=alt.Scale(
+        domain=[direction["rises"], direction["falls"]], range=["#c0392b", "#2c7fb8"])))
+    values = base.mark_text(align="left", dx=3, fontSize=9).encode(text=alt.Text("z:Q", format=".1f"))
+    chart = alt.layer(bars, values, data=data).properties(width=260, height=alt.Step(12)).facet(
+        facet=alt.Facet("comparison:N", title=None), columns=3)
+    return _configure(chart.resolve_scale(y="independent"), text("chart.titles.terms"))
 
 
 def save_chart(chart, stem: Path) -> list[Path]:
-    """Write ``stem``.html and ``stem``.png (rendered by vl-convert; no browser, no network)."""
+    """Write ``stem``.html and ``stem``.png, both rendered offline by vl-convert: the HTML embeds the
+    vega, vega-lite and vega-embed scripts (``inline=True``), so it draws on a PC without network."""
     stem = Path(stem)
     paths = [stem.with_suffix(".html"), stem.with_suffix(".png")]
-    chart.save(str(paths[0]))
+    chart.save(str(paths[0]), inline=True)
     chart.save(str(paths[1]), scale_factor=2)
     return paths
 

@@ -1,6 +1,7 @@
 """Excel export of one analysis: a workbook a reviewer can filter, sort and annotate.
 
-Sheets: 概览 (source, metadata, framework, headline figures), sections, paragraphs, findings.
+Sheets (named in Chinese from the message catalogue): 概览 (source, metadata, framework, headline
+figures), 各部分, 段落, 问题, 必备内容; paragraphs are numbered from 1, statuses and kinds are labels.
 Report text is untrusted: every text cell is stored as a string (never a formula) and characters
 that Excel cannot hold are dropped, so a paragraph such as ``=HYPERLINK(...)`` stays inert text.
 """
@@ -11,38 +12,46 @@ import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from .messages import group, label, paragraph_numbers, text, where
 from .result import Analysis
 
 EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell; a longer paragraph is cut rather than corrupting the file
-_STATUS = {"covered": "已覆盖", "thin": "单薄", "missing": "缺失"}
-_SEVERITY = {"high": "高", "medium": "中", "low": "低"}
-_STAT_LABELS = {
-    "sections_covered": "已覆盖部分数",
-    "sections_total": "部分总数",
-    "elements_found": "已见要素数",
-    "elements_total": "要素总数",
-    "boilerplate_ratio": "套话比例",
-    "figures_per_1000": "每千字数据个数",
-    "specific_sentence_share": "具体句子占比",
-    "copied_share": "照抄比例",
-    "chars": "字数",
-}
-SECTION_COLUMNS = ("id", "name", "status", "status_zh", "share", "chars", "specificity", "boilerplate_ratio",
+SECTION_COLUMNS = ("id", "name", "status", "share", "chars", "specificity", "boilerplate_ratio",
                    "elements_found", "elements_total", "elements_missing", "paragraphs")
-PARAGRAPH_COLUMNS = ("index", "section", "is_heading", "level", "topic", "source", "specificity",
+PARAGRAPH_COLUMNS = ("number", "section", "is_heading", "level", "topic", "source", "specificity",
                      "boilerplate", "copied", "text")
 FINDING_COLUMNS = ("severity", "kind", "section", "location", "message", "evidence", "rule", "suggestion", "why",
                    "exemplars")
 
 
 def analysis_to_xlsx(analysis: Analysis) -> bytes:
-    """The workbook's bytes: 概览, sections, paragraphs and findings sheets."""
-    return sheets_to_xlsx({
-        "概览": (("项目", "值"), overview_rows(analysis)),
-        "sections": (SECTION_COLUMNS, section_rows(analysis)),
-        "paragraphs": (PARAGRAPH_COLUMNS, paragraph_rows(analysis)),
-        "findings": (FINDING_COLUMNS, finding_rows(analysis)),
-    })
+    """The workbook's bytes: 概览, 各部分, 段落, 问题 (and 必备内容) sheets, headed in Chinese."""
+    sheets = {
+        text("excel.sheets.overview"): ((text("excel.overview.item"), text("excel.overview.value")),
+                                        overview_rows(analysis)),
+        text("excel.sheets.sections"): (_headers("section_columns", SECTION_COLUMNS), section_rows(analysis)),
+        text("excel.sheets.paragraphs"): (_headers("paragraph_columns", PARAGRAPH_COLUMNS), paragraph_rows(analysis)),
+        text("excel.sheets.findings"): (_headers("finding_columns", FINDING_COLUMNS), finding_rows(analysis)),
+    }
+    if analysis.parts:
+        sheets[text("excel.sheets.parts")] = (PART_HEADERS(), part_rows(analysis))
+    return sheets_to_xlsx(sheets)
+
+
+def _headers(table: str, columns: Sequence[str]) -> list[str]:
+    """Chinese column headers for a sheet (the codes stay in the JSON)."""
+    return [label(f"excel.{table}", column) for column in columns]
+
+
+def PART_HEADERS() -> list[str]:  # noqa: N802 - a constant read from the catalogue
+    return [text("columns.section"), text("columns.status"), "是否必备", text("columns.paragraphs")]
+
+
+def part_rows(analysis: Analysis) -> list[tuple]:
+    from .render import part_status
+
+    return [(p.name, label("part_status", part_status(p)), "必备" if p.required else "可选",
+             paragraph_numbers(p.paragraphs)) for p in analysis.parts]
 
 
 def sheets_to_xlsx(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
@@ -70,30 +79,41 @@ def overview_rows(analysis: Analysis) -> list[tuple]:
         ("成文日期", meta.date),
         ("报告年度", meta.year),
         ("文号", "; ".join(meta.doc_numbers)),
-        ("框架", analysis.framework),
+        ("框架", _framework_name(analysis)),
         ("框架选择理由", analysis.framework_reason),
     ]
     # Stats arrive as the pipeline grows: show what is there, known keys first, under Chinese labels.
-    keys = [k for k in _STAT_LABELS if k in analysis.stats] + [k for k in analysis.stats if k not in _STAT_LABELS]
-    rows += [(_STAT_LABELS.get(k, k), analysis.stats[k]) for k in keys]
+    known = group("metric")
+    keys = [k for k in known if k in analysis.stats] + [k for k in analysis.stats if k not in known]
+    rows += [(label("metric", k), analysis.stats[k]) for k in keys]
     rows.append(("SHA-256", source.sha256))
     rows.append(("govreport 版本", analysis.version))
     return rows
 
 
+def _framework_name(analysis: Analysis) -> str:
+    from .frameworks import FrameworkError, load_framework
+
+    try:
+        return load_framework(analysis.framework).name
+    except (FrameworkError, OSError, ValueError):
+        return analysis.framework
+
+
 def section_rows(analysis: Analysis) -> list[tuple]:
     return [
-        (s.id, s.name, s.status, _STATUS.get(s.status, s.status), s.share, s.chars, s.specificity, s.boilerplate_ratio,
+        (s.id, s.name, label("status", s.status), s.share, s.chars, s.specificity, s.boilerplate_ratio,
          sum(e.found for e in s.elements), len(s.elements),
          "; ".join(f"{e.id} {e.name}" for e in s.elements if not e.found),
-         ", ".join(map(str, s.paragraphs)))
+         paragraph_numbers(s.paragraphs))
         for s in analysis.sections
     ]
 
 
 def paragraph_rows(analysis: Analysis) -> list[tuple]:
     return [
-        (p.index, p.section, p.is_heading, p.level, p.topic, p.source, p.specificity,
+        (p.number, _section_name(analysis, p.section), "是" if p.is_heading else "", p.level,
+         _section_name(analysis, p.topic) if p.topic else None, p.source, p.specificity,
          _spans_text(p.text, p.boilerplate), _spans_text(p.text, p.copied), p.text)
         for p in analysis.paragraphs
     ]
@@ -104,11 +124,19 @@ def finding_rows(analysis: Analysis) -> list[tuple]:
     for f in analysis.findings:
         suggestion = f.suggestion or {}
         exemplars = [e.get("text", "") for e in suggestion.get("exemplars") or [] if isinstance(e, dict)]
-        location = "全文" if f.location == "whole report" else ", ".join(map(str, f.location))
-        rows.append((_SEVERITY.get(f.severity, f.severity), f.kind, f.section, location, f.message,
+        rows.append((label("severity", f.severity), label("kind", f.kind), _section_name(analysis, f.section),
+                     where(f.location), f.message,
                      "\n".join(f.evidence), f.rule, suggestion.get("text"), suggestion.get("why"),
                      "\n".join(exemplars)))
     return rows
+
+
+def _section_name(analysis: Analysis, section_id: str | None) -> str | None:
+    """A section or part id as its name (the id itself when unknown)."""
+    if section_id is None:
+        return None
+    names = {s.id: s.name for s in analysis.sections} | {p.id: p.name for p in analysis.parts}
+    return names.get(section_id) or label("part", section_id)
 
 
 def _spans_text(text: str, spans: Iterable[Iterable[int]]) -> str:

@@ -84,7 +84,7 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
         if result.status == "missing":
             out.append(Finding(
                 kind="missing_section", severity="high", location="whole report", section=section.id,
-                message=f"未见“{section.name}”({section.id})部分的内容",
+                message=f"未见“{section.name}”部分的内容",
                 evidence=[_where_looked(analysis, framework)],
                 rule=f"{framework.id}:{section.id}",
                 suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
@@ -92,7 +92,7 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
         elif result.status == "thin":
             out.append(Finding(
                 kind="thin_section", severity="medium", location=result.paragraphs, section=section.id,
-                message=f"“{section.name}”({section.id})仅有{result.chars}字,内容单薄",
+                message=f"“{section.name}”仅有{result.chars}字,内容单薄",
                 evidence=[p.text for p in analysis.paragraphs if p.index in result.paragraphs and not p.is_heading][:2],
                 rule=f"{framework.id}:{section.id}:thin",
                 suggestion=suggest.for_section(section, framework, status="thin", exclude=exclude),
@@ -114,7 +114,7 @@ def _where_looked(analysis: Analysis, framework: Framework) -> str:
     where = f"“{holder.name}”部分" if holder is not None else "正文"
     if not numbers:
         return f"报告中没有{where}的正文段落"
-    return f"已逐段检查{where}(第{numbers[0]}—{numbers[-1]}段,共{len(numbers)}段),均未涉及这一方面"
+    return f"已逐段检查{where}(第{numbers[0] + 1}—{numbers[-1] + 1}段,共{len(numbers)}段),均未涉及这一方面"
 
 
 def element_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:
@@ -130,8 +130,8 @@ def element_findings(analysis: Analysis, framework: Framework, evidence, exclude
             out.append(Finding(
                 kind="missing_element", severity="low", section=section.id,
                 **_not_seen(
-                    f"“{section.name}”中未见“{element.name}”({element.id})的相关内容",
-                    f"“{section.name}”中“{element.name}”({element.id}){GENERAL_ONLY}",
+                    f"“{section.name}”中未见“{element.name}”的相关内容",
+                    f"“{section.name}”中“{element.name}”{GENERAL_ONLY}",
                     (mentions or {}).get(element.id),
                 ),
                 rule=f"{framework.id}:{element.id}",
@@ -198,7 +198,7 @@ def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> l
         kinds = "、".join(dict.fromkeys(names.get(flag.category, flag.category) for *_, flag in items))
         out.append(Finding(
             kind="boilerplate", severity="low", location=[index], section=paragraph.section,
-            message=f"第{index}段有{len(items)}句套话({kinds}):" + "、".join(f"“{flag.matched}”" for *_, flag in items[:3]),
+            message=f"第{index + 1}段有{len(items)}句套话({kinds}):" + "、".join(f"“{flag.matched}”" for *_, flag in items[:3]),
             evidence=[sentence for _, _, sentence, _ in items],
             rule="boilerplate:" + ",".join(dict.fromkeys(flag.entry for *_, flag in items)),
         ))

@@ -80,6 +80,11 @@ class ParagraphResult(Record, kw_only=True):
     boilerplate: list[list[int]] = field(default_factory=list)  # [start, end] of formulaic sentences
     copied: list[list[int]] = field(default_factory=list)  # [start, end] of spans found in another report
     specificity: float = 0.0  # share of the paragraph's sentences that carry a concrete fact
+    number: int = 0  # 1-based, as people count ("第3段"); ``index`` stays 0-based for code
+
+    def __post_init__(self) -> None:
+        if not self.number:  # filled from the index, so every builder and older JSON gets it
+            self.number = self.index + 1
 
     def sentence_texts(self) -> list[str]:
         """The paragraph's sentences as text (the whole paragraph if it has no sentence spans)."""

@@ -125,11 +125,14 @@ def _letter(index: int) -> str:
 
 
 def print_summary(rows: Iterable[dict], console, *, report=None, limit: int = 20) -> None:
-    """The worst ``limit`` rows as a Rich table, then the run's counts and anything left unwritten."""
+    """The worst ``limit`` rows as a Rich table (in Chinese, as wide as the console), then the run's
+    counts and anything left unwritten. Files are named relative to the folder they all share."""
     from rich.table import Table
 
-    table = Table("#", "file", "issuer · year", "sections", "missing elements", "套话", "copied", "figures/1000",
-                  "top findings", show_lines=False, title="Reports, worst first")
+    rows = list(rows)
+    base = _common_folder([row["file"] for row in rows] + [path for path, _ in getattr(report, "unwritten", [])])
+    table = Table("#", "文件", "发文单位 · 年度", "已覆盖部分", "未见要素", "套话", "雷同", "每千字数据",
+                  "主要问题", show_lines=False, title="各报告(问题最多的在前)")
     shown = total = 0
     for row in rows:
         total += 1
@@ -137,38 +140,54 @@ def print_summary(rows: Iterable[dict], console, *, report=None, limit: int = 20
             continue
         shown += 1
         if row["status"] == "failed":
-            table.add_row(str(shown), _tail(row["file"]), "", "", "", "", "", "", f"[red]failed[/] {row['error']}")
+            table.add_row(str(shown), _tail(row["file"], base=base), "", "", "", "", "", "",
+                          f"[red]出错[/] {row['error']}")
             continue
         table.add_row(
-            str(shown), _tail(row["file"]), " ".join(str(x) for x in (row["issuer"], row["year"]) if x) or "—",
+            str(shown), _tail(row["file"], base=base),
+            " · ".join(str(x) for x in (row["issuer"], row["year"]) if x) or "—",
             _ratio(row["sections_covered"], row["sections_total"]), _ratio(row["elements_missing"], row["elements_total"]),
             _percent(row["boilerplate_ratio"]), _percent(row["copied_share"]),
             "—" if row["figures_per_1000"] is None else f"{row['figures_per_1000']:.1f}",
             _head(row["top_findings"] or ""),
         )
     if total:
+        if base:
+            console.print(f"文件所在文件夹:{base}", highlight=False)
         console.print(table)
     if total > shown:
-        console.print(f"… and {total - shown} more rows (write them all with --csv or --xlsx)")
+        console.print(f"…… 另有 {total - shown} 行未显示(用 --csv 或 --xlsx 写出全部)")
     if report is not None:
         counts = report.counts
         console.print(
-            f"{report.total} files: {counts['analysed']} analysed, {counts['stored']} already stored, "
-            f"{counts['duplicate']} duplicates, [{'red' if report.failed else 'green'}]{report.failed} failed[/] "
-            f"in {report.seconds:.1f} s"
+            f"共 {report.total} 个文件:新分析 {counts['analysed']} 个,已在库中 {counts['stored']} 个,"
+            f"重复 {counts['duplicate']} 个,[{'red' if report.failed else 'green'}]出错 {report.failed} 个[/],"
+            f"用时 {report.seconds:.1f} 秒"
         )
         for path, reason in report.unwritten[:limit]:
-            console.print(f"[red]not stored[/] {_tail(path)}: {reason}")
+            console.print(f"[red]未写入[/] {_tail(path, base=base)}:{reason}")
         if len(report.unwritten) > limit:
-            console.print(f"… and {len(report.unwritten) - limit} more not stored")
+            console.print(f"…… 另有 {len(report.unwritten) - limit} 个未写入")
         if report.stopped:
-            console.print(f"[red]stopped early:[/] {report.stopped}")
+            console.print(f"[red]提前停止:[/]{report.stopped}")
 
 
-def _tail(path: str, width: int = 48) -> str:
-    """A path relative to the working folder when inside it; a long one keeps its end (the file
-    name is what tells reports apart)."""
-    here = os.getcwd() + os.sep
+def _common_folder(paths: list[str]) -> str:
+    """The folder every path lies in (empty when they share none but the root, or there is one path)."""
+    folders = [os.path.dirname(p) for p in paths if p]
+    if not folders:
+        return ""
+    try:
+        common = os.path.commonpath(folders)
+    except ValueError:  # relative and absolute paths mixed, or different drives
+        return ""
+    return "" if common in ("", os.sep) else common
+
+
+def _tail(path: str, width: int = 48, *, base: str = "") -> str:
+    """A path relative to the folder the batch's files share (else to the working folder); a long
+    one keeps its end (the file name is what tells reports apart)."""
+    here = (base or os.getcwd()) + os.sep
     path = path[len(here):] if path.startswith(here) else path
     return path if len(path) <= width else "…" + path[-(width - 1):]
 

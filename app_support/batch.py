@@ -16,7 +16,7 @@ from analyzer.frameworks import FrameworkError
 from analyzer.limits import Limits
 from analyzer.result import Analysis
 
-from .labels import STATUS_MARK, STATUS_ZH
+from .labels import ELEMENT_ZH, STATUS_ZH
 
 MAX_ZIP_MEMBERS = 500  # more files than a reviewer batch holds: refuse rather than churn
 MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # inflated bytes across one zip's members (zip-bomb guard)
@@ -153,53 +153,87 @@ def element_names(rows: list[BatchRow]) -> dict[str, str]:
     return names
 
 
+def severity_key(analysis: Analysis) -> tuple:
+    """Sort key putting the report to send back first: most tasks missing, then thin, then fewest
+    elements evidenced, then most 套话."""
+    stats = analysis.stats
+    missing = sum(s.status == "missing" for s in analysis.sections)
+    thin = sum(s.status == "thin" for s in analysis.sections)
+    total = stats.get("elements_total") or 0
+    found_share = (stats.get("elements_found") or 0) / total if total else 1.0
+    return (-missing, -thin, found_share, -(stats.get("boilerplate_ratio") or 0.0))
+
+
 def batch_table(rows: list[BatchRow]):
-    """A pandas DataFrame: one row per file, one column per section (🟢 covered, 🟡 thin, 🔴 missing)."""
+    """One row per analysed file, worst first: issuer · year, coverage, missing tasks and 套话 first, then
+    one column per section (named, not by id) holding its status in words. Failed files: ``error_table``."""
     import pandas as pd
 
     sections = section_names(rows)
-    return pd.DataFrame([_table_row(row, sections) for row in rows])
+    analysed = sorted((r for r in rows if r.analysis), key=lambda r: severity_key(r.analysis))
+    table = [_table_row(row, sections) for row in analysed]
+    columns = [*SUMMARY_COLUMNS, *dict.fromkeys(sections.values())]
+    return pd.DataFrame(table, columns=columns)
+
+
+def error_table(rows: list[BatchRow]):
+    """The files that could not be analysed: name, what it means and what to do (Chinese), and the detail."""
+    import pandas as pd
+
+    return pd.DataFrame([{"文件": r.name, "原因": advice_for(r.code), "详情": r.error or ""}
+                         for r in rows if r.analysis is None], columns=["文件", "原因", "详情"])
 
 
 def element_table(rows: list[BatchRow]):
-    """One row per analysed file, one column per element: ✅ evidenced, ❌ not, blank when not in its framework."""
+    """One row per analysed file, one column per element (by name): 已见 or 未见, blank when not in its framework."""
     import pandas as pd
 
     elements = element_names(rows)
+    columns = dict.fromkeys(elements.values())
     table = []
     for row in (r for r in rows if r.analysis):
         found = {e.id: e.found for s in row.analysis.sections for e in s.elements}
-        table.append({"文件": row.name} | {eid: ("✅" if found[eid] else "❌") if eid in found else ""
-                                          for eid in elements})
-    return pd.DataFrame(table, columns=["文件", *elements])
+        cells = {elements[eid]: (ELEMENT_ZH["found"] if found[eid] else ELEMENT_ZH["missing"])
+                 for eid in elements if eid in found}
+        table.append({"文件": row.name} | {name: cells.get(name, "") for name in columns})
+    return pd.DataFrame(table, columns=["文件", *columns])
+
+
+SUMMARY_COLUMNS = ("发文单位 · 年度", "覆盖", "缺失任务", "单薄任务", "套话比例", "已见要素", "问题(高)", "问题(中)",
+                   "问题(低)", "每千字数据", "框架", "文件")
 
 
 def _table_row(row: BatchRow, sections: dict[str, str]) -> dict:
     a = row.analysis
-    stats = a.stats if a else {}
+    stats, meta = a.stats, a.metadata
+    covered = stats.get("sections_covered", sum(s.status == "covered" for s in a.sections))
+    total = stats.get("sections_total") or len(a.sections)
+    found, elements = stats.get("elements_found"), stats.get("elements_total")
     out = {
-        "文件": row.name,
-        "结果": "✅ 完成" if a else "❌ 出错",
-        "错误信息": f"{advice_for(row.code)}(详情:{row.error})" if row.error else "",
-        "发文单位": (a.metadata.issuer or "") if a else "",
-        "年度": a.metadata.year if a else None,
-        "框架": a.framework if a else "",
-    }
-    status = {s.id: s.status for s in a.sections} if a else {}
-    for sid in sections:
-        out[sid] = f"{STATUS_MARK[status[sid]]} {STATUS_ZH[status[sid]]}" if sid in status else ""
-    out |= {
-        "已覆盖": stats.get("sections_covered"),
-        "部分数": stats.get("sections_total"),
-        "已见要素": stats.get("elements_found"),
-        "要素总数": stats.get("elements_total"),
+        "发文单位 · 年度": f"{meta.issuer or '未识别单位'} · {meta.year or '年度未识别'}",
+        "覆盖": f"{covered}/{total}",
+        "缺失任务": "、".join(s.name for s in a.sections if s.status == "missing"),
+        "单薄任务": "、".join(s.name for s in a.sections if s.status == "thin"),
         "套话比例": stats.get("boilerplate_ratio"),
+        "已见要素": f"{found}/{elements}" if elements else "",
+        "问题(高)": sum(f.severity == "high" for f in a.findings),
+        "问题(中)": sum(f.severity == "medium" for f in a.findings),
+        "问题(低)": sum(f.severity == "low" for f in a.findings),
         "每千字数据": stats.get("figures_per_1000"),
-        "问题(高)": sum(f.severity == "high" for f in a.findings) if a else None,
-        "问题(中)": sum(f.severity == "medium" for f in a.findings) if a else None,
-        "问题(低)": sum(f.severity == "low" for f in a.findings) if a else None,
+        "框架": _framework_name(a.framework),
+        "文件": row.name,
     }
-    return out
+    status = {sections.get(s.id, s.name): STATUS_ZH[s.status] for s in a.sections}
+    return out | {name: status.get(name, "") for name in dict.fromkeys(sections.values())}
+
+
+def _framework_name(framework_id: str) -> str:
+    from analyzer.frameworks import FrameworkError, load_framework
+
+    try:
+        return load_framework(framework_id).name
+    except (FrameworkError, OSError, ValueError):
+        return framework_id
 
 
 def table_csv(table) -> bytes:
@@ -217,15 +251,17 @@ def _csv_safe(value):
     return value
 
 
-def table_xlsx(table, *, elements=None, names: dict[str, str] | None = None) -> bytes:
-    """The tables as an Excel workbook (text stays text), plus a sheet naming each section and element id."""
+def table_xlsx(table, *, elements=None, errors=None, names: dict[str, str] | None = None) -> bytes:
+    """The tables as an Excel workbook (text stays text): results, elements, failed files, and the id of each name."""
     from analyzer.export import sheets_to_xlsx
 
     sheets = {"批量结果": _sheet(table)}
     if elements is not None:
         sheets["要素"] = _sheet(elements)
+    if errors is not None and len(errors):
+        sheets["出错的文件"] = _sheet(errors)
     if names:
-        sheets["编号说明"] = (("id", "名称"), list(names.items()))
+        sheets["编号说明"] = (("编号", "名称"), list(names.items()))
     return sheets_to_xlsx(sheets)
 
 

@@ -24,6 +24,23 @@ REPORT_COLUMNS = {
 }
 LEVEL_ZH = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇/街道", "department": "部门",
             "ministry": "部委"}
+LEGEND_ROW = 18  # pixels per legend entry under a chart
+GROUP_COLUMNS = {"year": "年度", "issuer": "发文单位", "level": "层级", "reports": "报告数",
+                 "section_coverage": "已覆盖部分比例", "element_coverage": "已见要素比例", "boilerplate_ratio": "套话比例",
+                 "specificity": "具体句子占比", "figures_per_1000": "每千字数据", "chars": "篇幅(字)",
+                 "yoy_copied_share": "与上一年度雷同比例"}
+
+
+def group_table(groups):
+    """``analyzer.compare.group_summary`` with Chinese headers and section names (common-scale columns only)."""
+    from analyzer.compare import section_names
+
+    names = section_names()
+    shown = groups[[c for c in groups.columns if not c.startswith("share_")]]
+    if "level" in shown:
+        shown = shown.assign(level=shown["level"].map(lambda v: LEVEL_ZH.get(v, v)))
+    return shown.rename(columns=lambda c: GROUP_COLUMNS.get(c) or (
+        f"篇幅占比:{names.get(c.removeprefix('scale_'), c)}" if c.startswith("scale_") else c))
 
 
 @dataclass(frozen=True)
@@ -89,32 +106,41 @@ def emphasis_chart(emphasis):
     """Each section's share of section text on the common scale, summed over the year's reports, to 100%."""
     import altair as alt
 
+    from analyzer.compare import section_names
+
     data = emphasis.dropna(subset=["year"]).groupby(["year", "scale"], as_index=False)["share"].sum()
+    names = section_names()
+    data = data.assign(section=data["scale"].map(lambda sid: names.get(sid, sid)))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("year:O", title="年度"),
         y=alt.Y("share:Q", stack="normalize", title="各部分篇幅占比", axis=alt.Axis(format="%")),
-        color=alt.Color("scale:N", title="部分"),
-        tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip("scale:N", title="部分")],
-    ).properties(height=280)
+        color=alt.Color("section:N", title="部分", legend=alt.Legend(labelLimit=520, orient="bottom", columns=1)),
+        tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip("section:N", title="部分"),
+                 alt.Tooltip("share:Q", title="篇幅占比", format=".1%")],
+    ).properties(height=280 + LEGEND_ROW * data["section"].nunique())  # Streamlit fits the legend into the height
 
 
 def yearly_chart(reports, *, field: str, title: str):
     """Each report as a point by year, with the yearly mean as a line."""
     import altair as alt
 
+    from analyzer.compare import framework_names
+
     data = reports[["issuer", "year", "framework", field]].dropna(subset=["year", field])
-    data = data.assign(year=data["year"].astype(int), **{field: data[field].astype(float)})
+    names = framework_names()
+    data = data.assign(year=data["year"].astype(int), **{field: data[field].astype(float)},
+                       framework=data["framework"].map(lambda f: names.get(f, f)))
     points = alt.Chart(data).mark_circle(size=60, opacity=0.6).encode(
         x=alt.X("year:O", title="年度"),
         y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format="%")),
-        color=alt.Color("framework:N", title="框架"),
+        color=alt.Color("framework:N", title="框架", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
         tooltip=[alt.Tooltip("issuer:N", title="发文单位"), alt.Tooltip("year:O", title="年度"),
                  alt.Tooltip(f"{field}:Q", title=title, format=".1%")],
     )
     mean = alt.Chart(data).mark_line(color="#444", strokeDash=[4, 3]).encode(
         x="year:O", y=alt.Y(f"mean({field}):Q")
     )
-    return (points + mean).properties(height=240)
+    return (points + mean).properties(height=240 + LEGEND_ROW * data["framework"].nunique())
 
 
 def copying_chart(copying):
@@ -122,11 +148,14 @@ def copying_chart(copying):
     import altair as alt
 
     data = copying.assign(label=copying["issuer"] + " " + copying["pair"])
-    return alt.Chart(data).mark_bar(color="#c62828").encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=280)),
         x=alt.X("copied_share:Q", title="与上一份报告雷同的文字比例", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("issuer:N", title="发文单位"), alt.Tooltip("pair:N", title="年度"),
                  alt.Tooltip("copied_share:Q", title="雷同比例", format=".1%"),
                  alt.Tooltip("copied_sentences:Q", title="雷同句数")],
-    ).properties(height=alt.Step(24))
+    )
+    values = base.mark_text(align="left", dx=3, fontSize=11, color="#222").encode(
+        text=alt.Text("copied_share:Q", format=".0%"))
+    return (base.mark_bar(color="#c62828") + values).properties(height=alt.Step(24))

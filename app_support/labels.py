@@ -1,26 +1,36 @@
-"""Chinese labels, status marks and colours shared by every page."""
+"""Chinese labels, status colours and badges shared by every page.
+
+Wordings come from the message catalogue (``analyzer.messages``). Status is shown as a coloured text
+label (已覆盖 / 单薄 / 缺失, 已见 / 未见), never by an emoji: office PCs and CI images often have no
+emoji font, and the marks then render as identical boxes.
+"""
 
 from __future__ import annotations
 
-STATUS_ZH = {"covered": "已覆盖", "thin": "单薄", "missing": "缺失"}
-STATUS_MARK = {"covered": "🟢", "thin": "🟡", "missing": "🔴"}
-STATUS_COLOUR = {"covered": "#2e7d32", "thin": "#f9a825", "missing": "#c62828"}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
-SEVERITY_MARK = {"high": "🔴", "medium": "🟠", "low": "🔵"}
+from html import escape
+
+from analyzer.messages import group
+
+STATUS_ZH: dict[str, str] = dict(group("status"))
+SEVERITY_ZH: dict[str, str] = dict(group("severity"))
+KIND_ZH: dict[str, str] = dict(group("kind"))
+PART_ZH: dict[str, str] = dict(group("part"))
+PART_STATUS_ZH: dict[str, str] = dict(group("part_status"))
+ELEMENT_ZH: dict[str, str] = dict(group("element"))
 SEVERITY_ORDER = ("high", "medium", "low")
-KIND_ZH = {
-    "missing_section": "缺少部分",
-    "thin_section": "部分单薄",
-    "missing_element": "缺少要素",
-    "missing_part": "缺少必备内容",
-    "missing_metadata": "缺少文头信息",
-    "boilerplate": "套话",
-    "copied": "照抄",
-}
-# Parts outside the framework's sections, the same ids in every framework.
-PART_ZH = {"INTRO": "前言/总体", "PROBLEMS": "问题不足", "NEXT": "下一步", "META": "文头落款", "OTHER": "其他"}
+
+STATUS_COLOUR = {"covered": "#2e7d32", "thin": "#b26a00", "missing": "#c62828"}
+SEVERITY_COLOUR = {"high": "#c62828", "medium": "#b26a00", "low": "#1565c0"}
+PART_STATUS_COLOUR = {"present": "#2e7d32", "in_passing": "#b26a00", "missing": "#c62828",
+                      "optional_absent": "#757575"}
+ELEMENT_COLOUR = {"found": "#2e7d32", "missing": "#c62828"}
+# Streamlit's named colours for Markdown badges in widget labels (``:green-badge[已覆盖]``).
+STATUS_BADGE = {"covered": "green", "thin": "orange", "missing": "red"}
+SEVERITY_BADGE = {"high": "red", "medium": "orange", "low": "blue"}
+PART_STATUS_BADGE = {"present": "green", "in_passing": "orange", "missing": "red", "optional_absent": "gray"}
+
 # Section colours: distinct hues that stay clear of the yellow (boilerplate) and red (copied) highlights
-# and of the amber/red status marks; parts get greys.
+# and of the amber/red status colours; parts get greys.
 SECTION_PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#17becf", "#8c564b", "#e377c2", "#0b5394", "#38761d",
                    "#674ea7", "#00838f", "#6d4c41", "#ad1457")
 PART_COLOUR = {"INTRO": "#78909c", "PROBLEMS": "#8d6e63", "NEXT": "#5c6bc0", "META": "#b0bec5", "OTHER": "#cfd8dc"}
@@ -35,3 +45,14 @@ def section_colours(section_ids: list[str]) -> dict[str, str]:
 def percent(value: float | None, *, digits: int = 1) -> str:
     """A share as a percentage, or a dash when the analyzer did not report it."""
     return "—" if value is None else f"{value:.{digits}%}"
+
+
+def badge(text: str, colour: str) -> str:
+    """A coloured text label as HTML: the word carries the meaning, the colour only helps."""
+    return (f'<span class="gr-badge" style="color:{escape(colour)};border-color:{escape(colour)}">'
+            f"{escape(text)}</span>")
+
+
+def md_badge(text: str, colour: str) -> str:
+    """A coloured text label in Streamlit Markdown (widget labels, captions); ``text`` must be plain words."""
+    return f":{colour}-badge[{text}]"

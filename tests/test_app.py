@@ -23,6 +23,7 @@ from app_support.batch import (  # noqa: E402
     Upload,
     batch_table,
     element_table,
+    error_table,
     expand_uploads,
     run_batch,
     table_csv,
@@ -57,7 +58,7 @@ def _finding_boxes(at) -> list:
 
 
 def _section_expanders(at) -> list[str]:
-    return [e.label for e in at.expander if e.label.startswith(("🟢", "🟡", "🔴"))]
+    return [e.label for e in at.expander if e.label.startswith((":green-badge[", ":orange-badge[", ":red-badge["))]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def test_report_text_is_shown_with_sections_and_boilerplate_marked(sample_run, s
 
 def test_downloads_are_offered(sample_run):
     labels = {b.label for b in sample_run.get("download_button")}
-    assert {"下载 JSON", "下载 Markdown", "下载 Excel"} <= labels
+    assert {"下载审阅报告(HTML,可打印为 PDF)", "下载批注版 Word", "下载 Excel", "下载 Markdown", "下载 JSON(数据)"} <= labels
 
 
 def test_uploaded_report_is_analysed_and_its_markup_shown_as_text(seed_path):
@@ -133,14 +134,16 @@ def test_a_bad_file_shows_the_analyzers_message_not_a_traceback():
     at.run()
     assert not at.exception
     assert len(at.error) == 1
-    assert expected.value.advice in at.error[0].value  # what it means, in Chinese, first
-    assert md_escape(str(expected.value)) in at.error[0].value  # then the specific detail
+    assert expected.value.advice in at.error[0].value  # what it means, in Chinese
+    assert str(expected.value) not in at.error[0].value  # the technical detail only under 详情
+    assert [e.label for e in at.expander if e.label == "详情"] and str(expected.value) in [t.value for t in at.text]
     assert not _section_expanders(at)
 
 
 def test_pasted_text_is_analysed(seed_path):
     at = _app().run()
-    at.text_area(key="analyze_text").set_value(seed_path.read_text(encoding="utf-8")).run()
+    at.text_area(key="analyze_text").set_value(seed_path.read_text(encoding="utf-8"))
+    next(b for b in at.button if b.label == "分析粘贴的文本").click().run()  # no Ctrl+Enter needed
     assert not at.exception
     assert not any("示例报告" in info.value for info in at.info)
     assert len(_section_expanders(at)) == 7
@@ -168,13 +171,12 @@ def test_batch_reports_each_file_and_a_broken_one_in_its_row(seed_path, corpus_z
              ("reports.zip", corpus_zip, "application/zip")]
     at.file_uploader(key="batch_upload").set_value(files).run()
     assert not at.exception
-    table = at.dataframe[0].value  # the report × section table comes first
-    assert list(table["文件"]) == ["seed.txt", "broken.docx", "reports.zip/au109.txt", "reports.zip/au110.txt"]
-    broken = table[table["文件"] == "broken.docx"].iloc[0]
-    assert broken["结果"].startswith("❌") and broken["错误信息"].startswith("文件已损坏")  # corrupt_file, in Chinese
-    good = table[table["文件"] != "broken.docx"]
-    assert good["结果"].str.startswith("✅").all()
-    assert good["S1"].str[0].isin(["🟢", "🟡", "🔴"]).all()
+    table, errors = at.dataframe[0].value, at.dataframe[1].value  # the results tab, then the errors tab
+    assert sorted(table["文件"]) == ["reports.zip/au109.txt", "reports.zip/au110.txt", "seed.txt"]
+    assert list(table.columns[:3]) == ["发文单位 · 年度", "覆盖", "缺失任务"]  # the key figures first
+    assert SEED_SECTIONS[0] in table.columns  # sections by name, not id
+    assert table[SEED_SECTIONS[0]].isin(["已覆盖", "单薄", "缺失"]).all()
+    assert list(errors["文件"]) == ["broken.docx"] and errors["原因"][0].startswith("文件已损坏")  # in Chinese
     assert at.warning and "1" in at.warning[0].value
 
 
@@ -306,19 +308,35 @@ def test_batch_tables_and_their_exports(seed_analysis):
 
     rows = [BatchRow("=cmd|' /C calc'!A0.txt", analysis=seed_analysis),
             BatchRow("bad.pdf", error="the PDF is encrypted", code="encrypted")]
-    table = batch_table(rows)
-    statuses = {s.id: s.status for s in seed_analysis.sections}
-    marks = {"covered": "🟢", "thin": "🟡", "missing": "🔴"}
-    assert [table.loc[0, sid][0] for sid in statuses] == [marks[s] for s in statuses.values()]
-    assert table.loc[1, "S1"] == ""
-    assert table.loc[1, "错误信息"] == "文件设置了密码或加密。请取消密码保护后再上传。(详情:the PDF is encrypted)"
+    table, errors = batch_table(rows), error_table(rows)
+    status_zh = {"covered": "已覆盖", "thin": "单薄", "missing": "缺失"}
+    assert [table.loc[0, s.name] for s in seed_analysis.sections] == [status_zh[s.status] for s in seed_analysis.sections]
+    assert len(table) == 1
+    assert errors.to_dict("records") == [{"文件": "bad.pdf", "原因": "文件设置了密码或加密。请取消密码保护后再上传。",
+                                          "详情": "the PDF is encrypted"}]
     csv = table_csv(table).decode("utf-8-sig")
-    assert "'=cmd" in csv and "\n=cmd" not in csv
+    assert "'=cmd" in csv and ",=cmd" not in csv
     elements = element_table(rows)
-    assert len(elements) == 1
-    book = load_workbook(io.BytesIO(table_xlsx(table, elements=elements, names={"S1": "x"})))
-    assert book.sheetnames == ["批量结果", "要素", "编号说明"]
-    assert book["批量结果"]["A2"].data_type == "s"
+    assert len(elements) == 1 and set(elements.iloc[0, 1:]) <= {"已见", "未见"}
+    book = load_workbook(io.BytesIO(table_xlsx(table, elements=elements, errors=errors, names={"S1": "x"})))
+    assert book.sheetnames == ["批量结果", "要素", "出错的文件", "编号说明"]
+    file_column = list(table.columns).index("文件") + 1
+    assert book["批量结果"].cell(row=2, column=file_column).data_type == "s"
+
+
+def test_batch_rows_are_worst_first(seed_analysis):
+    import msgspec
+
+    def with_statuses(statuses: list[str]):
+        sections = [msgspec.structs.replace(s, status=st) for s, st in zip(seed_analysis.sections, statuses)]
+        return msgspec.structs.replace(seed_analysis, sections=sections)
+
+    rows = [BatchRow("good.txt", analysis=with_statuses(["covered"] * 7)),
+            BatchRow("worst.txt", analysis=with_statuses(["missing", "missing"] + ["covered"] * 5)),
+            BatchRow("thin.txt", analysis=with_statuses(["thin"] + ["covered"] * 6))]
+    table = batch_table(rows)
+    assert list(table["文件"]) == ["worst.txt", "thin.txt", "good.txt"]
+    assert table.loc[0, "缺失任务"] == "、".join(s.name for s in seed_analysis.sections[:2])
 
 
 def test_corpus_reports_are_reassembled_from_the_labels():
@@ -347,3 +365,72 @@ def test_emphasis_shares_sum_to_one_per_report(seed_analysis):
     frame = emphasis_frame([CompareItem("seed", "阳江", 2017, seed_analysis)])
     assert set(frame["scale"]) <= {f"S{i}" for i in range(1, 8)}
     assert frame["share"].sum() == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- numbering, status words, review report
+
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
+
+
+def test_paragraphs_are_numbered_from_one_and_findings_link_to_them(seed_analysis):
+    from app_support.highlight import paragraph_links
+
+    html = report_html(seed_analysis)
+    for p in seed_analysis.paragraphs[:5]:
+        assert f'id="gr-p{p.index + 1}"' in html and f"第{p.index + 1}段</span>" in html
+    located = next(f for f in seed_analysis.findings if f.location != "whole report")
+    detail = finding_html(located)
+    assert f'href="#gr-p{located.location[0] + 1}"' in detail
+    assert paragraph_links([0, 4]) == '第<a href="#gr-p1" target="_self">1</a>、<a href="#gr-p5" target="_self">5</a>段'
+
+
+def test_status_is_written_in_words_without_emoji(seed_analysis):
+    from app_support.highlight import parts_html
+
+    elements = [e for s in seed_analysis.sections for e in s.elements]
+    html = elements_html(elements) + parts_html(seed_analysis.parts)
+    assert html.count(">已见<") == sum(e.found for e in elements)
+    assert html.count(">未见<") == sum(not e.found for e in elements)
+    assert not EMOJI.search(html + report_html(seed_analysis))
+
+
+def test_copied_passages_are_shown_side_by_side_with_changed_figures_marked():
+    from app_support.highlight import copying_html
+
+    copying = {"share": 0.5, "passages": [
+        {"later_paragraph": 3, "later": "全年办理复议案件25件。", "earlier_paragraph": 2,
+         "earlier": "全年办理复议案件18件。", "kind": "figures_changed", "similarity": 0.9, "changed": [[8, 10]]},
+        {"later_paragraph": 5, "later": "<b>照抄</b>", "earlier_paragraph": 4, "earlier": "<b>照抄</b>",
+         "kind": "verbatim", "similarity": 1.0, "changed": []}]}
+    html = copying_html(copying)
+    assert '<mark class="gr-changed" title="与上一年度不同">25</mark>' in html
+    assert "全年办理复议案件18件。" in html and "上一年度第3段" in html and 'href="#gr-p4"' in html
+    assert "仅改数字" in html and "原文照抄" in html
+    assert "<b>" not in html
+
+
+def test_review_report_is_one_self_contained_page(seed_analysis):
+    from app_support.review import review_html
+
+    html = review_html(seed_analysis, name="草稿.docx")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http" not in html
+    for section in seed_analysis.sections:
+        assert section.name in html
+    assert html.count('class="finding"') == len(seed_analysis.findings)
+    located = {min(f.location) for f in seed_analysis.findings if f.location != "whole report"}
+    assert all(f"<h3>第{i + 1}段</h3>" in html for i in located)
+    assert not EMOJI.search(html)
+
+
+def test_previous_year_upload_shows_the_copied_passages_side_by_side(seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    earlier = text.replace("2017", "2016")  # last year's report: the same text with other figures
+    at = _app().run()
+    at.file_uploader(key="analyze_upload").set_value(("本年度.txt", text.encode("utf-8"), "text/plain"))
+    at.file_uploader(key="analyze_previous").set_value(("上一年度.txt", earlier.encode("utf-8"), "text/plain"))
+    at.run()
+    assert not at.exception and not at.error
+    assert any(h.value == "与上一年度报告对照" for h in at.subheader)
+    assert any("上一年度报告:上一年度" in c.value for c in at.caption)
+    html = _html(at)
+    assert '<mark class="gr-cp"' in html  # copied spans are marked in the report text too

@@ -141,7 +141,7 @@ def test_batch_stores_good_files_records_broken_ones_and_exits_1(tmp_path, good_
     result = CliRunner().invoke(app, ["batch", str(good_dir), str(broken_dir), "--db", str(db), "--jobs", "2",
                                       "--csv", str(csv)])
     assert result.exit_code == 1, result.output
-    assert "3 failed" in result.output
+    assert "出错 3 个" in result.output
     good = len(list(good_dir.iterdir()))
     assert stored(db, "SELECT count(*) FROM reports") == [(good,)]
     errors = dict(stored(db, "SELECT name, code FROM errors"))
@@ -161,9 +161,9 @@ def test_rerun_skips_stored_reports_and_force_reanalyses(tmp_path, good_dir):
     again = runner.invoke(app, ["batch", str(good_dir), "--db", str(db), "--jobs", "1"])
     assert again.exit_code == 0
     total = len(list(good_dir.iterdir()))
-    assert f"0 analysed, {total} already stored" in again.output
+    assert f"新分析 0 个,已在库中 {total} 个" in again.output
     forced = runner.invoke(app, ["batch", str(good_dir), "--db", str(db), "--jobs", "1", "--force"])
-    assert f"{total} analysed" in forced.output
+    assert f"新分析 {total} 个" in forced.output
     assert stored(db, "SELECT count(*), count(DISTINCT sha256) FROM reports") == [(total, total)]
     assert stored(db, "SELECT count(*) FROM (SELECT sha256, section_id FROM sections GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,6 +25,14 @@ SEED_SECTIONS = ["依法全面履行政府职能", "完善依法行政制度体�
                  "坚持严格规范公正文明执法", "强化对行政权力的制约和监督", "依法有效化解社会矛盾纠纷",
                  "加强组织保障和落实机制建设"]
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots kept for CI (gitignored)
+VIEWPORTS = [(1440, 900), (1024, 768)]
+# Emoji and the pictographs that need an emoji font (status must never depend on them).
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
+# Latin words a page of ours may show: file formats, product names, and Streamlit's own uploader and menu.
+ALLOWED_LATIN = {"docx", "pdf", "txt", "html", "htm", "zip", "text", "DOCX", "PDF", "TXT", "HTML", "HTM", "ZIP",
+                 "JSON", "Markdown", "Excel", "Word", "OCR", "govreport", "GOVREPORT", "MB", "Upload", "per", "file",
+                 "Browse", "files", "Drag", "and", "drop", "here", "Limit", "Deploy"}
 START_TIMEOUT = 90  # seconds for the server to answer its health check
 RESULT_TIMEOUT = 120_000  # ms for an analysis to appear (the first one loads the model)
 
@@ -139,7 +149,7 @@ def test_excel_download_is_built_on_click(page, server, seed_path):
         page.get_by_role("button", name="下载 Excel").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))  # the path has no suffix
-    assert book.sheetnames == ["概览", "sections", "paragraphs", "findings"]
+    assert book.sheetnames[:4] == ["概览", "各部分", "段落", "问题"]
 
 
 def test_markup_in_a_report_shows_as_text_and_runs_nothing(page, server, seed_path, tmp_path):
@@ -156,3 +166,120 @@ def test_markup_in_a_report_shows_as_text_and_runs_nothing(page, server, seed_pa
     page.wait_for_timeout(1000)  # give an injected handler the chance to fire
     assert not page.dialogs
     _full_page_screenshot(page, tmp_path / "analyze-markup.png")
+
+
+def _shot(page, name: str) -> Path:
+    """A screenshot of the visible window under tests/artifacts/ (kept by CI)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path))
+    return path
+
+
+def _main_text(page) -> str:
+    """The text of our part of the page: the main block without Streamlit's uploader widgets and the report text."""
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMainBlockContainer]').cloneNode(true);
+        main.querySelectorAll('[data-testid=stFileUploader], .gr-para, .gr-quote, details, style, script, svg, canvas')
+            .forEach(e => e.remove());
+        return main.innerText;
+    }""")
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test_analysis_page_reads_in_chinese_with_numbered_paragraphs(browser, server, seed_path, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        _upload_and_wait(page, server, seed_path)
+        title = page.get_by_role("heading", name="法治政府建设情况报告 · 分析")
+        box = title.bounding_box()
+        assert box and box["y"] >= 48 and box["x"] + box["width"] <= width  # below the fixed header, not cut
+        review = page.get_by_role("button", name="下载审阅报告(HTML,可打印为 PDF)")
+        assert review.bounding_box()["y"] + 40 <= height  # the main download is on the first screen
+        _shot(page, f"analyze-top-{width}x{height}.png")
+        text = page.evaluate("() => document.body.innerText")
+        assert not EMOJI.findall(text), EMOJI.findall(text)  # statuses are words, not emoji
+        for status in ("已覆盖", "单薄", "已见", "未见", "已具备"):
+            assert status in text, status
+        latin = set(re.findall(r"[A-Za-z]{2,}", _main_text(page))) - ALLOWED_LATIN
+        assert not latin, latin  # no English UI string of ours
+        for name in SEED_SECTIONS:  # whole section names, never cut with an ellipsis
+            label = page.locator("[data-testid=stExpander] summary").filter(has_text=name).first
+            assert label.is_visible() and "…" not in label.inner_text(), name
+        fifth = page.locator("#gr-p5")
+        fifth.scroll_into_view_if_needed()
+        assert fifth.is_visible() and fifth.inner_text().startswith("第5段")
+        link = page.locator('.gr-finding a[href="#gr-p5"]').first
+        link.scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollTo(0, 0)")
+        link.click()
+        page.wait_for_timeout(500)
+        assert fifth.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+        _shot(page, f"analyze-link-{width}x{height}.png")
+    finally:
+        context.close()
+
+
+def test_review_report_download_is_confirmed_and_self_contained(page, server, seed_path):
+    _upload_and_wait(page, server, seed_path)
+    with page.expect_download(timeout=RESULT_TIMEOUT) as download:
+        page.get_by_role("button", name="下载审阅报告(HTML,可打印为 PDF)").click()
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(".审阅报告.html")
+    assert "<script" not in html and SEED_SECTIONS[0] in html
+    page.get_by_text("已生成").first.wait_for(timeout=10_000)  # the download is confirmed on the page
+
+
+def test_batch_page_at_1024_puts_the_key_figures_first(browser, server, seed_path, tmp_path):
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?page=batch")
+        page.get_by_text("上传多个报告文件").first.wait_for(timeout=RESULT_TIMEOUT)
+        broken = tmp_path / "损坏的文件.docx"
+        broken.write_bytes(b"not a zip")
+        page.locator("input[type=file]").first.set_input_files([str(seed_path), str(broken)])
+        page.get_by_text("份未能分析").first.wait_for(timeout=RESULT_TIMEOUT)
+        page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=RESULT_TIMEOUT)
+        page.wait_for_timeout(1000)
+        _shot(page, "batch-1024x768.png")
+        assert page.get_by_role("tab", name=re.compile("出错的文件")).is_visible()
+        text = page.evaluate("() => document.body.innerText")
+        assert not EMOJI.findall(text)
+    finally:
+        context.close()
+
+
+def test_compare_chart_html_draws_with_the_network_blocked(browser, tmp_path):
+    """The HTML chart of ``govreport compare`` carries its scripts: it draws on an air-gapped PC."""
+    import pandas as pd
+
+    from analyzer.compare import metrics_chart, save_chart
+
+    groups = pd.DataFrame({"year": [2019, 2020], "reports": [2, 3], "section_coverage": [0.5, 0.0],
+                           "boilerplate_ratio": [0.2, 0.3]})
+    html_path, png_path = save_chart(metrics_chart(groups), tmp_path / "metrics")
+    html = html_path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html)  # nothing fetched
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+    requests: list[str] = []
+
+    def block(route):
+        requests.append(route.request.url)
+        return route.continue_() if route.request.url.startswith("file:") else route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    try:
+        page.goto(html_path.as_uri())
+        drawn = page.locator("canvas, svg.marks").first
+        drawn.wait_for(timeout=20_000)
+        assert drawn.bounding_box()["width"] > 200
+        assert not [url for url in requests if not url.startswith(("file:", "data:"))]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "compare-chart-offline.png"))
+        spec = json.dumps(metrics_chart(groups).to_dict(), ensure_ascii=False)
+        assert "各项指标" in spec and "已覆盖部分比例" in spec
+    finally:
+        context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -46,7 +47,7 @@ def test_the_quick_exit_delivers_every_output(seed_path, tmp_path):
     proc = run("analyze", str(seed_path), "--out", str(table))
     assert proc.returncode == 0, proc.stderr
     written = table.read_text(encoding="utf-8")
-    assert "S7" in written and written.rstrip().endswith("未能识别标题")  # the last finding, so all of it
+    assert "落实机制建设" in written and written.rstrip().endswith("未能识别标题")  # the last finding, so all of it
     proc = run("analyze", str(seed_path), "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["version"]  # the whole document arrived
     with_previous = run("analyze", str(seed_path), "--previous", str(seed_path), "--format", "json")
@@ -72,18 +73,18 @@ def test_bad_input_exits_2_with_one_sentence(tmp_path, seed_paragraphs, name):
     _bad_inputs(tmp_path, seed_paragraphs)
     proc = run("analyze", str(tmp_path / name))
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("错误:") and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_oversize_file_exits_2(seed_path):
     proc = run("analyze", str(seed_path), env={"GOVREPORT_MAX_BYTES": "500"})
-    assert proc.returncode == 2 and "limit" in proc.stderr
+    assert proc.returncode == 2 and "上限" in proc.stderr
 
 
 def test_missing_file_exits_2(tmp_path):
     proc = run("analyze", str(tmp_path / "nope.txt"))
-    assert proc.returncode == 2 and "no such file" in proc.stderr
+    assert proc.returncode == 2 and "找不到文件" in proc.stderr
 
 
 def test_frameworks_command_lists_all_three():
@@ -101,3 +102,17 @@ def test_help_imports_nothing_heavy():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+def test_errors_are_chinese_with_the_detail_only_when_verbose(seed_paragraphs, tmp_path):
+    _bad_inputs(tmp_path, seed_paragraphs)
+    plain = run("analyze", str(tmp_path / "locked.pdf"))
+    verbose = run("--verbose", "analyze", str(tmp_path / "locked.pdf"))
+    assert plain.returncode == verbose.returncode == 2
+    assert re.fullmatch(r"错误:[^A-Za-z]+\n", plain.stderr)  # one Chinese sentence, no English
+    assert verbose.stderr.startswith(plain.stderr.strip() + "(详情:") and len(verbose.stderr.splitlines()) == 1
+
+
+def test_help_is_chinese():
+    proc = run("analyze", "--help")
+    assert "分析一份报告" in proc.stdout and "本单位上一年度报告" in proc.stdout

@@ -51,7 +51,7 @@ def test_malformed_label_file_exits_2(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "para": 0}\nnot json\n', encoding="utf-8")
     proc = _run(str(bad))
-    assert proc.returncode == 2 and proc.stderr.startswith("error:")
+    assert proc.returncode == 2 and proc.stderr.startswith("错误:")
 
 
 def test_strip_headings_drops_heading_rows(label_file):

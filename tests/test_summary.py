@@ -103,6 +103,18 @@ def test_terminal_summary_shows_failures_and_counts_what_it_leaves_out(store):
     print_summary(summary_rows(store), Console(file=out, width=200), report=report, limit=3)
     text = out.getvalue()
     assert "the file is empty" in text
-    assert "… and 3 more rows" in text
-    assert "6 files: 5 analysed" in text and "2 failed" in text
+    assert "另有 3 行未显示" in text
+    assert "共 6 个文件:新分析 5 个" in text and "出错 2 个" in text
     assert "No space left on device" in text
+
+
+def test_terminal_summary_names_files_relative_to_their_shared_folder(store):
+    store.write([analysed("a"), failed("/data/报告/2024/坏文件.txt", "empty", "the file is empty")],
+                run_id=store.begin_run("test"))
+    rows = [dict(row, file=f"/data/报告/2024/{row['file'].rsplit('/', 1)[-1]}") for row in summary_rows(store)]
+    out = io.StringIO()
+    print_summary(rows, Console(file=out, width=120), limit=5)
+    text = out.getvalue()
+    assert "文件所在文件夹:/data/报告/2024" in text
+    assert "坏文件.txt" in text and "/data/报告/2024/坏文件" not in text
+    assert max(len(line) for line in text.splitlines()) <= 120
