@@ -114,7 +114,7 @@ class CopiedPassage(Record, kw_only=True):
     earlier_paragraph: int | None
     earlier: str
     kind: CopyKind  # verbatim: same but for spaces/punctuation; figures_changed: only figures, years, dates, 文号
-    similarity: float  # Jaccard of the normalised sentences' character 3-grams (1.0 for the first two kinds)
+    similarity: float  # 3-gram Jaccard or containment of the normalised sentences (1.0 for the first two kinds)
     changed: list[list[int]] = field(default_factory=list)  # [start, end] spans in ``later`` that differ
 
 
