@@ -71,3 +71,30 @@ def test_the_labelled_family_meets_the_goal():
     result = evaluate_family()
     assert result["template_sentences"] > 0
     assert result["precision"] >= TEMPLATE_GOAL and result["recall"] >= TEMPLATE_GOAL
+
+
+def test_the_templates_command_prints_report_text_as_text_not_markup(tmp_path):
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+    from analyzer.store import Store
+    from analyzer.templates import Occurrence, Template
+
+    text = "依据[bold]《实施办法》[/bold]审核规范性文件3件。"
+    with Store(tmp_path / "r.duckdb") as store:
+        store.replace_templates([Template("t1", text, ["甲局", "乙局", "丙局"], [2024], [
+            Occurrence(sha, issuer, 2024, 1, 0, len(text), text) for sha, issuer in (("a", "甲局"), ("b", "乙局"), ("c", "丙局"))
+        ])])
+    result = CliRunner().invoke(app, ["templates", "--db", str(tmp_path / "r.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert "[bold]《实施办法》[/bold]" in result.output
+    assert "3 家单位" in result.output and "甲局(2024)" in result.output
+
+
+def test_the_templates_command_refuses_a_missing_store(tmp_path):
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+
+    result = CliRunner().invoke(app, ["templates", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
