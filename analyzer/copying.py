@@ -73,22 +73,27 @@ class Sentence:
 
 def normalise(text: str, *, names: Sequence[str] = ()) -> tuple[str, str, tuple[tuple[int, int, str], ...]]:
     """``(exact, key, figures)`` of a sentence; ``names`` (issuer names, longest first) also become a token."""
-    folded = normalize_width(text)
-    spans: list[tuple[int, int, str]] = []
-    for name in names:
-        for match in re.finditer(re.escape(name), folded):
-            if not any(s < match.end() and match.start() < e for s, e, _ in spans):
-                spans.append((match.start(), match.end(), "issuer"))
-    for match in _FIGURES.finditer(folded):
-        if not any(s < match.end() and match.start() < e for s, e, _ in spans):
-            spans.append((match.start(), match.end(), match.lastgroup))
-    spans.sort()
+    return _normalise_folded(normalize_width(text), _pattern(tuple(names)))
+
+
+@lru_cache(maxsize=64)
+def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """The issuer's names as one pattern (a small one: compiling the figures with it for every issuer would cost more)."""
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def _normalise_folded(folded: str, names: re.Pattern | None) -> tuple[str, str, tuple[tuple[int, int, str], ...]]:
+    matches = [(m.start(), m.end(), m.lastgroup) for m in _FIGURES.finditer(folded)]
+    if names is not None:
+        found = [(m.start(), m.end(), "issuer") for m in names.finditer(folded)]
+        if found:  # a name wins over a figure it overlaps (市第一中学 is a name, not a count)
+            matches = sorted(found + [f for f in matches if not any(s < f[1] and f[0] < e for s, e, _ in found)])
     key, figures, at = [], [], 0
-    for start, end, kind in spans:
+    for start, end, kind in matches:
         key.append(_IGNORED.sub("", folded[at:start]))
         key.append(TOKENS[kind])
         if kind != "issuer":
-            figures.append((start, end, re.sub(r"\s+", "", folded[start:end])))
+            figures.append((start, end, folded[start:end].replace(" ", "")))
         at = end
     key.append(_IGNORED.sub("", folded[at:]))
     return _IGNORED.sub("", folded), "".join(key), tuple(figures)
@@ -99,16 +104,17 @@ def sentences(paragraphs: Sequence[str], *, spans: Sequence[Sequence[Sequence[in
     """The comparable sentences of ``paragraphs`` (``spans``: their sentence spans if already known),
     leaving out the paragraphs in ``skip`` and sentences under ``MIN_SENTENCE`` characters."""
     skipped = set(skip)
+    pattern = _pattern(tuple(names))
     out = []
     for index, paragraph in enumerate(paragraphs):
         if index in skipped:
             continue
+        folded = normalize_width(paragraph)  # one character for one: offsets stay those of the paragraph
         cuts = spans[index] if spans is not None and spans[index] else split_sentences(paragraph)
         for start, end in cuts:
-            text = paragraph[start:end]
-            exact, key, figures = normalise(text, names=names)
+            exact, key, figures = _normalise_folded(folded[start:end], pattern)
             if len(exact) >= MIN_SENTENCE:
-                out.append(Sentence(index, start, end, text, exact, key, figures))
+                out.append(Sentence(index, start, end, paragraph[start:end], exact, key, figures))
     return out
 
 
