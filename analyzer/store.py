@@ -382,6 +382,9 @@ class Store:
         if row is not None and int(row[0]) in MIGRATIONS and not self.read_only:
             self._migrate(int(row[0]))
             return
+        if row is not None and int(row[0]) in MIGRATIONS:
+            raise StoreError(f"{self.path} has store schema {row[0]}, this govreport reads {SCHEMA_VERSION}: "
+                             f"update it once with 'govreport templates --db {self.path} --rebuild'")
         if row is None or int(row[0]) != SCHEMA_VERSION:
             raise StoreError(f"{self.path} has store schema {row and row[0]}, this govreport reads {SCHEMA_VERSION}")
 
