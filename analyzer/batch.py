@@ -462,6 +462,10 @@ def run_batch(
             update_yoy_copying(store, run_id=report.run_id)
         except Exception as exc:  # the reports are stored; only the cross-year comparison is missing
             report.unwritten.append(("(year-over-year copying)", f"could not be computed ({_reason(exc)})"))
+        try:
+            update_templates(store)
+        except Exception as exc:  # likewise: only the cross-issuer comparison is missing
+            report.unwritten.append(("(templates)", f"could not be computed ({_reason(exc)})"))
     return report
 
 
@@ -584,17 +588,33 @@ def _reason(exc: Exception) -> str:
 
 
 def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
-    """Fill reports.yoy_copied_share for the issuers analysed in ``run_id`` (all if None); returns pairs."""
+    """Fill the year-over-year columns of ``reports`` and the ``copied_passages`` of each later report, for
+    the issuers analysed in ``run_id`` (all if None; names matched as ``copying.match_issuers`` does);
+    returns the pairs."""
     from .compare import yoy_pairs
+    from .copying import match_issuers
 
+    heads = list(store.query("SELECT DISTINCT issuer FROM reports WHERE issuer IS NOT NULL"))
+    canonical = match_issuers(row["issuer"] for row in heads)
     if run_id is None:
         issuers = None
     else:
-        issuers = [row["issuer"] for row in store.query(
+        touched = {canonical.get(row["issuer"]) for row in store.query(
             "SELECT DISTINCT r.issuer FROM reports r JOIN run_files f USING (sha256) "
-            "WHERE f.run_id = ? AND f.outcome = 'analysed' AND r.issuer IS NOT NULL", [run_id])]
+            "WHERE f.run_id = ? AND f.outcome = 'analysed' AND r.issuer IS NOT NULL", [run_id])}
+        issuers = [name for name, key in canonical.items() if key in touched]
         if not issuers:
             return 0
-    pairs = [(p["sha256"], p["previous_sha256"], p["copied_share"]) for p in yoy_pairs(store.report_texts(issuers=issuers))]
+    pairs = list(yoy_pairs(store.report_texts(issuers=issuers)))
     store.set_yoy(pairs)
     return len(pairs)
+
+
+def update_templates(store: Store) -> int:
+    """Recompute the ``templates`` table over every stored report (a new report can turn a sentence of
+    two issuers into a template of three); returns the templates found."""
+    from .templates import find_templates
+
+    templates = find_templates(store.report_texts())
+    store.replace_templates(templates)
+    return len(templates)

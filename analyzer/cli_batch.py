@@ -1,4 +1,4 @@
-"""``govreport batch`` and ``govreport compare`` (registered on the main app).
+"""``govreport batch``, ``compare``, ``templates`` and ``evaluate-copying`` (registered on the main app).
 
 cli.py imports this module at its end, after ``app`` exists; everything heavy (DuckDB, pandas,
 Altair, the analysis itself) is imported inside the commands so ``govreport --help`` stays fast.
@@ -121,6 +121,87 @@ def compare(
         raise typer.Exit(EXIT_FAILED_FILES)
 
 
+@app.command()
+def templates(
+    db: Annotated[Path, typer.Option(help="由 govreport batch 写入的 DuckDB 存储 / the store written by 'govreport batch'")],
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="重新计算模板与逐年雷同 / recompute templates and "
+                                                           "year-over-year copying from the stored text")] = False,
+    show: Annotated[int, typer.Option(help="显示的模板条数 / templates to print")] = 20,
+    uses: Annotated[int, typer.Option(help="每条模板列出的使用单位数 / uses listed per template")] = 12,
+) -> None:
+    """列出多家单位共用的模板句(>=3家) / list sentences shared by reports of three or more issuers."""
+    if not db.exists():
+        _fail(f"no such store: {db}")
+    from rich.console import Console
+    from rich.text import Text
+
+    from .store import StoreError
+
+    try:
+        with _open_store(db, read_only=not rebuild) as store:
+            if rebuild:
+                from .batch import update_templates, update_yoy_copying
+
+                pairs = update_yoy_copying(store)
+                found = update_templates(store)
+                typer.echo(f"重新计算:{found} 条模板,{pairs} 组逐年对比 / rebuilt: {found} templates, {pairs} yearly pairs")
+            rows = list(store.template_rows())
+    except StoreError as exc:
+        _fail(str(exc))
+    console = Console(width=None if Console().is_terminal else 160, highlight=False)
+    if not rows:
+        console.print(Text("未发现模板句(须出现在至少3家单位的报告中) / no templates found"))
+        return
+    console.print(Text(f"模板句 {len(rows)} 条 / {len(rows)} templates", style="bold"))
+    for number, row in enumerate(rows[:show], 1):
+        # report text goes through Text, never markup: a "[" in a report must print as itself
+        head = Text(f"{number}. [{row['issuers']} 家单位 / {row['reports']} 份报告 · {row['years'] or '—'}] ", style="bold")
+        console.print(head + Text(row["text"]))
+        users = (row["used_by"] or "").split("、")
+        more = f" 等{len(users)}家" if len(users) > uses else ""
+        console.print(Text("   使用单位:" + "、".join(users[:uses]) + more, style="dim"))
+
+
+@app.command("evaluate-copying")
+def evaluate_copying(
+    data: Annotated[Path, typer.Option(help="标注数据目录 / folder of labelled pairs and the template family")] = Path(
+        "corpora/copying"),
+) -> None:
+    """雷同检测评测:每对报告的实测与真实雷同句比例,模板句的查准率与查全率 / measured vs true copied
+    share per authored pair, template precision and recall on the family.
+
+    Exit status 1 if a goal is missed (share within 0.03 on every pair; precision and recall >= 0.95).
+    """
+    if not (data / "pairs").is_dir():
+        _fail(f"no labelled pairs in {data}/pairs")
+    from rich.console import Console
+    from rich.table import Table
+
+    from .evaluate_copying import PAIR_GOAL, TEMPLATE_GOAL, evaluate_family, evaluate_pairs
+
+    console = Console(width=None if Console().is_terminal else 160, highlight=False)
+    table = Table("pair", "issuer", "sentences", "true", "measured", "error", "true V/F/N", "measured V/F/N",
+                  "missed", "false", title="copied share of body sentences / 正文雷同句比例")
+    rows = evaluate_pairs(data)
+    for r in rows:
+        t, m = r["true_counts"], r["measured_counts"]
+        table.add_row(r["id"], r["issuer"], str(r["sentences"]), f"{r['true_share']:.3f}", f"{r['measured_share']:.3f}",
+                      f"{r['error']:.3f}", f"{t['verbatim']}/{t['figures_changed']}/{t['near']}",
+                      f"{m['verbatim']}/{m['figures_changed']}/{m['near']}", str(r["missed"]), str(r["false"]))
+    console.print(table)
+    worst = max((r["error"] for r in rows), default=0.0)
+    console.print(f"largest error {worst:.3f} (goal <= {PAIR_GOAL})", markup=False)
+    failed = worst > PAIR_GOAL
+    if (data / "family").is_dir():
+        family = evaluate_family(data)
+        console.print(f"templates: {family['reports']} reports, {family['template_sentences']} template sentences, "
+                      f"{family['found']} found; precision {family['precision']:.3f}, recall {family['recall']:.3f} "
+                      f"(goal >= {TEMPLATE_GOAL})", markup=False)
+        failed |= min(family["precision"], family["recall"]) < TEMPLATE_GOAL
+    if failed:
+        raise typer.Exit(1)
+
+
 def _check_batch_usage(*, jobs, framework, engine, scheduler, outputs) -> None:
     if jobs is not None and jobs < 1:
         _fail("--jobs 至少为 1")
@@ -221,4 +302,4 @@ def _progress(total: int):
         yield advance
 
 
-__all__ = ["batch", "compare", "EXIT_BAD_INPUT"]
+__all__ = ["batch", "compare", "templates", "evaluate_copying", "EXIT_BAD_INPUT"]

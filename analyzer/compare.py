@@ -12,7 +12,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -173,37 +172,47 @@ def yoy_pairs(reports: Iterable) -> Iterator[dict]:
     """For each issuer, each report against the same issuer's nearest earlier-year report.
 
     ``reports``: ``Analysis`` objects or mappings with sha256, issuer, year and paragraphs (body
-    texts). Streams when the input is ordered by issuer (``Store.report_texts`` is).
+    texts). Issuer names are matched after normalisation (``copying.match_issuers``: 江城市市场监督管理局
+    = 江城市场监管局; 市司法局 = the one 某市司法局 in the set). Each row carries the shares, the sentence
+    counts and the ``copying`` record (passages side by side).
     """
-    from .copying import compare_paragraphs
+    from .copying import compare_paragraphs, match_issuers
 
-    items = (_text_record(r) for r in reports)
-    if isinstance(reports, list):
-        items = iter(sorted(items, key=lambda r: (r["issuer"] or "", r["year"] or 0)))
-    for issuer, group in groupby(items, key=lambda r: r["issuer"]):
-        if not issuer:
-            continue
-        by_year: dict[int, dict] = {}
-        for record in group:
-            if record["year"] is not None:
-                by_year.setdefault(record["year"], record)  # one report per issuer-year: the first
+    items = [_text_record(r) for r in reports]
+    canonical = match_issuers(r["issuer"] for r in items)
+    by_issuer: dict[str, dict[int, dict]] = {}
+    for record in items:
+        key = canonical.get(record["issuer"])
+        if key is not None and record["year"] is not None:
+            by_issuer.setdefault(key, {}).setdefault(record["year"], record)  # one report per issuer-year: the first
+    for key in sorted(by_issuer):
+        by_year = by_issuer[key]
         years = sorted(by_year)
         for earlier, later in zip(years, years[1:]):
             old, new = by_year[earlier], by_year[later]
             result = compare_paragraphs(new["paragraphs"], old["paragraphs"])
+            if new.get("indexes"):  # body paragraphs only: point the passages at the report's own numbering
+                for passage in result.passages:
+                    passage.later_paragraph = new["indexes"][passage.later_paragraph]
+                    passage.earlier_paragraph = old["indexes"][passage.earlier_paragraph]
             yield {
-                "issuer": issuer, "year": later, "previous_year": earlier, "sha256": new["sha256"],
-                "previous_sha256": old["sha256"], "copied_share": round(result.share, 4),
-                "copied_sentences": len(result.pairs),
+                "issuer": new["issuer"], "year": later, "previous_year": earlier, "sha256": new["sha256"],
+                "previous_sha256": old["sha256"], "copied_share": result.share,
+                "copied_chars_share": result.chars_share, "copied_sentences": result.copied_sentences,
+                "sentences": result.sentences, **{f"n_{kind}": n for kind, n in result.counts.items()},
+                "copying": result,
             }
+
+
+YOY_COLUMNS = ["issuer", "year", "previous_year", "sha256", "previous_sha256", "copied_share", "copied_chars_share",
+               "copied_sentences", "sentences", "n_verbatim", "n_figures_changed", "n_near"]
 
 
 def yoy_copying(reports):
     """``yoy_pairs`` as a DataFrame (one row per issuer and year that has an earlier report)."""
     import pandas as pd
 
-    columns = ["issuer", "year", "previous_year", "sha256", "previous_sha256", "copied_share", "copied_sentences"]
-    return pd.DataFrame(list(yoy_pairs(reports)), columns=columns)
+    return pd.DataFrame([{c: row[c] for c in YOY_COLUMNS} for row in yoy_pairs(reports)], columns=YOY_COLUMNS)
 
 
 def _text_record(item) -> dict:
@@ -211,9 +220,24 @@ def _text_record(item) -> dict:
         return {
             "sha256": item.source.sha256, "issuer": item.metadata.issuer, "year": item.metadata.year,
             "level": issuer_level(item.metadata.issuer),
-            "paragraphs": [p.text for p in item.body()],
+            "paragraphs": [p.text for p in item.body()], "indexes": [p.index for p in item.body()],
         }
     return item
+
+
+# ----------------------------------------------------------------------------- templates across issuers
+def templates_table(source):
+    """Templates (sentences in reports of >= 3 issuers) as a DataFrame for the compare page: template_id,
+    text, issuers, reports, years, used_by. ``source``: a ``Store`` (its ``templates`` table) or
+    reports as ``find_templates`` takes them (computed on the spot)."""
+    import pandas as pd
+
+    from .store import Store
+    from .templates import find_templates, template_rows
+
+    columns = ["template_id", "text", "issuers", "reports", "years", "used_by"]
+    rows = list(source.template_rows()) if isinstance(source, Store) else template_rows(find_templates(source))
+    return pd.DataFrame(rows, columns=columns)
 
 
 # ----------------------------------------------------------------------------- terms
@@ -483,8 +507,9 @@ def write_comparison(store, *, by: str = "year", out: Path, top: int = 15, max_g
     largest = groups.sort_values("reports", ascending=False)[by].head(max_groups).tolist() if len(groups) else []
     counts = group_term_counts(store.report_texts(), by=by, groups=largest)
     trends = term_trends(counts, against="previous" if by == "year" else "rest", top=top)
+    templates = templates_table(store)
     for name, table in (("reports", reports), (f"groups_by_{by}", groups), ("yoy_copying", yoy),
-                        (f"terms_by_{by}", trends)):
+                        (f"terms_by_{by}", trends), ("templates", templates)):
         written += _write_table(table, out / name)
     if len(groups):
         written += save_chart(metrics_chart(groups, by=by), out / f"metrics_by_{by}")

@@ -8,12 +8,11 @@ boilerplate, copied.
 from __future__ import annotations
 
 from . import suggest
-from .copying import CopyResult
 from .elements import Evidence, find_elements, unmeasured_mentions
 from .frameworks import Framework
 from .parts import PartStatus
 from .quality import mark_paragraphs, report_stats, section_quality
-from .result import Analysis, ElementResult, Finding
+from .result import Analysis, Copying, ElementResult, Finding
 from .structure import Structure
 
 _METADATA_FIELDS = {"title": "标题", "issuer": "发文单位", "date": "成文日期", "year": "报告年度"}
@@ -29,7 +28,7 @@ def add_findings(
     structure: Structure,
     framework: Framework,
     *,
-    copy: CopyResult | None = None,
+    copy: Copying | None = None,
     element_model=None,
     parts: list[PartStatus] | None = None,
     rule_id: str | None = None,
@@ -61,6 +60,7 @@ def add_findings(
         elements_found=sum(e.found for e in elements),
         elements_total=len(elements),
         copied_share=round(copy.share, 3) if copy is not None else None,
+        copied_chars_share=round(copy.chars_share, 3) if copy is not None else None,
     )
 
 
@@ -215,17 +215,22 @@ def metadata_findings(analysis: Analysis) -> list[Finding]:
     ]
 
 
-def copy_findings(analysis: Analysis, copy: CopyResult) -> list[Finding]:
-    """Mark copied spans on paragraphs and report the share with the passages side by side."""
+_KIND_NAMES = {"verbatim": "原样照抄", "figures_changed": "仅改动数字、年份或日期", "near": "稍作改写"}
+
+
+def copy_findings(analysis: Analysis, copy: Copying) -> list[Finding]:
+    """Mark copied sentences on their paragraphs and report the sentence share, per kind, with the
+    first passages side by side (later ⇐ earlier)."""
     for passage in copy.passages:
-        analysis.paragraphs[passage.later_paragraph].copied.append(list(passage.span))
+        analysis.paragraphs[passage.later_paragraph].copied.append(list(passage.later_span))
     if copy.share < COPIED_MEDIUM:
         return []
     severity = "high" if copy.share >= COPIED_HIGH else "medium"
+    kinds = "、".join(f"{_KIND_NAMES[kind]}{n}句" for kind, n in copy.counts.items() if n)
     return [Finding(
         kind="copied", severity=severity,
         location=sorted({p.later_paragraph for p in copy.passages}),
-        message=f"约{copy.share:.0%}的文字与对照报告相同或近似",
+        message=f"正文{copy.sentences}句中有{copy.copied_sentences}句(约{copy.share:.0%})与对照报告相同或近似:{kinds}",
         evidence=[f"{p.later} ⇐ {p.earlier}" for p in copy.passages[:5]],
         rule="copied:previous-report",
     )]

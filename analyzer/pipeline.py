@@ -79,9 +79,12 @@ def analyze_document(
         from .copying import compare_paragraphs
         from .ingest.normalize import clean_paragraph
 
-        meta = {p.index for p in analysis.paragraphs if p.section == "META"}
+        # counted over body sentences: headings and title/signature lines repeat every year
+        not_body = {p.index for p in analysis.paragraphs if p.is_heading or p.section == "META"}
         earlier = [clean_paragraph(p) for p in previous]  # compared as ingestion would have normalised it
-        copy = compare_paragraphs([p.text for p in analysis.paragraphs], earlier, skip=meta)
+        copy = compare_paragraphs([p.text for p in analysis.paragraphs], earlier, skip=not_body,
+                                  spans=[p.sentences for p in analysis.paragraphs])
+        analysis.copying = copy
     from .findings import add_findings
 
     add_findings(analysis, structure, plan.checked, copy=copy, element_model=element_model, parts=statuses,

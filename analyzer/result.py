@@ -133,6 +133,34 @@ class SkippedElement(Record, kw_only=True):
     reason: str
 
 
+CopyKind = Literal["verbatim", "figures_changed", "near"]
+
+
+class CopiedPassage(Record, kw_only=True):
+    """One sentence of the later report found in the earlier one (``earlier_paragraph`` None when the
+    earlier text has no paragraph numbering the reader can use)."""
+
+    later_paragraph: int
+    later_span: list[int]  # [start, end] of the sentence in that paragraph
+    later: str
+    earlier_paragraph: int | None
+    earlier: str
+    kind: CopyKind  # verbatim: same but for spaces/punctuation; figures_changed: only figures, years, dates, 文号
+    similarity: float  # 3-gram Jaccard or containment of the normalised sentences (1.0 for the first two kinds)
+    changed: list[list[int]] = field(default_factory=list)  # [start, end] spans in ``later`` that differ
+
+
+class Copying(Record, kw_only=True):
+    """How much of a report repeats an earlier one, counted in body sentences (no headings, no META)."""
+
+    share: float  # copied body sentences / body sentences
+    chars_share: float  # characters of copied body sentences / characters of body sentences
+    sentences: int
+    copied_sentences: int
+    counts: dict[str, int] = field(default_factory=dict)  # per kind
+    passages: list[CopiedPassage] = field(default_factory=list)
+
+
 class Source(Record, kw_only=True):
     name: str | None = None
     format: str
@@ -156,9 +184,11 @@ class Analysis(Record, kw_only=True):
     findings: list[Finding] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     # stats keys: sections_covered, sections_total, elements_found, elements_total, boilerplate_ratio,
-    # figures_per_1000, specific_sentence_share, copied_share (None until compared), chars
+    # figures_per_1000, specific_sentence_share, copied_share (share of body sentences; None until compared),
+    # copied_chars_share, chars
     source: Source
     version: str = ""
+    copying: Copying | None = None  # set when compared with an earlier report (``--previous``)
 
     def section(self, section_id: str) -> SectionResult:
         return next(s for s in self.sections if s.id == section_id)

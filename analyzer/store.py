@@ -10,6 +10,12 @@ Schema (``SCHEMA_VERSION`` 2; every column also carries a ``COMMENT`` readable f
 - ``errors``: one row per input path that could not be analysed, with the reason (the same code and
   sentence the single-file CLI prints). A later success for the same path removes it.
 - ``runs`` / ``run_files``: what each ``govreport batch`` saw and did with each input path.
+- ``copied_passages``: the sentences each report repeats from the same issuer's previous-year report.
+- ``templates``: sentences shared by reports of at least three different issuers, one row per use.
+
+Schema 1 stores are migrated on opening for writing (``MIGRATIONS``): the new columns and tables are
+added, and year-over-year shares (then counted in characters) are cleared until the next batch or
+``govreport templates --db … --rebuild`` recomputes them in sentences.
 
 Writes are transactional: a file's rows (and its ``run_files`` row) are committed together, never in
 part, so a batch killed at any moment leaves a readable store and a rerun stores each report once.
@@ -26,7 +32,7 @@ from pathlib import Path
 
 from .issuers import issuer_level
 
-SCHEMA_VERSION = 2  # 2: outline, rule, layout and the S1..S7 scale (a store of version 1 is rebuilt by a new batch)
+SCHEMA_VERSION = 2  # 2: copying in sentences, templates; outline, rule, layout and the S1..S7 scale
 # DuckDB caches table blocks up to its memory limit (80% of RAM by default): a store growing to
 # gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat.
 MEMORY_LIMIT = os.environ.get("GOVREPORT_STORE_MEMORY", "256MB")
@@ -59,9 +65,11 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("boilerplate_ratio", "DOUBLE", "share of body characters in formulaic sentences (套话)"),
         ("figures_per_1000", "DOUBLE", "figures per 1,000 body characters"),
         ("specific_sentence_share", "DOUBLE", "share of body sentences that state a concrete fact"),
-        ("copied_share", "DOUBLE", "share copied from an earlier report, as measured by the analysis (NULL if not)"),
+        ("copied_share", "DOUBLE", "share of body sentences copied from an earlier report given to the analysis "
+                                   "(NULL if none)"),
         ("yoy_previous", "VARCHAR", "sha256 of the same issuer's nearest earlier-year report in this store"),
-        ("yoy_copied_share", "DOUBLE", "share of this report's characters copied from that report"),
+        ("yoy_copied_share", "DOUBLE", "share of this report's body sentences repeated from that report "
+                                       "(verbatim, figures changed or near)"),
         ("findings_high", "INTEGER", "findings of high severity"),
         ("findings_medium", "INTEGER", "findings of medium severity"),
         ("findings_low", "INTEGER", "findings of low severity"),
@@ -69,6 +77,10 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("version", "VARCHAR", "govreport version that analysed it"),
         ("analysed_at", "TIMESTAMP", "when"),
         ("seconds", "DOUBLE", "analysis time"),
+        # added in schema 2 (kept last: a migrated table has them at the end)
+        ("copied_chars_share", "DOUBLE", "share of body characters copied from the earlier report given to the analysis"),
+        ("yoy_copied_chars_share", "DOUBLE", "share of body characters in sentences repeated from yoy_previous"),
+        ("yoy_copied_sentences", "INTEGER", "body sentences repeated from yoy_previous"),
         ("outline", "VARCHAR", "the outline the substance was checked against (by the report year): fzzf-2015, fzzf-2021…"),
         ("rule", "VARCHAR", "the report-content rule whose required parts applied (duc-2019 from 2019 on), or NULL"),
         ("layout", "VARCHAR", "how the report is organised: seven-sections, outline-2021, duc-2019, topical, headingless"),
@@ -142,6 +154,32 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("sha256", "VARCHAR", "content hash (NULL if unreadable)"),
         ("outcome", "VARCHAR", "analysed, stored (skipped: already in the store), duplicate or failed"),
     ]),
+    "copied_passages": ("one row per body sentence a report repeats from the same issuer's previous-year report", [
+        ("sha256", "VARCHAR", "the later report"),
+        ("previous_sha256", "VARCHAR", "the earlier report (reports.yoy_previous)"),
+        ("seq", "INTEGER", "order within the report"),
+        ("paragraph", "INTEGER", "paragraph index of the sentence in the later report"),
+        ("span_start", "INTEGER", "start of the sentence in that paragraph"),
+        ("span_end", "INTEGER", "end of the sentence in that paragraph"),
+        ("kind", "VARCHAR", "verbatim, figures_changed (only figures, years, dates or 文号 differ) or near"),
+        ("similarity", "DOUBLE", "3-gram Jaccard of the normalised sentences"),
+        ("later", "VARCHAR", "the sentence in the later report"),
+        ("earlier", "VARCHAR", "the sentence it repeats"),
+        ("changed", "VARCHAR", "JSON list of [start, end] spans of the later sentence that differ"),
+    ]),
+    "templates": ("one row per use of a template: a sentence found in reports of at least three issuers", [
+        ("template_id", "VARCHAR", "the template (hash of its normalised wording)"),
+        ("template_text", "VARCHAR", "its most common wording"),
+        ("issuers", "INTEGER", "distinct issuers that use it"),
+        ("reports", "INTEGER", "reports that use it"),
+        ("sha256", "VARCHAR", "the report using it here"),
+        ("issuer", "VARCHAR", "that report's issuer"),
+        ("year", "INTEGER", "that report's year"),
+        ("paragraph", "INTEGER", "paragraph index in that report"),
+        ("span_start", "INTEGER", "start of the sentence in the paragraph"),
+        ("span_end", "INTEGER", "end of the sentence in the paragraph"),
+        ("text", "VARCHAR", "the sentence as that report prints it"),
+    ]),
 }
 PRIMARY_KEYS = {
     "sections": ("sha256", "section_id"),
@@ -149,6 +187,16 @@ PRIMARY_KEYS = {
     "findings": ("sha256", "seq"),
     "paragraphs": ("sha256", "idx"),
     "run_files": ("run_id", "path"),
+    "copied_passages": ("sha256", "seq"),
+    "templates": ("template_id", "sha256", "paragraph", "span_start"),
+}
+# schema version → what brings a store of that version to the next one
+MIGRATIONS = {
+    1: {"columns": {"reports": ["copied_chars_share", "yoy_copied_chars_share", "yoy_copied_sentences", "outline", "rule",
+                                "layout", "parts_missing", "scale_total", "scale_covered"],
+                    "sections": ["outline", "scale"], "paragraphs": ["part", "scale"]},
+        "tables": ["copied_passages", "templates"],
+        "sql": ["UPDATE reports SET yoy_copied_share = NULL, yoy_previous = NULL"]},
 }
 REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
 
@@ -200,6 +248,8 @@ def report_record(analysis, *, sha256: str, path: str, name: str, seconds: float
         "elements_found": stats.get("elements_found", sum(e.found for e in elements)),
         "boilerplate_ratio": stats.get("boilerplate_ratio"), "figures_per_1000": stats.get("figures_per_1000"),
         "specific_sentence_share": stats.get("specific_sentence_share"), "copied_share": stats.get("copied_share"),
+        "copied_chars_share": stats.get("copied_chars_share"),
+        "yoy_copied_chars_share": None, "yoy_copied_sentences": None,
         "yoy_previous": None, "yoy_copied_share": None,
         "findings_high": severities.count("high"), "findings_medium": severities.count("medium"),
         "findings_low": severities.count("low"), "text_sha256": analysis.source.sha256,
@@ -314,24 +364,56 @@ class Store:
             self.con.execute("BEGIN")
             self.con.execute("CREATE TABLE store_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
             self.con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-            for table, (doc, cols) in TABLES.items():
-                key = PRIMARY_KEYS.get(table)
-                body = ", ".join(f"{name} {kind}" for name, kind, _ in cols)
-                body += f", PRIMARY KEY ({', '.join(key)})" if key else ""
-                self.con.execute(f"CREATE TABLE {table} ({body})")
-                self.con.execute(f"COMMENT ON TABLE {table} IS '{doc}'")
-                for name, _, meaning in cols:
-                    self.con.execute(f"COMMENT ON COLUMN {table}.{name} IS '{meaning.replace(chr(39), chr(39) * 2)}'")
+            for table in TABLES:
+                self._create_table(table)
             self.con.execute("COMMIT")
         except Exception as exc:  # e.g. a full disk: say so instead of a traceback
             self.con.close()
             raise StoreError(f"cannot create the store {self.path}: {exc}") from None
+
+    def _create_table(self, table: str) -> None:
+        doc, cols = TABLES[table]
+        key = PRIMARY_KEYS.get(table)
+        body = ", ".join(f"{name} {kind}" for name, kind, _ in cols)
+        body += f", PRIMARY KEY ({', '.join(key)})" if key else ""
+        self.con.execute(f"CREATE TABLE {table} ({body})")
+        self.con.execute(f"COMMENT ON TABLE {table} IS '{doc.replace(chr(39), chr(39) * 2)}'")
+        for name, _, meaning in cols:
+            self._comment(table, name, meaning)
+
+    def _comment(self, table: str, column: str, meaning: str) -> None:
+        self.con.execute(f"COMMENT ON COLUMN {table}.{column} IS '{meaning.replace(chr(39), chr(39) * 2)}'")
+
+    def _migrate(self, version: int) -> None:
+        """Bring a store of an older schema up to ``SCHEMA_VERSION``, one version per transaction."""
+        kinds = {table: {name: (kind, meaning) for name, kind, meaning in cols} for table, (_, cols) in TABLES.items()}
+        while version < SCHEMA_VERSION:
+            step = MIGRATIONS[version]
+            self.con.execute("BEGIN")
+            for table, names in step["columns"].items():
+                for name in names:
+                    kind, meaning = kinds[table][name]
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+                    self._comment(table, name, meaning)
+            for table in step["tables"]:
+                self._create_table(table)
+            for sql in step["sql"]:
+                self.con.execute(sql)
+            version += 1
+            self.con.execute("UPDATE store_info SET value = ? WHERE key = 'schema_version'", [str(version)])
+            self.con.execute("COMMIT")
 
     def _check_version(self) -> None:
         try:
             row = self._one("SELECT value FROM store_info WHERE key = 'schema_version'")
         except Exception:
             raise StoreError(f"{self.path} is a DuckDB file but not a govreport store") from None
+        if row is not None and int(row[0]) in MIGRATIONS and not self.read_only:
+            self._migrate(int(row[0]))
+            return
+        if row is not None and int(row[0]) in MIGRATIONS:
+            raise StoreError(f"{self.path} has store schema {row[0]}, this govreport reads {SCHEMA_VERSION}: "
+                             f"update it once with 'govreport templates --db {self.path} --rebuild'")
         if row is None or int(row[0]) != SCHEMA_VERSION:
             raise StoreError(f"{self.path} has store schema {row and row[0]}, this govreport reads {SCHEMA_VERSION}")
 
@@ -410,14 +492,35 @@ class Store:
         finally:
             self.con.unregister("_incoming")
 
-    def set_yoy(self, pairs: Iterable[tuple[str, str | None, float | None]]) -> None:
-        """Record, per report sha256, its previous-year report and the share copied from it."""
+    def set_yoy(self, pairs: Iterable[dict]) -> None:
+        """Record, per later report, its previous-year report, the copied shares and the copied passages
+        (``pairs``: ``compare.yoy_pairs`` rows with a ``copying`` record)."""
         rows = list(pairs)
         if not rows:
             return
         self.con.execute("BEGIN")
-        self.con.executemany("UPDATE reports SET yoy_previous = ?, yoy_copied_share = ? WHERE sha256 = ?",
-                             [(prev, share, sha) for sha, prev, share in rows])
+        self.con.executemany(
+            "UPDATE reports SET yoy_previous = ?, yoy_copied_share = ?, yoy_copied_chars_share = ?, "
+            "yoy_copied_sentences = ? WHERE sha256 = ?",
+            [(r["previous_sha256"], r["copied_share"], r["copied_chars_share"], r["copied_sentences"], r["sha256"])
+             for r in rows])
+        self.con.execute("DELETE FROM copied_passages WHERE sha256 IN (SELECT unnest(?))", [[r["sha256"] for r in rows]])
+        self._insert("copied_passages", [
+            (r["sha256"], r["previous_sha256"], seq, p.later_paragraph, p.later_span[0], p.later_span[1], p.kind,
+             p.similarity, p.later, p.earlier, json.dumps(p.changed))
+            for r in rows for seq, p in enumerate(r["copying"].passages)
+        ])
+        self.con.execute("COMMIT")
+
+    def replace_templates(self, templates) -> None:
+        """Replace the ``templates`` table with ``templates`` (``templates.find_templates`` output)."""
+        self.con.execute("BEGIN")
+        self.con.execute("DELETE FROM templates")
+        self._insert("templates", [
+            (t.id, t.text, len(t.issuers), len({o.sha256 for o in t.occurrences}), o.sha256, o.issuer, o.year,
+             o.paragraph, o.start, o.end, o.text)
+            for t in templates for o in t.occurrences
+        ])
         self.con.execute("COMMIT")
 
     # ----- reads
@@ -451,10 +554,19 @@ class Store:
         ))
         for head in heads:
             texts = self.con.execute(
-                "SELECT text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx",
+                "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx",
                 [head["sha256"]],
             ).fetchall()
-            yield {**head, "paragraphs": [t for (t,) in texts]}
+            yield {**head, "paragraphs": [t for _, t in texts], "indexes": [i for i, _ in texts]}
+
+    def template_rows(self) -> Iterator[dict]:
+        """One row per template: its wording, issuers and reports, and who used it in which year."""
+        return self.query(
+            "SELECT template_id, any_value(template_text) AS text, any_value(issuers) AS issuers, "
+            "any_value(reports) AS reports, string_agg(DISTINCT CAST(year AS VARCHAR), '、' ORDER BY CAST(year AS VARCHAR)) AS years, "
+            "string_agg(DISTINCT issuer || coalesce('(' || year || ')', ''), '、' ORDER BY issuer || coalesce('(' || year || ')', '')) "
+            "AS used_by FROM templates GROUP BY template_id ORDER BY issuers DESC, reports DESC, template_id"
+        )
 
     def counts(self) -> dict[str, int]:
         return {t: self._one(f"SELECT count(*) FROM {t}")[0] for t in TABLES}

@@ -374,3 +374,40 @@ def test_items_refused_at_listing_are_recorded_without_reading(tmp_path):
         report = run_batch([item], store=store, options=Options(), jobs=1)
         assert report.counts["failed"] == 1
         assert store.con.execute("SELECT code FROM errors").fetchall() == [("too_large",)]
+
+
+# ----------------------------------------------------------------------------- copying across the store
+def _stored_analysis(store: Store, sha: str, issuer: str, year: int, body: list[str]) -> None:
+    from analyzer.pipeline import analyze
+    from analyzer.store import FileResult, rows_from_analysis
+
+    analysis = analyze("\n".join([f"{issuer}{year}年法治政府建设情况报告", *body]))
+    analysis.metadata.issuer, analysis.metadata.year = issuer, year
+    rows = rows_from_analysis(analysis, sha256=sha, path=f"/in/{sha}.txt", name=f"{sha}.txt")
+    store.write([FileResult(f"/in/{sha}.txt", f"{sha}.txt", "analysed", sha256=sha, rows=rows)],
+                run_id=store.begin_run("test"))
+
+
+def test_yoy_copying_matches_issuer_spellings_and_templates_span_issuers(tmp_path):
+    from analyzer.batch import update_templates, update_yoy_copying
+
+    shared = "局党组坚持以习近平法治思想为指导，全年召开会议专题研究法治政府建设{n}次，审核规范性文件{n}件。"
+    with Store(tmp_path / "r.duckdb") as store:
+        _stored_analysis(store, "s23", "桐川市司法局", 2023, [
+            "全年共办理行政复议案件15件，其中维持9件、撤销2件。组织执法人员资格考试2次，新取证人员116名。"])
+        _stored_analysis(store, "s24", "桐川市司法局", 2024, [
+            "全年共办理行政复议案件18件，其中维持11件、撤销3件。今年在政务服务中心设立了行政复议受理窗口。"])
+        for sha, issuer, n, own in (("w", "桐川市水务局", 3, "完成城区排水管网改造十二公里，汛期未发生严重内涝。"),
+                                    ("a", "桐川市审计局", 4, "对市属国有企业开展经济责任审计，移送问题线索5条。"),
+                                    ("t", "桐川市统计局", 5, "开展统计造假专项治理，依法查处统计违法企业7家。")):
+            _stored_analysis(store, sha, issuer, 2024, [shared.format(n=n), own])
+        store.con.execute("UPDATE reports SET issuer = '市司法局' WHERE sha256 = 's24'")  # the title left out the place
+        assert update_yoy_copying(store) == 1
+        assert update_templates(store) == 1
+        (report,) = store.query("SELECT yoy_previous, yoy_copied_share, yoy_copied_sentences FROM reports "
+                                "WHERE sha256 = 's24'")
+        kinds = [row["kind"] for row in store.query("SELECT kind FROM copied_passages ORDER BY seq")]
+        template = list(store.query("SELECT DISTINCT template_id, issuers, sha256 FROM templates ORDER BY sha256"))
+    assert report == {"yoy_previous": "s23", "yoy_copied_share": 0.5, "yoy_copied_sentences": 1}
+    assert kinds == ["figures_changed"]
+    assert [(t["issuers"], t["sha256"]) for t in template] == [(3, "a"), (3, "t"), (3, "w")]

@@ -176,7 +176,8 @@ def test_yoy_copying_pairs_each_report_with_the_issuers_nearest_earlier_one():
     yoy = yoy_copying(reports).set_index("sha256")
     assert sorted(yoy.index) == ["a20", "a22"]  # 乙局 has one report; a report without a year is not placed
     assert yoy.loc["a20", "previous_sha256"] == "a19"
-    assert yoy.loc["a20", "copied_share"] == pytest.approx(len(old[0]) / (len(old[0]) + len(fresh)), abs=1e-3)
+    assert yoy.loc["a20", "copied_share"] == 0.5  # one of its two body sentences
+    assert yoy.loc["a20", "copied_chars_share"] == pytest.approx(len(old[0]) / (len(old[0]) + len(fresh)), abs=1e-3)
     assert yoy.loc["a22", "previous_year"] == 2020 and yoy.loc["a22", "copied_share"] == pytest.approx(1.0, abs=1e-3)
 
 

@@ -124,3 +124,21 @@ def test_the_lead_check_tells_general_from_absent(seed_analysis):
     generic = [r for r in LEADERS if "generic_leader" in (r.meta.get("defects") or []) and r.id != "seed-000"]
     quoted = [f for r in generic for f in _lead_findings(r) if f.evidence]
     assert len(quoted) >= 3 and all("亲自" in f.evidence[0] or "带头" in f.evidence[0] for f in quoted)
+
+
+def test_the_copied_finding_counts_sentences_per_kind_and_the_result_reads_back():
+    from analyzer.result import Analysis
+
+    earlier = ("江城市司法局2022年法治政府建设情况报告\n一、主要工作\n全年共办理行政复议案件15件，纠错2件。"
+               "组织行政执法人员培训3次。市政府常务会议研究的议题全部经过合法性审查。")
+    later = ("江城市司法局2023年法治政府建设情况报告\n一、主要工作\n全年共办理行政复议案件18件，纠错3件。"
+             "组织行政执法人员培训3次。今年在政务服务中心设立了行政复议受理窗口。")
+    result = analyze(later, previous=earlier)
+    copying = result.copying
+    assert (copying.sentences, copying.copied_sentences) == (3, 2)
+    assert copying.counts == {"verbatim": 1, "figures_changed": 1, "near": 0}
+    assert result.stats["copied_share"] == pytest.approx(2 / 3, abs=1e-3)
+    (finding,) = [f for f in result.findings if f.kind == "copied"]
+    assert "3句中有2句" in finding.message and "原样照抄1句" in finding.message and "仅改动数字、年份或日期1句" in finding.message
+    assert finding.location == [2] and finding.severity == "high"
+    assert Analysis.from_json(result.to_json()).copying == copying

@@ -124,3 +124,58 @@ def test_files_that_are_not_stores_are_refused(tmp_path):
         Store(tmp_path / "other.duckdb")  # someone else's database is left as it was
     with duckdb.connect(str(tmp_path / "other.duckdb"), read_only=True) as con:
         assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("t",)]
+
+
+# ----------------------------------------------------------------------------- schema 2: copying and templates
+def _downgrade_to_schema_1(path: Path) -> None:
+    """Make ``path`` look like a store written by schema 1 (no copying columns or tables)."""
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE copied_passages")
+    con.execute("DROP TABLE templates")
+    for column in ("copied_chars_share", "yoy_copied_chars_share", "yoy_copied_sentences"):
+        con.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+    con.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_a_schema_1_store_is_migrated_when_opened_for_writing(tmp_path, seed_rows):
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.write([result_for(seed_rows, "a" * 64, "seed.txt")], run_id=store.begin_run("test"))
+        store.con.execute("UPDATE reports SET yoy_copied_share = 0.4")  # a share counted in characters
+    _downgrade_to_schema_1(path)
+    with pytest.raises(StoreError, match="schema 1"):
+        Store(path, read_only=True)
+    with Store(path) as store:
+        assert store.counts()["templates"] == 0 and store.counts()["reports"] == 1
+        (row,) = store.query("SELECT yoy_copied_share, yoy_copied_chars_share FROM reports")
+        assert row == {"yoy_copied_share": None, "yoy_copied_chars_share": None}  # to be recomputed in sentences
+        comments = dict(store.con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'reports'").fetchall())
+    assert comments["yoy_copied_sentences"] and comments["copied_chars_share"]
+    with Store(path, read_only=True) as store:
+        assert store.counts()["copied_passages"] == 0
+
+
+def test_year_over_year_passages_and_templates_are_stored(tmp_path, seed_rows):
+    from analyzer.copying import compare_paragraphs
+    from analyzer.templates import Occurrence, Template
+
+    copying = compare_paragraphs(["全年办理案件18件。今年新建法律服务中心一个并投入使用。"], ["全年办理案件15件。"])
+    with Store(tmp_path / "r.duckdb") as store:
+        run = store.begin_run("test")
+        store.write([result_for(seed_rows, "a" * 64, "a.txt"), result_for(seed_rows, "b" * 64, "b.txt")], run_id=run)
+        store.set_yoy([{"sha256": "b" * 64, "previous_sha256": "a" * 64, "copied_share": copying.share,
+                        "copied_chars_share": copying.chars_share, "copied_sentences": copying.copied_sentences,
+                        "copying": copying}])
+        store.replace_templates([Template("t1", "某句", ["甲局", "乙局", "丙局"], [2023], [
+            Occurrence("a" * 64, "甲局", 2023, 3, 0, 4, "某句"), Occurrence("b" * 64, "乙局", 2023, 5, 2, 6, "某句。"),
+        ])])
+        (passage,) = store.query("SELECT * FROM copied_passages")
+        (report,) = store.query("SELECT yoy_previous, yoy_copied_share, yoy_copied_sentences FROM reports "
+                                "WHERE sha256 = ?", ["b" * 64])
+        (template,) = store.template_rows()
+    assert passage["kind"] == "figures_changed" and passage["later"] == "全年办理案件18件。"
+    assert passage["changed"] == "[[6, 8]]"
+    assert report == {"yoy_previous": "a" * 64, "yoy_copied_share": 0.5, "yoy_copied_sentences": 1}
+    assert (template["issuers"], template["reports"], template["used_by"]) == (3, 2, "乙局(2023)、甲局(2023)")
