@@ -43,15 +43,6 @@ class OutputFormat(str, Enum):
 _verbose = False  # --verbose: add the technical (English) detail after the Chinese sentence
 
 
-@app.callback()
-def _options(
-    verbose: Annotated[bool, typer.Option("--verbose", help="出错时在中文说明后附上技术细节(英文)")] = False,
-) -> None:
-    """govreport:法治政府建设情况报告审阅助手。"""
-    global _verbose
-    _verbose = verbose
-
-
 def _fail(message: str, code: int = EXIT_BAD_INPUT, *, detail: str | None = None) -> None:
     """One line on stderr: the Chinese sentence, and with --verbose the technical detail after it."""
     extra = f"(详情:{detail})" if detail and _verbose else ""
@@ -70,12 +61,15 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _global_options(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                          help="print the version and exit")] = False,
+                                          help="显示版本号后退出")] = False,
     data: Annotated[Path | None, typer.Option(
-        "--data", metavar="DIR", help="read the shipped data (lexicon, models, exemplars) from DIR; same as GOVREPORT_DATA",
+        "--data", metavar="DIR", help="从 DIR 读取随附数据(套话词表、模型、范例),同 GOVREPORT_DATA",
     )] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="出错时在中文说明后附上技术细节(英文)")] = False,
 ) -> None:
-    """Options for every command."""
+    """govreport:法治政府建设情况报告审阅助手。"""
+    global _verbose
+    _verbose = verbose
     if data is not None:
         os.environ["GOVREPORT_DATA"] = str(data)  # read by analyzer.assets, which every command imports later
 

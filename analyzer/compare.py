@@ -69,14 +69,14 @@ def report_rows(analyses_or_store_rows) -> pd.DataFrame:
     frame["year"] = frame["year"].astype("Int64")
     # On the common S1..S7 scale, so that 2016–2025 lines are continuous across the two outlines
     # (a 2021 report's ten parts count towards the seven scale sections they map onto).
-    frame["section_coverage"] = frame["scale_covered"] / frame["scale_total"].where(frame["scale_total"] > 0)
+    frame["section_coverage"] = frame["covered_scale_sections"] / frame["total_scale_sections"].where(frame["total_scale_sections"] > 0)
     frame["element_coverage"] = frame["elements_found"] / frame["elements_total"].where(frame["elements_total"] > 0)
     return frame
 
 
 _EMPTY_ROW = dict.fromkeys((
     "sha256", "path", "name", "issuer", "year", "level", "framework", "chars", "sections_covered", "sections_total",
-    "scale_covered", "scale_total",
+    "covered_scale_sections", "total_scale_sections",
     "elements_found", "elements_total", "boilerplate_ratio", "specificity", "figures_per_1000", "copied_share",
     "yoy_copied_share", "findings_high", "findings_medium", "findings_low",
 ))

@@ -85,8 +85,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("rule", "VARCHAR", "the report-content rule whose required parts applied (duc-2019 from 2019 on), or NULL"),
         ("layout", "VARCHAR", "how the report is organised: seven-sections, outline-2021, duc-2019, topical, headingless"),
         ("parts_missing", "INTEGER", "required report parts missing"),
-        ("scale_total", "INTEGER", "sections of the common S1..S7 scale (7)"),
-        ("scale_covered", "INTEGER", "S1..S7 sections covered (a 2021 report's parts counted on the scale): "
+        ("total_scale_sections", "INTEGER", "sections of the common S1..S7 scale (7)"),
+        ("covered_scale_sections", "INTEGER", "S1..S7 sections covered (a 2021 report's parts counted on the scale): "
          "coverage comparable across outlines"),
     ]),
     "sections": ("one row per outline section of a report", [
@@ -193,7 +193,7 @@ PRIMARY_KEYS = {
 # schema version → what brings a store of that version to the next one
 MIGRATIONS = {
     1: {"columns": {"reports": ["copied_chars_share", "yoy_copied_chars_share", "yoy_copied_sentences", "outline", "rule",
-                                "layout", "parts_missing", "scale_total", "scale_covered"],
+                                "layout", "parts_missing", "total_scale_sections", "covered_scale_sections"],
                     "sections": ["outline", "scale"], "paragraphs": ["part", "scale"]},
         "tables": ["copied_passages", "templates"],
         "sql": ["UPDATE reports SET yoy_copied_share = NULL, yoy_previous = NULL"]},
@@ -269,7 +269,7 @@ def scale_coverage(sections) -> dict[str, int]:
 
     total = scale_outline().section_ids
     covered = {s.scale for s in sections if s.scale and s.status == "covered"}
-    return {"scale_total": len(total), "scale_covered": len(covered & set(total))}
+    return {"total_scale_sections": len(total), "covered_scale_sections": len(covered & set(total))}
 
 
 def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: float = 0.0) -> dict[str, list[tuple]]:

@@ -155,7 +155,7 @@ def test_report_rows_from_an_analysis_and_from_the_store_agree(tmp_path, seed_an
         from_store = report_rows(store).iloc[0]
     from_analysis = report_rows([seed_analysis]).iloc[0]
     shared = ["issuer", "year", "level", "framework", "chars", "sections_covered", "sections_total", "elements_found",
-              "scale_covered", "scale_total",
+              "covered_scale_sections", "total_scale_sections",
               "elements_total", "boilerplate_ratio", "specificity", "figures_per_1000", "section_coverage",
               "element_coverage"] + [c for c in from_analysis.index if c.startswith(("share_", "scale_"))]
     for column in shared:

@@ -132,8 +132,11 @@ def _downgrade_to_schema_1(path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute("DROP TABLE copied_passages")
     con.execute("DROP TABLE templates")
-    for column in ("copied_chars_share", "yoy_copied_chars_share", "yoy_copied_sentences"):
-        con.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+    from analyzer.store import MIGRATIONS
+
+    for table, names in MIGRATIONS[1]["columns"].items():
+        for column in names:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     con.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
     con.close()
 
@@ -152,7 +155,7 @@ def test_a_schema_1_store_is_migrated_when_opened_for_writing(tmp_path, seed_row
         assert row == {"yoy_copied_share": None, "yoy_copied_chars_share": None}  # to be recomputed in sentences
         comments = dict(store.con.execute(
             "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'reports'").fetchall())
-    assert comments["yoy_copied_sentences"] and comments["copied_chars_share"]
+    assert comments["yoy_copied_sentences"] and comments["copied_chars_share"] and comments["outline"]
     with Store(path, read_only=True) as store:
         assert store.counts()["copied_passages"] == 0
 
