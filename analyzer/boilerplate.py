@@ -102,7 +102,8 @@ class BoilerplateDetector:
         document costs one pass, not one Python test per sentence and entry."""
         spans = spans or [(0, len(text))]
         found: list[set[int]] = [set(self._always) for _ in spans]
-        for entries, literals in zip(found, spans_holding(self._literals.occurrences(text).by_string(), spans)):
+        occurring = self._literals.occurrences(text).by_string(self._by_literal)
+        for entries, literals in zip(found, spans_holding(occurring, spans)):
             for literal in literals:
                 entries.update(self._by_literal[literal])
         return [sorted(f) for f in found]
