@@ -98,3 +98,29 @@ def spans_holding(starts_of: Iterable[tuple[str, list[int]]], spans: list[tuple[
             if k >= 0 and at + len(string) <= spans[k][1]:
                 found[k].add(string)
     return found
+
+
+class FirstMatches:
+    """What ``re.finditer`` of an alternation of literals finds (the leftmost match, the earliest
+    string first, then on after it), in one automaton scan: ``strings`` in the alternation's
+    order of preference (``literals.finite_language`` gives it for a regex)."""
+
+    def __init__(self, strings: Iterable[str]):
+        strings = list(strings)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(strings, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst) if strings else None
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if self._automaton is None:
+            return []
+        return [(start, end) for _, start, end in self._automaton.find_matches_as_indexes(text)]
+
+    def mask(self, text: str, fill: str) -> str:
+        """``text`` with every match replaced by ``fill`` repeated to its length (offsets kept)."""
+        pieces, last = [], 0
+        for start, end in self.spans(text):
+            pieces += [text[last:start], fill * (end - start)]
+            last = end
+        return "".join(pieces) + text[last:] if pieces else text
+

@@ -4,6 +4,7 @@ corpus report in every framework, as written and with the terms damaged."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import accumulate
 
@@ -143,3 +144,15 @@ def test_boilerplate_candidates_match_the_plain_search():
         assert candidates == reference_candidates(detector, document, spans)
         sentences += sum(map(bool, candidates))
     assert sentences > 500
+
+
+@given(st.text(alphabet="一二个意识“统是进步", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_first_matches_are_what_the_regex_finds(text):
+    from analyzer.automaton import FirstMatches
+    from analyzer.literals import finite_language
+
+    pattern = "[一二]个(?:意识|“)|二个|一是|进一步|一|“?统一"
+    matches = FirstMatches(finite_language(pattern))
+    assert matches.spans(text) == [m.span() for m in re.finditer(pattern, text)]
+    assert matches.mask(text, "□") == re.sub(pattern, lambda m: "□" * len(m.group(0)), text)
