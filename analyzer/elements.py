@@ -89,6 +89,11 @@ class ElementMatcher:
         self.known_terms = {t for e in self.elements.values() for t in e.terms}
         self.strings = Strings(_strings_to_scan(self.elements.values(), self._exact_needs.values(),
                                                 self._fuzzy_needs.values(), self._typo_parts.values()))
+        # The same screens as groups of automaton string numbers: one set test per element and document.
+        self._exact_groups = {eid: self.strings.group(needs) for eid, needs in self._exact_needs.items()}
+        self._fuzzy_groups = {eid: self.strings.group(needs) for eid, needs in self._fuzzy_needs.items()}
+        self._anchors = {eid: frozenset(self.strings.number[_anchor(b, a)] for b, a in parts)
+                         for eid, parts in self._typo_parts.items()}
 
     def occurrences(self, text: str) -> Occurrences:
         """One scan of ``text`` for every string the screens and term searches need."""
@@ -101,8 +106,8 @@ class ElementMatcher:
         """Of ``element_ids``, those whose terms and those whose typo variants could occur in ``text``
         (or in the text of these ``occurrences``)."""
         hits = self._hits(text)
-        exact = {eid for eid in element_ids if hits.any_of(self._exact_needs[eid])}
-        fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and hits.any_of(self._fuzzy_needs[eid])}
+        exact = {eid for eid in element_ids if hits.any_of(self._exact_groups[eid])}
+        fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and hits.any_of(self._fuzzy_groups[eid])}
         return exact, fuzzy
 
     def typos_in(self, text: str | Occurrences, element_ids) -> set[str]:
@@ -111,7 +116,8 @@ class ElementMatcher:
         without one never gets its typo pattern compiled (~1 ms each; most of a real report's
         missing elements have no variant at all)."""
         hits = self._hits(text)
-        return {eid for eid in element_ids if _has_variant(self._typo_parts[eid], hits)}
+        return {eid for eid in element_ids
+                if hits.any_number(self._anchors[eid]) and _has_variant(self._typo_parts[eid], hits)}
 
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
