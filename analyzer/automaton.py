@@ -50,16 +50,20 @@ class Strings:
             return None
         strings = set(strings)
         return Group(frozenset(self.number[s] for s in strings if s in self.number),
-                     tuple(sorted(s for s in strings if s not in self.number)))
+                     frozenset(s for s in strings if s not in self.number))
 
 
 class Group:
-    """Strings asked about together: their numbers in the automaton, and the rest (single characters)."""
+    """Strings asked about together: their numbers in the automaton, and the rest (``others``:
+    single characters, tested against the text's set of characters, and strings the automaton was
+    not built with; the empty string, which every text contains, makes the answer always yes)."""
 
-    __slots__ = ("numbers", "others")
+    __slots__ = ("numbers", "others", "chars", "longer", "always")
 
-    def __init__(self, numbers: frozenset[int], others: tuple[str, ...]):
-        self.numbers, self.others = numbers, others
+    def __init__(self, numbers: frozenset[int], others: frozenset[str]):
+        self.numbers, self.others, self.always = numbers, others - {""}, "" in others
+        self.chars = frozenset(s for s in self.others if len(s) == 1)
+        self.longer = tuple(sorted(s for s in self.others if len(s) > 1))
 
 
 class Occurrences:
@@ -68,6 +72,7 @@ class Occurrences:
     def __init__(self, strings: Strings, text: str, hits: list[Hit]):
         self.text = text
         self._strings = strings
+        self._chars: set[str] | None = None  # the text's characters, for single-character tests
         self._starts: dict[int, list[int]] = {}
         for number, start, _ in hits:  # measured faster than sorting and grouping them
             self._starts.setdefault(number, []).append(start)
@@ -84,12 +89,27 @@ class Occurrences:
         if strings is None:
             return True
         if isinstance(strings, Group):
-            return not self._starts.keys().isdisjoint(strings.numbers) or any(s in self.text for s in strings.others)
+            if strings.always or not self._starts.keys().isdisjoint(strings.numbers):
+                return True
+            if strings.chars:
+                if self._chars is None:
+                    self._chars = set(self.text)
+                if not self._chars.isdisjoint(strings.chars):
+                    return True
+            return any(s in self.text for s in strings.longer)
         return any(s in self for s in strings)
 
     def any_number(self, numbers: frozenset[int]) -> bool:
         """Whether one of the automaton's strings numbered ``numbers`` occurs."""
         return not self._starts.keys().isdisjoint(numbers)
+
+    def present(self, numbers: frozenset[int]) -> set[int]:
+        """Those of the automaton's strings numbered ``numbers`` that occur (one set operation)."""
+        return self._starts.keys() & numbers
+
+    def starts_of(self, number: int) -> list[int]:
+        """``starts`` of the automaton's string numbered ``number``."""
+        return self._starts.get(number, [])
 
     def starts(self, string: str) -> list[int]:
         """Where ``string`` starts in the text, in order (every occurrence, overlapping ones too)."""

@@ -92,8 +92,9 @@ class ElementMatcher:
         # The same screens as groups of automaton string numbers: one set test per element and document.
         self._exact_groups = {eid: self.strings.group(needs) for eid, needs in self._exact_needs.items()}
         self._fuzzy_groups = {eid: self.strings.group(needs) for eid, needs in self._fuzzy_needs.items()}
-        self._anchors = {eid: frozenset(self.strings.number[_anchor(b, a)] for b, a in parts)
-                         for eid, parts in self._typo_parts.items()}
+        self._parts_by_anchor = {eid: _by_anchor(parts, self.strings.number) for eid, parts in self._typo_parts.items()}
+        self._anchors = {eid: frozenset(by_anchor) for eid, by_anchor in self._parts_by_anchor.items()}
+        self._term_groups = {eid: self.strings.group(e.terms) for eid, e in self.elements.items()}
 
     def occurrences(self, text: str) -> Occurrences:
         """One scan of ``text`` for every string the screens and term searches need."""
@@ -116,8 +117,12 @@ class ElementMatcher:
         without one never gets its typo pattern compiled (~1 ms each; most of a real report's
         missing elements have no variant at all)."""
         hits = self._hits(text)
-        return {eid for eid in element_ids
-                if hits.any_number(self._anchors[eid]) and _has_variant(self._typo_parts[eid], hits)}
+        out = set()
+        for eid in element_ids:
+            anchored = hits.present(self._anchors[eid])  # parts whose longer half occurs: the only candidates
+            if anchored and _has_variant([part for n in anchored for part in self._parts_by_anchor[eid][n]], hits):
+                out.add(eid)
+        return out
 
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
@@ -222,7 +227,10 @@ class ElementMatcher:
         """Paragraph position → (term, start in the paragraph) of the element's first match there
         (``hits``: the occurrences of ``document``, needed for an element without regexes)."""
         if not self.elements[element_id].regex:
-            return _term_hits(self.elements[element_id].terms, hits, starts)
+            group = self._term_groups.get(element_id)
+            terms = self.elements[element_id].terms if group is None else [  # only the terms that occur
+                *(self.strings.strings[n] for n in hits.present(group.numbers)), *(t for t in group.others if t in hits)]
+            return _term_hits(terms, hits, starts)
         pattern = self._pattern(element_id)
         found: dict[int, tuple[str, int]] = {}
         if self._context_free[element_id]:
@@ -315,12 +323,20 @@ def _typo_parts(element: Element) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(parts))
 
 
+def _by_anchor(parts: tuple[tuple[str, str], ...], number: dict[str, int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """An element's typo parts grouped by the automaton number of their anchor (``_anchor``)."""
+    grouped: dict[int, list[tuple[str, str]]] = {}
+    for before, after in parts:
+        grouped.setdefault(number[_anchor(before, after)], []).append((before, after))
+    return {n: tuple(found) for n, found in grouped.items()}
+
+
 def _anchor(before: str, after: str) -> str:
     """The part of a typo variant found by the automaton: the longer (at least two characters)."""
     return before if len(before) >= len(after) else after
 
 
-def _has_variant(parts: tuple[tuple[str, str], ...], hits: Occurrences) -> bool:
+def _has_variant(parts, hits: Occurrences) -> bool:
     """Whether ``before`` + one character + ``after`` occurs in the scanned text for any of
     ``parts``: where the longer of the two occurs (``_anchor``), the other is checked in place."""
     text = hits.text

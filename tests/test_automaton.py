@@ -156,3 +156,12 @@ def test_first_matches_are_what_the_regex_finds(text):
     matches = FirstMatches(finite_language(pattern))
     assert matches.spans(text) == [m.span() for m in re.finditer(pattern, text)]
     assert matches.mask(text, "□") == re.sub(pattern, lambda m: "□" * len(m.group(0)), text)
+
+
+@given(st.lists(PIECES, max_size=8), st.lists(PIECES, max_size=4), st.text(alphabet="法治政府律顾问审查在\n", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_group_occurs_when_one_of_its_strings_does(built, asked, text):
+    """Asked about strings the automaton was built with or not, single characters, the empty string."""
+    strings = Strings(built)
+    asked = [*asked, ""] if len(asked) == 3 else asked
+    assert strings.occurrences(text).any_of(strings.group(asked)) == any(s in text for s in asked)
