@@ -124,6 +124,45 @@ class ElementMatcher:
                 out.add(eid)
         return out
 
+    def places(self, hits: Occurrences, element_id: str, *, exact: bool, fuzzy: bool) -> list[int] | None:
+        """Where in the scanned text the element's matches could start: every occurrence of one of
+        its required literals (every exact match holds one) and every start of a typo variant; None
+        when its exact matches need no provable literal (then it can be anywhere)."""
+        out: list[int] = []
+        if exact:
+            group = self._exact_groups[element_id]
+            if group is None or group.always:
+                return None
+            for n in hits.present(group.numbers):
+                out += hits.starts_of(n)
+            for string in (*group.chars, *group.longer):
+                out += hits.starts(string)
+        if fuzzy:
+            anchored = hits.present(self._anchors[element_id])
+            out += _variant_starts([part for n in anchored for part in self._parts_by_anchor[element_id][n]], hits)
+        return out
+
+    def find_in(self, paragraphs: list[tuple[int, list[str]]], hits: Occurrences, element_ids, *, possible) -> list[Evidence]:
+        """``find`` in each paragraph (index, sentences) whose joined text is ``hits``' text, the
+        paragraphs joined by newlines, in order, with the same evidence: but each element only in
+        the paragraphs that hold one of its ``places``, the only ones where it can match."""
+        texts = ["".join(sentences) for _, sentences in paragraphs]
+        if "\n".join(texts) != hits.text:
+            return [ev for index, sentences in paragraphs
+                    for ev in self.find(index, sentences, element_ids, possible=possible)]
+        offsets = [0, *accumulate(len(t) + 1 for t in texts)][:-1]
+        where: dict[str, set[int] | None] = {}
+        for eid in element_ids:
+            if eid in possible[0] or eid in possible[1]:
+                places = self.places(hits, eid, exact=eid in possible[0], fuzzy=eid in possible[1])
+                where[eid] = None if places is None else {bisect_right(offsets, at) - 1 for at in places}
+        out = []
+        for k, (index, sentences) in enumerate(paragraphs):
+            here = [eid for eid, ks in where.items() if ks is None or k in ks]
+            if here:
+                out += self.find(index, sentences, here, possible=possible)
+        return out
+
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
         a term with one character mistyped: real reports carry typos). ``text`` is one sentence for
@@ -336,6 +375,18 @@ def _anchor(before: str, after: str) -> str:
     return before if len(before) >= len(after) else after
 
 
+def _variant_starts(parts, hits: Occurrences) -> list[int]:
+    """Where each ``before`` + one character + ``after`` of ``parts`` starts in the scanned text."""
+    text, out = hits.text, []
+    for before, after in parts:
+        if len(before) >= len(after):
+            out += [at for at in hits.starts(before) if text.startswith(after, at + len(before) + 1)]
+        else:
+            out += [at - len(before) - 1 for at in hits.starts(after)
+                    if at > len(before) and text.startswith(before, at - len(before) - 1)]
+    return out
+
+
 def _has_variant(parts, hits: Occurrences) -> bool:
     """Whether ``before`` + one character + ``after`` occurs in the scanned text for any of
     ``parts``: where the longer of the two occurs (``_anchor``), the other is checked in place."""
@@ -397,9 +448,9 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     # that have a variant in the document).
     typos = matcher.typos_in(hits, typos - set(found))
     if typos:
-        for p in body:
-            for evidence in matcher.find(p.index, sentences[p.index], section_elements, possible=(set(), typos)):
-                found.setdefault(evidence.element, []).append(evidence)
+        for evidence in matcher.find_in(paragraphs, hits, [e for e in section_elements if e in typos],
+                                        possible=(set(), typos)):
+            found.setdefault(evidence.element, []).append(evidence)
     unseen = set(section_elements) - set(found)  # the model only looks for what the terms did not find
     if model is not None and structure is not None and unseen:
         for evidence in _model_evidence(model, structure, body, sentences, unseen):
@@ -409,8 +460,8 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
         scope_hits = hits if text == document else matcher.occurrences(text)
         exact, typos = matcher.possible(scope_hits, [check.id])
         possible = (exact, matcher.typos_in(scope_hits, typos))
-        for p in scope:
-            found.setdefault(check.id, []).extend(matcher.find(p.index, sentences[p.index], [check.id], possible=possible))
+        in_scope = [(p.index, sentences[p.index]) for p in scope]
+        found.setdefault(check.id, []).extend(matcher.find_in(in_scope, scope_hits, [check.id], possible=possible))
     return found
 
 

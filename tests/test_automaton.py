@@ -115,7 +115,7 @@ def damaged(texts: list[str], matcher: ElementMatcher) -> list[list[str]]:
 def test_element_screens_and_evidence_match_the_plain_search(framework_id):
     matcher = ElementMatcher(load_framework(framework_id))
     ids = list(matcher.elements)
-    variants = evidence = 0
+    variants = evidence = typo_evidence = 0
     for report in corpus_texts():
         for texts in damaged(report, matcher):
             document = "\n".join(texts)
@@ -130,7 +130,12 @@ def test_element_screens_and_evidence_match_the_plain_search(framework_id):
             expected = [ev for i, sentences in paragraphs for ev in matcher.find(i, sentences, ids, possible=(exact, set()))]
             assert matcher.find_exact(paragraphs, ids, exact, hits=hits) == expected
             evidence += len(expected)
-    assert variants > 50 and evidence > 1000  # both searches had work to do
+            # Every element searched only in the paragraphs holding one of its places: what searching each finds.
+            possible = (exact, typos)
+            everywhere = [ev for i, sentences in paragraphs for ev in matcher.find(i, sentences, ids, possible=possible)]
+            assert matcher.find_in(paragraphs, hits, ids, possible=possible) == everywhere
+            typo_evidence += sum(ev.element in typos and ev.element not in exact for ev in everywhere)
+    assert variants > 50 and evidence > 1000 and typo_evidence > 0  # every search had work to do
 
 
 def test_boilerplate_candidates_match_the_plain_search():
