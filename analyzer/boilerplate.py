@@ -9,7 +9,6 @@ figures: a figure beside ``XX件`` is itself suspect.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import msgspec
 from msgspec import field
 
 from . import assets
+from .automaton import Strings, spans_holding
 from .frameworks import NonEmpty, load_yaml_file, validate_record
 from .literals import literal_sets
 from .specificity import facts, measurements
@@ -77,7 +77,8 @@ class BoilerplateDetector:
     """Compiled lexicon; ``flag(sentence)`` returns the first matching entry or None.
 
     Each entry is searched only where one of its required literals occurs (``literals``): most
-    sentences hold none of them, and ``in`` is far cheaper than a regex alternation of 69 patterns."""
+    sentences hold none of them. The literals are found in one scan of the text by an automaton
+    built here, once per lexicon, far cheaper than a regex alternation of 69 patterns."""
 
     def __init__(self, lexicon: Lexicon | None = None):
         lexicon = lexicon or load_lexicon()
@@ -93,21 +94,18 @@ class BoilerplateDetector:
                 self._always.append(k)
             for literal in sorted(literals or ()):
                 self._by_literal.setdefault(literal, []).append(k)
+        self._literals = Strings(self._by_literal)
 
     def candidates(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[list[int]]:
         """For each span of ``text`` (a sentence; default: the whole text), the entries that could
-        match inside it, in lexicon order. One ``find`` loop per literal over the whole text, so a
-        document costs a few hundred C-level scans, not one Python test per sentence and entry."""
+        match inside it, in lexicon order. One scan of the whole text finds every literal, so a
+        document costs one pass, not one Python test per sentence and entry."""
         spans = spans or [(0, len(text))]
-        starts = [start for start, _ in spans]
         found: list[set[int]] = [set(self._always) for _ in spans]
-        for literal, entries in self._by_literal.items():
-            at = text.find(literal)
-            while at >= 0:
-                k = bisect_right(starts, at) - 1
-                if k >= 0 and at + len(literal) <= spans[k][1]:
-                    found[k].update(entries)
-                at = text.find(literal, at + 1)
+        occurring = self._literals.occurrences(text).by_string(self._by_literal)
+        for entries, literals in zip(found, spans_holding(occurring, spans)):
+            for literal in literals:
+                entries.update(self._by_literal[literal])
         return [sorted(f) for f in found]
 
     def match(self, sentence: str, *, among: list[int] | None = None) -> Flag | None:

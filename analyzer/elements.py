@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .automaton import Occurrences, Strings
 from .frameworks import Element, Framework
 from .literals import context_free, literal_sets
 from .specificity import is_specific
@@ -60,7 +61,10 @@ class ElementMatcher:
     Patterns are compiled on first use, and ``possible`` tells from a whole document which
     elements need searching at all: an element's every match contains one of its terms (or a
     required literal of its regexes, see ``literals``), and every one-character typo of a term keeps
-    its first or its second half intact. Most elements are settled by a few ``in`` tests."""
+    its first or its second half intact. All those strings (and the parts around each character a
+    typo may change) are found in one scan of the document by one automaton (``automaton``),
+    built here once per framework: ``occurrences`` gives the hits that ``possible``, ``typos_in``
+    and ``find_exact`` read."""
 
     def __init__(self, framework: Framework):
         self.elements: dict[str, Element] = {}
@@ -83,19 +87,81 @@ class ElementMatcher:
         self.needs_fact = {eid for eid, e in self.elements.items() if e.needs_fact}
         # A "typo" that is itself a term of some element is a different word (合法性审核 vs 合法性审查).
         self.known_terms = {t for e in self.elements.values() for t in e.terms}
+        self.strings = Strings(_strings_to_scan(self.elements.values(), self._exact_needs.values(),
+                                                self._fuzzy_needs.values(), self._typo_parts.values()))
+        # The same screens as groups of automaton string numbers: one set test per element and document.
+        self._exact_groups = {eid: self.strings.group(needs) for eid, needs in self._exact_needs.items()}
+        self._fuzzy_groups = {eid: self.strings.group(needs) for eid, needs in self._fuzzy_needs.items()}
+        self._parts_by_anchor = {eid: _by_anchor(parts, self.strings.number) for eid, parts in self._typo_parts.items()}
+        self._anchors = {eid: frozenset(by_anchor) for eid, by_anchor in self._parts_by_anchor.items()}
+        self._term_groups = {eid: self.strings.group(e.terms) for eid, e in self.elements.items()}
 
-    def possible(self, text: str, element_ids) -> tuple[set[str], set[str]]:
-        """Of ``element_ids``, those whose terms and those whose typo variants could occur in ``text``."""
-        exact = {eid for eid in element_ids if _any_in(self._exact_needs[eid], text)}
-        fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and _any_in(self._fuzzy_needs[eid], text)}
+    def occurrences(self, text: str) -> Occurrences:
+        """One scan of ``text`` for every string the screens and term searches need."""
+        return self.strings.occurrences(text)
+
+    def _hits(self, text: str | Occurrences) -> Occurrences:
+        return text if isinstance(text, Occurrences) else self.occurrences(text)
+
+    def possible(self, text: str | Occurrences, element_ids) -> tuple[set[str], set[str]]:
+        """Of ``element_ids``, those whose terms and those whose typo variants could occur in ``text``
+        (or in the text of these ``occurrences``)."""
+        hits = self._hits(text)
+        exact = {eid for eid in element_ids if hits.any_of(self._exact_groups[eid])}
+        fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and hits.any_of(self._fuzzy_groups[eid])}
         return exact, fuzzy
 
-    def typos_in(self, text: str, element_ids) -> set[str]:
+    def typos_in(self, text: str | Occurrences, element_ids) -> set[str]:
         """Of ``element_ids``, those with a typo variant of a term in ``text``: the sharp form of the
         halves screen in ``possible``, worth its cost for the few elements still missing. An element
         without one never gets its typo pattern compiled (~1 ms each; most of a real report's
         missing elements have no variant at all)."""
-        return {eid for eid in element_ids if _has_variant(self._typo_parts[eid], text)}
+        hits = self._hits(text)
+        out = set()
+        for eid in element_ids:
+            anchored = hits.present(self._anchors[eid])  # parts whose longer half occurs: the only candidates
+            if anchored and _has_variant([part for n in anchored for part in self._parts_by_anchor[eid][n]], hits):
+                out.add(eid)
+        return out
+
+    def places(self, hits: Occurrences, element_id: str, *, exact: bool, fuzzy: bool) -> list[int] | None:
+        """Where in the scanned text the element's matches could start: every occurrence of one of
+        its required literals (every exact match holds one) and every start of a typo variant; None
+        when its exact matches need no provable literal (then it can be anywhere)."""
+        out: list[int] = []
+        if exact:
+            group = self._exact_groups[element_id]
+            if group is None or group.always:
+                return None
+            for n in hits.present(group.numbers):
+                out += hits.starts_of(n)
+            for string in (*group.chars, *group.longer):
+                out += hits.starts(string)
+        if fuzzy:
+            anchored = hits.present(self._anchors[element_id])
+            out += _variant_starts([part for n in anchored for part in self._parts_by_anchor[element_id][n]], hits)
+        return out
+
+    def find_in(self, paragraphs: list[tuple[int, list[str]]], hits: Occurrences, element_ids, *, possible) -> list[Evidence]:
+        """``find`` in each paragraph (index, sentences) whose joined text is ``hits``' text, the
+        paragraphs joined by newlines, in order, with the same evidence: but each element only in
+        the paragraphs that hold one of its ``places``, the only ones where it can match."""
+        texts = ["".join(sentences) for _, sentences in paragraphs]
+        if "\n".join(texts) != hits.text:
+            return [ev for index, sentences in paragraphs
+                    for ev in self.find(index, sentences, element_ids, possible=possible)]
+        offsets = [0, *accumulate(len(t) + 1 for t in texts)][:-1]
+        where: dict[str, set[int] | None] = {}
+        for eid in element_ids:
+            if eid in possible[0] or eid in possible[1]:
+                places = self.places(hits, eid, exact=eid in possible[0], fuzzy=eid in possible[1])
+                where[eid] = None if places is None else {bisect_right(offsets, at) - 1 for at in places}
+        out = []
+        for k, (index, sentences) in enumerate(paragraphs):
+            here = [eid for eid, ks in where.items() if ks is None or k in ks]
+            if here:
+                out += self.find(index, sentences, here, possible=possible)
+        return out
 
     def match(self, element_id: str, text: str) -> str | None:
         """The matched term if ``text`` evidences the element, else None (exact terms first, then
@@ -162,24 +228,30 @@ class ElementMatcher:
                 out.append(Evidence(element_id, paragraph, sentences[bisect_right(ends, start)], term))
         return out
 
-    def find_exact(self, paragraphs: list[tuple[int, list[str]]], element_ids, exact_ids: set[str]) -> list[Evidence]:
+    def find_exact(
+        self, paragraphs: list[tuple[int, list[str]]], element_ids, exact_ids: set[str], *, hits: Occurrences | None = None
+    ) -> list[Evidence]:
         """Evidence by the exact terms in every paragraph (index, sentences), in paragraph then
         element order: what ``find`` with ``possible=(exact_ids, set())`` gives paragraph by
         paragraph, but one ``finditer`` per element over the joined paragraphs. Each paragraph keeps
         its first match; a pattern that looks at context, or a match across a join, is searched
         paragraph by paragraph instead (tested over the corpus), and an element that needs a fact
-        sentence by sentence."""
+        sentence by sentence. ``hits``: the occurrences over the joined paragraphs when the caller
+        has scanned them already (used only if their text is that document)."""
         texts = ["".join(sentences) for _, sentences in paragraphs]
         starts = [0, *accumulate(len(t) + 1 for t in texts)][:-1]
         document = "\n".join(texts)
         wanted = [eid for eid in element_ids if eid in exact_ids]
-        hits = {eid: self._document_hits(eid, document, texts, starts) for eid in wanted if eid not in self.needs_fact}
+        if hits is None or hits.text != document:
+            hits = self.occurrences(document) if any(not self.elements[eid].regex for eid in wanted) else None
+        found_by = {eid: self._document_hits(eid, document, texts, starts, hits)
+                    for eid in wanted if eid not in self.needs_fact}
         out = []
         for k, (index, sentences) in enumerate(paragraphs):
             ends = None
             for element_id in wanted:
-                if element_id in hits:
-                    found = hits[element_id].get(k)
+                if element_id in found_by:
+                    found = found_by[element_id].get(k)
                 else:  # evidence only in sentences with a fact: searched sentence by sentence
                     found = self.search_sentences(element_id, sentences, exact=True, fuzzy=False)
                 if found:
@@ -188,10 +260,16 @@ class ElementMatcher:
                     out.append(Evidence(element_id, index, sentences[bisect_right(ends, start)], term))
         return out
 
-    def _document_hits(self, element_id: str, document: str, texts: list[str], starts: list[int]) -> dict[int, tuple[str, int]]:
-        """Paragraph position → (term, start in the paragraph) of the element's first match there."""
+    def _document_hits(
+        self, element_id: str, document: str, texts: list[str], starts: list[int], hits: Occurrences | None
+    ) -> dict[int, tuple[str, int]]:
+        """Paragraph position → (term, start in the paragraph) of the element's first match there
+        (``hits``: the occurrences of ``document``, needed for an element without regexes)."""
         if not self.elements[element_id].regex:
-            return _term_hits(self.elements[element_id].terms, document, starts)
+            group = self._term_groups.get(element_id)
+            terms = self.elements[element_id].terms if group is None else [  # only the terms that occur
+                *(self.strings.strings[n] for n in hits.present(group.numbers)), *(t for t in group.others if t in hits)]
+            return _term_hits(terms, hits, starts)
         pattern = self._pattern(element_id)
         found: dict[int, tuple[str, int]] = {}
         if self._context_free[element_id]:
@@ -220,22 +298,20 @@ class ElementMatcher:
         return self._fuzzy[element_id]
 
 
-def _term_hits(terms: list[str], document: str, starts: list[int]) -> dict[int, tuple[str, int]]:
-    """What the alternation of ``terms`` finds first in each paragraph of ``document``, without
-    compiling it (a pattern of many terms costs about a millisecond to compile, more than the
-    search): the leftmost occurrence, and the longest term there, as the alternation (longest
-    first) would match. Terms hold no newline, so no occurrence spans two paragraphs."""
+def _term_hits(terms: list[str], hits: Occurrences, starts: list[int]) -> dict[int, tuple[str, int]]:
+    """What the alternation of ``terms`` finds first in each paragraph of the document ``hits``
+    scanned, without compiling it (a pattern of many terms costs about a millisecond to compile,
+    more than the search): the leftmost occurrence, and the longest term there, as the alternation
+    (longest first) would match. Terms hold no newline, so no occurrence spans two paragraphs."""
     first: dict[int, tuple[int, int, str]] = {}
     for term in terms:
         if not term:
             continue
-        at = document.find(term)
-        while at >= 0:
+        for at in hits.starts(term):
             k = bisect_right(starts, at) - 1
             candidate = (at - starts[k], -len(term), term)
             if k not in first or candidate < first[k]:
                 first[k] = candidate
-            at = document.find(term, at + 1)
     return {k: (term, start) for k, (start, _, term) in first.items()}
 
 
@@ -286,27 +362,55 @@ def _typo_parts(element: Element) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(parts))
 
 
-def _has_variant(parts: tuple[tuple[str, str], ...], text: str) -> bool:
-    """Whether ``before`` + one character + ``after`` occurs in ``text`` for any of ``parts``: found
-    by the longer of the two (at least two characters), the other checked in place."""
+def _by_anchor(parts: tuple[tuple[str, str], ...], number: dict[str, int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """An element's typo parts grouped by the automaton number of their anchor (``_anchor``)."""
+    grouped: dict[int, list[tuple[str, str]]] = {}
+    for before, after in parts:
+        grouped.setdefault(number[_anchor(before, after)], []).append((before, after))
+    return {n: tuple(found) for n, found in grouped.items()}
+
+
+def _anchor(before: str, after: str) -> str:
+    """The part of a typo variant found by the automaton: the longer (at least two characters)."""
+    return before if len(before) >= len(after) else after
+
+
+def _variant_starts(parts, hits: Occurrences) -> list[int]:
+    """Where each ``before`` + one character + ``after`` of ``parts`` starts in the scanned text."""
+    text, out = hits.text, []
     for before, after in parts:
         if len(before) >= len(after):
-            at = text.find(before)
-            while at >= 0:
+            out += [at for at in hits.starts(before) if text.startswith(after, at + len(before) + 1)]
+        else:
+            out += [at - len(before) - 1 for at in hits.starts(after)
+                    if at > len(before) and text.startswith(before, at - len(before) - 1)]
+    return out
+
+
+def _has_variant(parts, hits: Occurrences) -> bool:
+    """Whether ``before`` + one character + ``after`` occurs in the scanned text for any of
+    ``parts``: where the longer of the two occurs (``_anchor``), the other is checked in place."""
+    text = hits.text
+    for before, after in parts:
+        if len(before) >= len(after):
+            for at in hits.starts(before):
                 if text.startswith(after, at + len(before) + 1):
                     return True
-                at = text.find(before, at + 1)
         else:
-            at = text.find(after, len(before) + 1)
-            while at >= 0:
-                if text.startswith(before, at - len(before) - 1):
+            for at in hits.starts(after):
+                if at > len(before) and text.startswith(before, at - len(before) - 1):
                     return True
-                at = text.find(after, at + 1)
     return False
 
 
-def _any_in(literals: tuple[str, ...] | None, text: str) -> bool:
-    return literals is None or any(literal in text for literal in literals)
+def _strings_to_scan(elements, exact_needs, fuzzy_needs, typo_parts) -> list[str]:
+    """Every string the screens and term searches look for: terms, required literals, typo halves
+    and the anchor part of each typo variant."""
+    strings = [t for e in elements for t in e.terms]
+    strings += [s for needs in exact_needs if needs for s in needs]
+    strings += [s for needs in fuzzy_needs for s in needs]
+    strings += [_anchor(before, after) for parts in typo_parts for before, after in parts]
+    return sorted(set(strings))
 
 
 _matchers: dict[int, tuple[Framework, ElementMatcher]] = {}
@@ -333,29 +437,32 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
     body = analysis.body()
     sentences = {p.index: p.sentence_texts() for p in body}
     document = "\n".join(p.text for p in body)
+    hits = matcher.occurrences(document)  # the one scan of the body that the screens below read
     found: dict[str, list[Evidence]] = {}
     section_elements = [e.id for s in framework.sections for e in s.elements]
-    exact, typos = matcher.possible(document, section_elements)
-    for evidence in matcher.find_exact([(p.index, sentences[p.index]) for p in body], section_elements, exact):
+    exact, typos = matcher.possible(hits, section_elements)
+    paragraphs = [(p.index, sentences[p.index]) for p in body]
+    for evidence in matcher.find_exact(paragraphs, section_elements, exact, hits=hits):
         found.setdefault(evidence.element, []).append(evidence)
     # Typo tolerance is a fallback: an element its terms evidence needs no mistyped evidence too
     # (and typo patterns, the costliest to compile, are built only for elements still missing
     # that have a variant in the document).
-    typos = matcher.typos_in(document, typos - set(found))
+    typos = matcher.typos_in(hits, typos - set(found))
     if typos:
-        for p in body:
-            for evidence in matcher.find(p.index, sentences[p.index], section_elements, possible=(set(), typos)):
-                found.setdefault(evidence.element, []).append(evidence)
+        for evidence in matcher.find_in(paragraphs, hits, [e for e in section_elements if e in typos],
+                                        possible=(set(), typos)):
+            found.setdefault(evidence.element, []).append(evidence)
     unseen = set(section_elements) - set(found)  # the model only looks for what the terms did not find
     if model is not None and structure is not None and unseen:
         for evidence in _model_evidence(model, structure, body, sentences, unseen):
             found.setdefault(evidence.element, []).append(evidence)
     for check, scope in _check_scopes(framework, body):
         text = "\n".join(p.text for p in scope)
-        exact, typos = matcher.possible(text, [check.id])
-        possible = (exact, matcher.typos_in(text, typos))
-        for p in scope:
-            found.setdefault(check.id, []).extend(matcher.find(p.index, sentences[p.index], [check.id], possible=possible))
+        scope_hits = hits if text == document else matcher.occurrences(text)
+        exact, typos = matcher.possible(scope_hits, [check.id])
+        possible = (exact, matcher.typos_in(scope_hits, typos))
+        in_scope = [(p.index, sentences[p.index]) for p in scope]
+        found.setdefault(check.id, []).extend(matcher.find_in(in_scope, scope_hits, [check.id], possible=possible))
     return found
 
 

@@ -102,3 +102,61 @@ def _item(op, av) -> set[str] | None:
     if op is C.IN and len(av) <= MAX_CLASS and all(kind is C.LITERAL for kind, _ in av):
         return {chr(code) for _, code in av}
     return None  # assertions, anchors, any-character, negated or ranged classes: nothing required
+
+
+def finite_language(pattern: str, *, limit: int = 2000) -> list[str] | None:
+    """Every string ``pattern`` matches, in the order a backtracking matcher prefers them (earlier
+    branch, greedier repeat first), when it is a finite set of at most ``limit`` non-empty literals
+    without flags, anchors or look-arounds; else None. An automaton that reports the leftmost
+    match, first string first, then finds exactly what the regex finds (``automaton.FirstMatches``)."""
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE | re.DOTALL):
+        return None
+    try:
+        strings = _language(parsed.data, limit)
+    except _NotFinite:
+        return None
+    if strings is None or "" in strings:
+        return None
+    return list(dict.fromkeys(strings))
+
+
+class _NotFinite(Exception):
+    pass
+
+
+def _language(items, limit: int) -> list[str]:
+    strings = [""]
+    for op, av in items:
+        strings = [a + b for a in strings for b in _item_language(op, av, limit)]
+        if len(strings) > limit:
+            raise _NotFinite
+    return strings
+
+
+def _item_language(op, av, limit: int) -> list[str]:
+    if op is C.LITERAL:
+        return [chr(av)]
+    if op is C.IN and all(kind is C.LITERAL for kind, _ in av):
+        return [chr(code) for _, code in av]  # one character: only one of them can match at a place
+    if op is C.SUBPATTERN and not av[1] and not av[2]:  # a group without flags
+        return _language(av[-1].data, limit)
+    if op is C.BRANCH:
+        return [s for branch in av[1] for s in _language(branch.data, limit)]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[1] is not C.MAXREPEAT and av[1] <= 8:
+        body = _language(av[2].data, limit)
+        counts = range(av[1], av[0] - 1, -1) if op is C.MAX_REPEAT else range(av[0], av[1] + 1)
+        out: list[str] = []
+        for count in counts:  # greedy: more repetitions first; lazy: fewer first
+            repeated = [""]
+            for _ in range(count):
+                repeated = [a + b for a in repeated for b in body]
+                if len(repeated) > limit:
+                    raise _NotFinite
+            out += repeated
+        return out
+    raise _NotFinite
+

@@ -8,6 +8,7 @@ figures per 1,000 characters.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 CN_NUM = "零〇一二三四五六七八九十百千万亿两"
 UNITS = (
@@ -27,9 +28,31 @@ _NUMERAL = re.compile(rf"[0-9{CN_NUM}]")  # every figure, date and 文号 holds 
 DOC_NUMBER = re.compile(r"[\[〔【(]\s*(?:19|20)\d{2}\s*[\]〕】)]\s*\d{1,4}\s*号")
 
 
+def mask_slogans(text: str) -> str:
+    """``text`` with every slogan (``SLOGAN``) blanked out, offsets kept: what ``SLOGAN.sub`` gives,
+    from one automaton scan of the slogans spelt out (the regex tries its 55 branches at every
+    character; the same answers, tested)."""
+    slogans = _slogans()
+    if slogans is None:
+        return SLOGAN.sub(lambda m: "□" * len(m.group(0)), text)
+    return slogans.mask(text, "□")
+
+
+@cache
+def _slogans():
+    from .automaton import FirstMatches
+    from .literals import finite_language
+
+    strings = finite_language(SLOGAN.pattern)
+    return None if strings is None else FirstMatches(strings)
+
+
 def figures(text: str) -> list[str]:
     """Counts with units and percentages in ``text`` (slogans such as 两个维护 excluded)."""
-    masked = SLOGAN.sub(lambda m: "□" * len(m.group(0)), text)
+    return _figures(mask_slogans(text))
+
+
+def _figures(masked: str) -> list[str]:
     return [m.group(0) for m in FIGURE.finditer(masked)]
 
 
@@ -39,9 +62,9 @@ def named_documents(text: str) -> list[str]:
 
 def facts(text: str) -> list[str]:
     """Every concrete fact: figures, named documents, dates, 文号."""
-    masked = SLOGAN.sub(lambda m: "□" * len(m.group(0)), text)
+    masked = mask_slogans(text)
     return (
-        figures(text)
+        _figures(masked)
         + named_documents(text)
         + [m.group(0) for m in DATE.finditer(masked)]
         + [m.group(0) for m in DOC_NUMBER.finditer(text)]
@@ -50,8 +73,8 @@ def facts(text: str) -> list[str]:
 
 def measurements(text: str) -> list[str]:
     """Figures and dates only: what can measure a claimed result."""
-    masked = SLOGAN.sub(lambda m: "□" * len(m.group(0)), text)
-    return figures(text) + [m.group(0) for m in DATE.finditer(masked)]
+    masked = mask_slogans(text)
+    return _figures(masked) + [m.group(0) for m in DATE.finditer(masked)]
 
 
 def is_specific(sentence: str) -> bool:
@@ -61,7 +84,7 @@ def is_specific(sentence: str) -> bool:
         return False
     if named_documents(sentence) or DOC_NUMBER.search(sentence):
         return True
-    masked = SLOGAN.sub(lambda m: "□" * len(m.group(0)), sentence)
+    masked = mask_slogans(sentence)
     return FIGURE.search(masked) is not None or DATE.search(masked) is not None
 
 

@@ -464,8 +464,12 @@ class Store:
         paths = [r.path for r in results if r.outcome in ("analysed", "failed")]
         self.con.execute("BEGIN")
         if shas:
-            for table in REPORT_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?))", [shas])
+            # Only contents stored before (a forced rerun) have rows to replace: a DELETE per table
+            # costs a scan of it, more than the insert, as the store grows.
+            stored = [row[0] for row in self.con.execute(
+                "SELECT sha256 FROM reports WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()]
+            for table in REPORT_TABLES if stored else ():
+                self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?))", [stored])
             for table in REPORT_TABLES:
                 self._insert(table, [row for r in analysed for row in r.rows[table]])
         if paths:

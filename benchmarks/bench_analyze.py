@@ -1,13 +1,18 @@
 """How fast is a full analysis, against jieba merely segmenting the same text?
 
     python benchmarks/bench_analyze.py [--reports 20] [--repeat 5] [--batch 1000] [--profile] [--cpu]
+                                       [--corpus-only] [--repeat-corpus 9]
 
-Measured in one run, on the seed and on a set of 5,000-character reports, each method timed on
-the same text: raw ``jieba.lcut`` (the baseline, ratio 1.00), raw ``rjieba.cut``, and the full
-``analyze`` with each segmenter backend. Goal (issue 8): full analysis with the default backend
-faster than jieba merely segmenting (ratio < 1.0). ``--batch N`` adds throughput over N distinct
-reports analysed one after another in this warm process; ``--profile`` prints where a warm
-``analyze`` spends its time.
+First, for **every** report of the corpus (``corpora/src``) and the seed: the full analysis with the
+default backend, JSON included (``analyze(text).to_json()``), against raw ``jieba.lcut`` of the same
+text, interleaved report by report, median of ``--repeat-corpus`` calls each; the ratio per report,
+its median and worst (issue 18: median <= 0.5, worst <= 0.8), and where the analysis spends its time
+by stage (ingest, structure, segment, map, elements, boilerplate, copying, findings, render).
+
+Then, on the seed and on a set of 5,000-character reports, each method timed on the same text: raw
+``jieba.lcut`` (the baseline, ratio 1.00), raw ``rjieba.cut``, and the full ``analyze`` with each
+segmenter backend. ``--batch N`` adds throughput over N distinct reports analysed one after
+another in this warm process; ``--profile`` prints where a warm ``analyze`` spends its time.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from common import build_reports, fmt_ms, median_time, peak_rss_mb, print_header, print_profile, seed_text
+from common import ROOT, build_reports, fmt_ms, median_time, peak_rss_mb, print_header, print_profile, seed_text
 
 BACKENDS = ("rjieba", "jieba")
 
@@ -106,6 +111,119 @@ def profile(fn, texts: list[str], *, top: int = 25) -> None:
     print_profile(pstats.Stats(profiler, stream=io.StringIO()), top=top)
 
 
+class StageClock:
+    """Exclusive time per stage: module functions of the pipeline wrapped so that each call adds
+    its time, less that of wrapped calls inside it, to its stage. Wrapping costs a few microseconds
+    per call (a few dozen calls per report); ``analyzer`` itself is not changed."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.totals: dict[str, float] = {}
+        self._inner = [0.0]  # time of wrapped calls inside the current one, one entry per depth
+
+    def wrap(self, module, name: str, stage: str) -> None:
+        fn = getattr(module, name)
+
+        def timed(*args, **kwargs):
+            self._inner.append(0.0)
+            start = self.clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = self.clock() - start
+                inner = self._inner.pop()
+                self.totals[stage] = self.totals.get(stage, 0.0) + elapsed - inner
+                self._inner[-1] += elapsed
+
+        setattr(module, name, timed)
+
+
+STAGES = ("ingest", "structure", "segment", "map", "elements", "boilerplate", "copying", "findings", "render")
+
+
+def staged(clock) -> StageClock:
+    """A clock on the stages of ``analyze`` (findings: suggestions, exemplars and the rest of
+    ``add_findings``; render: ``to_json``)."""
+    from analyzer import copying, findings, pipeline, result
+
+    stages = StageClock(clock)
+    for module, name, stage in (
+        (pipeline, "_ingest", "ingest"),
+        (pipeline, "parse_structure", "structure"),
+        (pipeline, "attach_tokens", "segment"),
+        (pipeline, "map_sections", "map"),
+        (findings, "find_elements", "elements"),
+        (findings, "unmeasured_mentions", "elements"),
+        (findings, "mark_paragraphs", "boilerplate"),
+        (findings, "section_quality", "boilerplate"),
+        (findings, "report_stats", "boilerplate"),
+        (copying, "compare_paragraphs", "copying"),
+        (findings, "add_findings", "findings"),
+        (result.Analysis, "to_json", "render"),
+    ):
+        stages.wrap(module, name, stage)
+    return stages
+
+
+def corpus_texts() -> dict[str, str]:
+    """Every corpus report (as ``analyzer.corpus`` reads ``corpora/src``) and the seed, by id."""
+    from analyzer.corpus import load_corpus
+
+    texts = {r.id: r.text for r in load_corpus(ROOT / "corpora" / "src")}
+    texts["seed (real)"] = seed_text()
+    return texts
+
+
+def corpus_ratios(*, repeat: int, clock) -> None:
+    """Every corpus report: full analysis + JSON / raw ``jieba.lcut`` of the same text, interleaved."""
+    import jieba
+
+    from analyzer import analyze
+
+    texts = corpus_texts()
+    rows = []
+    for rid, text in texts.items():
+        base = median_time(lambda text=text: jieba.lcut(text), repeat=repeat, warmup=0, clock=clock)
+        full = median_time(lambda text=text: analyze(text).to_json(), repeat=repeat, warmup=0, clock=clock)
+        rows.append((full / base, rid, len(text), base, full))
+    rows.sort(reverse=True)
+    ratios = [r for r, *_ in rows]
+    print(f"\n-- every corpus report ({len(rows)}): analyze + JSON / jieba.lcut, median of {repeat}, worst first")
+    print(f"   {'report':14} {'chars':>6} {'jieba.lcut':>12} {'analyze+JSON':>12} {'ratio':>6}")
+    for ratio, rid, chars, base, full in rows:
+        print(f"   {rid:14} {chars:6,} {fmt_ms(base)} {fmt_ms(full)} {ratio:6.2f}")
+    print(f"   ratio: median {statistics.median(ratios):.2f}, worst {max(ratios):.2f}, best {min(ratios):.2f} "
+          "(goal, issue 18: median <= 0.50, worst <= 0.80)")
+    stage_split(texts, clock=clock)
+
+
+def stage_split(texts: dict[str, str], *, clock) -> None:
+    """Where a warm analysis spends its time, by stage, summed over the reports (and the share
+    of jieba.lcut of the same texts)."""
+    import jieba
+
+    from analyzer import analyze
+
+    stages = staged(clock)
+    start = clock()
+    for text in texts.values():
+        jieba.lcut(text)
+    base = clock() - start
+    previous = list(texts.values())
+    start = clock()
+    for k, text in enumerate(previous):
+        analyze(text, previous=previous[k - 1]).to_json()  # with a previous year's report: copying runs too
+    total = clock() - start
+    print(f"\n-- stages, summed over the same {len(texts)} reports, each with the one before it as previous year")
+    print(f"   {'stage':12} {'time':>12} {'share':>6} {'/ jieba.lcut':>13}")
+    for stage in STAGES:
+        spent = stages.totals.get(stage, 0.0)
+        print(f"   {stage:12} {fmt_ms(spent)} {spent / total:6.0%} {spent / base:13.2f}")
+    rest = total - sum(stages.totals.values())
+    print(f"   {'other':12} {fmt_ms(rest)} {rest / total:6.0%} {rest / base:13.2f}")
+    print(f"   {'total':12} {fmt_ms(total)} {1:6.0%} {total / base:13.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=20, help="5,000-character reports in the set")
@@ -113,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=0, help="also measure throughput over N reports")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of warm analyze")
     parser.add_argument("--cpu", action="store_true", help="time with process CPU time (steadier when busy)")
+    parser.add_argument("--repeat-corpus", type=int, default=9, help="timed calls per corpus report and method")
+    parser.add_argument("--corpus-only", action="store_true", help="only the every-report table and the stages")
     args = parser.parse_args(argv)
     clock = time.process_time if args.cpu else time.perf_counter
 
@@ -121,6 +241,11 @@ def main(argv: list[str] | None = None) -> None:
     fns = methods()
     print(f"   loading (jieba dict, both segmenters, model): {fmt_ms(time.perf_counter() - start)}")
     seed = seed_text()
+    fns["analyze, rjieba"](seed)  # lazy loads (exemplars, lexicon, patterns) out of the timings
+    corpus_ratios(repeat=args.repeat_corpus, clock=clock)
+    if args.corpus_only:
+        print(f"\n   peak memory of this process: {peak_rss_mb():.0f} MB")
+        return
     reports = build_reports(args.reports)
     print("\n-- first call in this process, seed")
     for name, seconds in first_calls(fns, seed).items():

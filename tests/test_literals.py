@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analyzer.literals import required_literals
+from analyzer.literals import finite_language, required_literals
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,21 @@ def test_every_match_contains_a_literal(pattern):
     for text in SAMPLES:
         for match in re.finditer(pattern, text):
             assert any(lit in match.group(0) for lit in literals), (pattern, match.group(0))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("[一二]个(?:意识|“)", ["一个意识", "一个“", "二个意识", "二个“"]),
+        ("六个“?统一", ["六个“统一", "六个统一"]),  # greedy: with the optional character first
+        ("六个“??统一", ["六个统一", "六个“统一"]),  # lazy: without it first
+        ("(?:ab|a)c|ac", ["abc", "ac"]),  # in the order a backtracking matcher tries them, once each
+    ],
+)
+def test_finite_language(pattern, expected):
+    assert finite_language(pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", ["a+", "a*b", "^ab", "a(?=b)", "(?i)ab", "a?", "[^a]b", "\\d件", "a{1,20}"])
+def test_an_unbounded_or_contextual_pattern_has_no_finite_language(pattern):
+    assert finite_language(pattern) is None

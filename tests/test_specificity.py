@@ -64,3 +64,22 @@ def test_is_specific_agrees_with_facts_over_the_corpus():
             specific += is_specific(sentence)
             checked += 1
     assert 0.2 < specific / checked < 0.9  # both kinds are exercised
+
+
+def test_slogans_are_masked_as_the_regex_masks_them_over_the_corpus():
+    """``mask_slogans`` (one automaton scan) is ``SLOGAN.sub`` over every corpus paragraph, and
+    over slogans run together, where the first branch of the alternation must win."""
+    from builders import corpus_texts
+
+    from analyzer.specificity import SLOGAN, mask_slogans
+
+    def by_regex(text):
+        return SLOGAN.sub(lambda m: "□" * len(m.group(0)), text)
+
+    texts = [text for texts in corpus_texts() for text in texts]
+    texts += ["六个“统一”", "一是进一步统一", "十五普法一次办", "两个维护三项制度一流"]
+    changed = 0
+    for text in texts:
+        assert mask_slogans(text) == by_regex(text), text
+        changed += mask_slogans(text) != text
+    assert changed > 100
