@@ -25,6 +25,11 @@ class TooLarge(InputError):
     advice = "文件超出大小或篇幅上限。请拆分后再上传，或请管理员调整 GOVREPORT_ 开头的上限设置。"
 
 
+class Timeout(InputError):
+    code = "timeout"
+    advice = "文件读取超出了时间上限，已停止处理(文件可能经过特殊构造，或结构异常复杂)。请从原文件重新导出后上传，或请管理员调整 GOVREPORT_MAX_SECONDS。"
+
+
 class EmptyDocument(InputError):
     code = "empty"
     advice = "文件里没有可分析的文字。请确认上传的是报告正文。"
@@ -58,6 +63,7 @@ class UndecodableText(InputError):
 ERROR_KINDS: tuple[type[InputError], ...] = (
     UnsupportedFormat,
     TooLarge,
+    Timeout,
     EmptyDocument,
     NotChinese,
     CorruptFile,

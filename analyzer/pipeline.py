@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .frameworks import Framework, load_framework
-from .ingest import Document, ingest_bytes, ingest_file, ingest_text
+from .ingest import Document, ingest_guarded, ingest_text
 from .limits import Limits
 from .result import Analysis, Metadata, ParagraphResult, PartResult, SectionResult, Source
 from .sections import DEFAULT_STAY, Assignment, ParagraphScorer, label_space, map_sections
@@ -112,9 +112,9 @@ def attach_tokens(structure: Structure, *, backend: str | None = None) -> None:
 
 def _ingest(source, *, filename, limits) -> Document:
     if isinstance(source, bytes):
-        return ingest_bytes(source, filename=filename or "upload.txt", limits=limits)
+        return ingest_guarded(source, filename=filename or "upload.txt", limits=limits)
     if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
-        return ingest_file(source, limits=limits)
+        return ingest_guarded(source, limits=limits)
     return ingest_text(source, name=filename, limits=limits)
 
 
@@ -202,6 +202,7 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
             converted_traditional=document.converted_traditional,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             chars=len(text),
+            removed_controls=document.removed_controls,
         ),
         version=__version__,
     )
