@@ -38,8 +38,9 @@ class Limits:
     # How deep an HTML page may nest its tags; parsers slow down with the square of the depth.
     max_nesting: int = 4_000
     # Elements in a .docx's main part (document.xml), counted while it streams in, before python-docx
-    # builds its tree: a long real report has under 300,000; empty runs by the million are a bomb.
-    max_xml_elements: int = 1_000_000
+    # builds its tree: a long report has tens of thousands (python-docx reads about 100,000 a
+    # second, so this bounds its time to about 5 s); empty runs by the million are a bomb.
+    max_xml_elements: int = 500_000
     # The budget of one document's parse (.docx, .pdf, .html), enforced on a worker process: wall
     # seconds, and bytes of memory the worker may add to what it started with (``ingest_guarded``).
     # 0 turns that bound off.

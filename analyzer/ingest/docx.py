@@ -30,6 +30,7 @@ _OFFICE_DOCUMENT = re.compile(rb'Type="[^"]*/officeDocument"[^>]*?Target="/?([^"
 # The marks in every encoding an XML parser detects on its own (ASCII-compatible, UTF-16, UTF-32).
 _ENTITY_MARKS = tuple(mark.encode(codec) for mark in ("<!DOCTYPE", "<!ENTITY")
                       for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+_PROLOG_SLICE = 4096
 _MARK_TAIL = 64  # bytes kept between chunks: longer than any mark in any encoding
 _ENTITIES = "the .docx file is damaged: its XML declares entities, which Word never writes"
 _CONTENT_TYPES = "[Content_Types].xml"
@@ -37,7 +38,8 @@ _XML_TYPE = re.compile(rb'(?:Extension|PartName)="/?([^"]+)"\s+ContentType="[^"]
 _HTML_SUFFIXES = (".htm", ".html", ".mht", ".mhtml")  # altChunk pages: a web page's <!DOCTYPE html> is no entity
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARAGRAPH, _TEXT = _W + "p", _W + "t"
-_ONE_CHAR = frozenset(_W + tag for tag in ("tab", "br", "cr", "noBreakHyphen", "softHyphen", "sym"))
+# Elements python-docx reads as one character each, as Word writes them (counted from the bytes).
+_ONE_CHAR_TAGS = (b"<w:tab/", b"<w:tab ", b"<w:br/", b"<w:br ", b"<w:cr/", b"<w:cr ")
 _CHUNK = 1 << 20
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
@@ -108,18 +110,26 @@ def _xml_parts(archive: zipfile.ZipFile, names: set[str]) -> set[str]:
 
 
 def _refuse_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, xml: bool) -> None:
-    """Read one part in chunks (never more than its declared size) and refuse entity declarations,
-    in any encoding; a part that is XML (``xml``, or by its first bytes) also has its prolog parsed."""
+    """Refuse a part that declares a DTD or entities, in any encoding. A DOCTYPE may only stand
+    before the root element, so a part that is XML (``xml``, or by its first bytes) is parsed up to
+    its root element and no further; every part's first chunk is also searched for the marks."""
     if member.is_dir() or member.filename.lower().endswith(_HTML_SUFFIXES):
         return
-    tail, prolog = b"", None
+    prolog, tail = None, b""
     with archive.open(member) as part:
         while chunk := part.read(_CHUNK):
-            if prolog is None:
-                prolog = _XmlProlog() if xml or _looks_like_xml(chunk) else False
             window = tail + chunk
-            if any(mark in window for mark in _ENTITY_MARKS) or (prolog and prolog.declares_dtd(chunk)):
+            if any(mark in window for mark in _ENTITY_MARKS):
                 raise CorruptFile(_ENTITIES)
+            if prolog is None:
+                if not (xml or _looks_like_xml(chunk)):
+                    return
+                prolog = _XmlProlog()
+            for start in range(0, len(chunk), _PROLOG_SLICE):  # small slices: stop soon after the root starts
+                if prolog.declares_dtd(chunk[start : start + _PROLOG_SLICE]):
+                    raise CorruptFile(_ENTITIES)
+                if prolog.done:
+                    return
             tail = window[-_MARK_TAIL:]
 
 
@@ -142,54 +152,51 @@ class _XmlProlog:
 
         self._parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True,
                                            load_dtd=False, huge_tree=False)
-        self._done = False
+        self.done = False  # the root element has started (or the part is not well-formed)
 
     def declares_dtd(self, chunk: bytes) -> bool:
-        if self._done:
-            return False
+        """Feed the next chunk; whether the prolog, once complete, declared a DTD."""
         from lxml import etree
 
         try:
             self._parser.feed(chunk)
             for _, element in self._parser.read_events():
-                self._done = True
+                self.done = True
                 return bool(element.getroottree().docinfo.doctype)
         except etree.XMLSyntaxError:
-            self._done = True
+            self.done = True
         return False
 
 
 def _scan_main_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
-    """Stream the main part through lxml, counting elements (runs and all), paragraphs and characters,
-    and refuse it at the first limit it passes. Every finished element is dropped at once, so memory
-    stays flat however the part is built."""
+    """Stream the main part, refusing it at the first limit it passes, before python-docx builds a tree
+    of it. Elements (runs, tabs, breaks and all) are counted from the bytes, as start tags, before each
+    chunk is parsed, so even millions of empty runs cost no Python, and so are tabs and breaks; lxml
+    counts paragraphs and the characters of text elements, dropping each finished paragraph."""
     from lxml import etree
 
-    parser = etree.XMLPullParser(events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
-                                 huge_tree=False)
+    parser = etree.XMLPullParser(events=("end",), tag=(_PARAGRAPH, _TEXT), resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False)
     elements = paragraphs = chars = 0
     with archive.open(member) as part:
         while chunk := part.read(_CHUNK):
-            try:
-                parser.feed(chunk)
-                events = parser.read_events()
-            except etree.XMLSyntaxError:
-                return  # python-docx reports the damage in its own words
-            for _, element in events:
-                elements += 1
-                tag = element.tag
-                if tag == _TEXT:
-                    chars += len(element.text or "")
-                elif tag in _ONE_CHAR:
-                    chars += 1
-                elif tag == _PARAGRAPH:
-                    paragraphs += 1
-                element.clear()
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+            elements += chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<?") - chunk.count(b"<!")
             if elements > limits.max_xml_elements:
                 raise TooLarge(f"the .docx file's main part holds more than {limits.max_xml_elements:,} XML elements "
                                "(runs, tabs, breaks), over the limit")
+            chars += sum(chunk.count(tag) for tag in _ONE_CHAR_TAGS)
+            try:
+                parser.feed(chunk)
+                for _, element in parser.read_events():
+                    if element.tag == _TEXT:
+                        chars += len(element.text or "")
+                    else:
+                        paragraphs += 1
+                        element.clear()
+                        while element.getprevious() is not None:
+                            del element.getparent()[0]
+            except etree.XMLSyntaxError:
+                return  # python-docx reports the damage in its own words
             if paragraphs > limits.max_paragraphs:
                 raise TooLarge(f"the document has more than {limits.max_paragraphs:,} paragraphs")
             if chars > limits.max_chars:
