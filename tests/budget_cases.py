@@ -142,7 +142,7 @@ def hostile_text(seed: int = SEED) -> str:
     right-to-left override, Rich markup and raw HTML: none of it may reach a terminal or a file raw."""
     rng = random.Random(seed)
     lines = [
-        "某市司法局[/]关于[red]2021年度[/red]法治政府建设情况的报告",
+        "某市司法局[/]关于[red]2021年度[/red]法治政府建设情况的报告<img src=x onerror=alert(1)>",
         "市人民政府:",
         "\x1b[2J\x1b[H一、依法全面履行政府职能",
         chinese_text(rng, 160) + "\x1b]8;;http://example.invalid/\x07点击此处\x1b]8;;\x07" + chinese_text(rng, 60),
@@ -150,7 +150,7 @@ def hostile_text(seed: int = SEED) -> str:
         chinese_text(rng, 120) + "\x9b31m" + "<img src=x onerror=alert(1)>" + chinese_text(rng, 80) + "\x00",
         "三、推进严格规范公正文明执法",
         "=HYPERLINK(\"http://example.invalid\",\"点击\")" + chinese_text(rng, 150),
-        "某市\u202e局法司\u202c",
+        "某市[/]司法\u202e局\u202c",
         "2021年12月30日",
     ]
     return "\n".join(lines) + "\n"
