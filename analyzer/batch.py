@@ -326,8 +326,10 @@ def warm_up(options: Options) -> None:
     if key in _WARM:
         return
     from .frameworks import available_frameworks
+    from .ingest.budget import preload_parsers
     from .pipeline import analyze
 
+    preload_parsers()  # each file's budgeted worker is forked from here with the parsers loaded
     frameworks = available_frameworks() if options.framework == "auto" else [options.framework]
     for framework_id in frameworks:
         try:

@@ -53,6 +53,18 @@ def ingest_guarded(source: str | Path | bytes, *, filename: str | None = None, l
     return run_within_budget(read, limits=limits)
 
 
+def preload_parsers() -> None:
+    """Import the parsers once in a long-lived process (a batch worker, the app), so that each
+    document's forked worker starts with them loaded instead of importing them again."""
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    from . import html  # noqa: F401
+    from .pdfguard import _install
+
+    _install()
+
+
 def run_within_budget(work, *, limits: Limits):
     """``work()`` on a forked child under ``limits``' time and memory budget; its result or its
     ``InputError`` comes back, a budget overrun becomes ``Timeout`` / ``TooLarge``."""
