@@ -44,11 +44,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0, help="size of the hostile cases (1.0: as reported)")
+    parser.add_argument("--write-to", type=Path, help=argparse.SUPPRESS)  # the generator's own process
     args = parser.parse_args()
+    if args.write_to:
+        for name, path in files(args.write_to, args.scale).items():
+            print(f"{name}\t{path}")
+        return
     print_header("refusing hostile files (govreport analyze FILE --format json, one process each)")
     command = [sys.executable, "-m", "analyzer.cli", "analyze"]
     with tempfile.TemporaryDirectory() as folder:
-        cases = files(Path(folder), args.scale)
+        # Generated in a process of its own: the commands below are forked from this one, and a child
+        # counts the pages it shares with its parent at the fork in its peak RSS.
+        listing = run_child([sys.executable, __file__, "--write-to", folder, "--scale", str(args.scale)])
+        cases = dict(line.split("\t") for line in listing.stdout.decode("utf-8").splitlines())
+        cases = {name: Path(path) for name, path in cases.items()}
         print(f"   {'case':66} {'size':>8} {'exit':>4} {'wall':>7} {'CPU':>7} {'peak RSS':>9}  error")
         for name, path in cases.items():
             env = child_env(GOVREPORT_CACHE_DIR=str(Path(folder) / "cache"))
