@@ -172,11 +172,11 @@ def _scan_main_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: L
     """Stream the main part, refusing it at the first limit it passes, before python-docx builds a tree
     of it. Elements (runs, tabs, breaks and all) are counted from the bytes, as start tags, before each
     chunk is parsed, so even millions of empty runs cost no Python, and so are tabs and breaks; lxml
-    counts paragraphs and the characters of text elements, dropping each finished paragraph."""
+    counts paragraphs and, as each ends, the characters of its text elements, then drops it."""
     from lxml import etree
 
-    parser = etree.XMLPullParser(events=("end",), tag=(_PARAGRAPH, _TEXT), resolve_entities=False,
-                                 no_network=True, load_dtd=False, huge_tree=False)
+    parser = etree.XMLPullParser(events=("end",), tag=_PARAGRAPH, resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=False)
     elements = paragraphs = chars = 0
     with archive.open(member) as part:
         while chunk := part.read(_CHUNK):
@@ -187,14 +187,12 @@ def _scan_main_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: L
             chars += sum(chunk.count(tag) for tag in _ONE_CHAR_TAGS)
             try:
                 parser.feed(chunk)
-                for _, element in parser.read_events():
-                    if element.tag == _TEXT:
-                        chars += len(element.text or "")
-                    else:
-                        paragraphs += 1
-                        element.clear()
-                        while element.getprevious() is not None:
-                            del element.getparent()[0]
+                for _, paragraph in parser.read_events():
+                    paragraphs += 1
+                    chars += sum(map(len, paragraph.itertext(_TEXT)))
+                    paragraph.clear()
+                    while paragraph.getprevious() is not None:
+                        del paragraph.getparent()[0]
             except etree.XMLSyntaxError:
                 return  # python-docx reports the damage in its own words
             if paragraphs > limits.max_paragraphs:
