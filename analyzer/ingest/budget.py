@@ -93,7 +93,8 @@ def run_within_budget(work, *, limits: Limits):
         if kind == "ok":
             return value
         if kind == "error":
-            raise value
+            error_type, args = value
+            raise error_type(*args)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         raise Timeout(f"reading the file took more than the budget of {limits.max_seconds} s of processor time")
     raise TooLarge(f"reading the file needed more than the budget of {limits.max_memory_bytes // 2**20} MB of memory")
@@ -104,19 +105,21 @@ def _child(work, writer: int, limits: Limits) -> None:
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         _limit_self(limits)
+        # An error goes back as its type and arguments, never as the object: its traceback and
+        # context may be thousands of frames deep, and a library (tblib, with Dask) may pickle them.
         try:
             message = ("ok", work())
         except InputError as exc:
-            message = ("error", exc)
+            message = ("error", (type(exc), exc.args))
         except MemoryError:
-            message = ("error", TooLarge(f"reading the file needed more than the budget of "
-                                         f"{limits.max_memory_bytes // 2**20} MB of memory"))
+            message = ("error", (TooLarge, (f"reading the file needed more than the budget of "
+                                            f"{limits.max_memory_bytes // 2**20} MB of memory",)))
         except RecursionError:
-            message = ("error", TooLarge("the file nests its parts deeper than the reader can follow"))
+            message = ("error", (TooLarge, ("the file nests its parts deeper than the reader can follow",)))
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - an error that cannot be pickled: send its text
-            data = pickle.dumps(("error", InputError(f"the file cannot be read ({type(exc).__name__})")))
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled: say so
+            data = pickle.dumps(("error", (InputError, (f"the file cannot be read ({type(exc).__name__})",))))
         with os.fdopen(writer, "wb") as out:
             out.write(data)
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not run the parent's code
