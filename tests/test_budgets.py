@@ -60,11 +60,29 @@ def test_each_hostile_case_is_refused_with_its_error_within_the_budget(name):
 
 def test_the_budget_stops_what_the_limits_let_through():
     # With the element limit out of the way python-docx builds a tree of 1.6 M runs: minutes and
-    # gigabytes unbounded, a clean Timeout or TooLarge here.
+    # gigabytes unbounded, a clean Timeout or TooLarge here, through the entry point the app uses.
+    from analyzer.pipeline import analyze
+
     limits = Limits(max_seconds=2, max_memory_bytes=300 * 2**20, max_xml_elements=10**9, max_chars=10**9)
-    error, seconds = refuse(docx_empty_runs(SCALE), "runs.docx", limits)
-    assert isinstance(error, (Timeout, TooLarge))
-    assert seconds < limits.max_seconds + SLACK_SECONDS
+    start = time.perf_counter()
+    with pytest.raises((Timeout, TooLarge)):
+        analyze(docx_empty_runs(SCALE), filename="runs.docx", limits=limits)
+    assert time.perf_counter() - start < limits.max_seconds + SLACK_SECONDS
+
+
+def test_a_batch_worker_over_the_budget_records_it_and_the_batch_goes_on(tmp_path):
+    from analyzer.batch import Options, collect_inputs, run_batch
+    from analyzer.store import Store
+
+    (tmp_path / "runs.docx").write_bytes(docx_empty_runs(SCALE))
+    (tmp_path / "good.txt").write_text(hostile_text(), encoding="utf-8")
+    limits = Limits(max_seconds=2, max_memory_bytes=300 * 2**20, max_xml_elements=10**9, max_chars=10**9)
+    items, _ = collect_inputs([tmp_path / "runs.docx", tmp_path / "good.txt"])
+    with Store(tmp_path / "r.duckdb") as store:
+        report = run_batch(items, store=store, options=Options(limits=limits), jobs=1)
+        codes = {row["path"]: row["code"] for row in store.query("SELECT path, code FROM errors")}
+    assert report.counts["analysed"] == 1 and report.counts["failed"] == 1
+    assert codes[str(tmp_path / "runs.docx")] in ("timeout", "too_large")
 
 
 def _spin():
@@ -109,6 +127,14 @@ def test_control_characters_are_removed_at_ingestion_and_counted():
     assert not any(raw in text for raw in RAW_CONTROLS)
     # two ESC (clear screen), two ESC and two BEL (the link), C1 CSI, NUL, RLO and PDF
     assert document.removed_controls == 10
+
+
+def test_the_result_says_how_many_control_characters_were_removed():
+    from analyzer.pipeline import analyze
+
+    analysis = analyze(hostile_text())
+    assert analysis.source.removed_controls == 10
+    assert not any(raw in analysis.to_json() for raw in RAW_CONTROLS)
 
 
 # ----------------------------------------------------------------------------- the terminal
