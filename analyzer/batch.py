@@ -23,7 +23,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorruptFile, EncryptedDocument, InputError, TooLarge, UnsupportedFormat
+from .errors import OTHER_ADVICE, CorruptFile, EncryptedDocument, InputError, TooLarge, UnsupportedFormat
 from .ingest import SUPPORTED_SUFFIXES
 from .limits import Limits
 from .store import FileResult, Store, rows_from_analysis
@@ -48,6 +48,7 @@ class NotRegularFile(InputError):
     """A FIFO, device or socket where a file was expected (stored under its own code)."""
 
     code = NOT_REGULAR
+    advice = OTHER_ADVICE[NOT_REGULAR]
 
 
 class BatchError(RuntimeError):

@@ -108,7 +108,7 @@ def analyze(
                 import io
 
                 buffer = io.StringIO()
-                print_table(result, Console(file=buffer, width=120))
+                print_table(result, Console(file=buffer))
                 write_atomic(out, buffer.getvalue())
             else:
                 print_table(result, Console())
