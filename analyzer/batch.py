@@ -9,10 +9,12 @@ where it stopped. One bad file never stops the others: its reason is stored in `
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import os
 import signal
+import stat
 import time
 import zipfile
 import zlib
@@ -21,7 +23,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorruptFile, EncryptedDocument, InputError, TooLarge, UnsupportedFormat
+from .errors import OTHER_ADVICE, CorruptFile, EncryptedDocument, InputError, TooLarge, UnsupportedFormat
 from .ingest import SUPPORTED_SUFFIXES
 from .limits import Limits
 from .store import FileResult, Store, rows_from_analysis
@@ -39,6 +41,16 @@ WORKER_CRASHED = (
     "worker_crashed",
     "the analysis process died while reading this file (killed, or out of memory); the file was skipped",
 )
+
+
+NOT_REGULAR = "not_regular_file"
+
+
+class NotRegularFile(InputError):
+    """A FIFO, device or socket where a file was expected (stored under its own code)."""
+
+    code = NOT_REGULAR
+    advice = OTHER_ADVICE[NOT_REGULAR]
 
 
 class BatchError(RuntimeError):
@@ -94,17 +106,21 @@ class BatchReport:
 
 
 # ----------------------------------------------------------------------------- inputs
-def collect_inputs(inputs: Iterable[str | Path], *, limits: Limits | None = None) -> tuple[list[InputItem], list[str]]:
+def collect_inputs(inputs: Iterable[str | Path], *, limits: Limits | None = None,
+                   follow_links: bool = False) -> tuple[list[InputItem], list[str]]:
     """Expand files, folders (recursively), glob patterns and zip archives into input items.
 
-    Returns the items (each path once, in a stable order) and the inputs that matched nothing.
+    Returns the items (each path once, in a stable order, as given: a link is recorded under its own
+    path, never its target's) and the inputs that matched nothing. Only regular files are read:
+    FIFOs, devices, broken or looping links, unreadable folders and, unless ``follow_links``, links
+    that lead out of an input folder are items with an ``error`` saying why they were skipped.
     """
     limits = limits or Limits.from_env()
     items: dict[str, InputItem] = {}
     missing = []
     for raw in inputs:
         text = str(raw)
-        if os.path.exists(text):
+        if os.path.lexists(text):
             matches = [text]
         elif glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))
@@ -113,28 +129,100 @@ def collect_inputs(inputs: Iterable[str | Path], *, limits: Limits | None = None
         if not matches:
             missing.append(text)
         for match in matches:
-            for item in _expand(Path(match), named=True, limits=limits):
+            for item in _expand_named(Path(match), limits=limits, follow_links=follow_links):
                 items.setdefault(item.path, item)
     return list(items.values()), missing
 
 
-def _expand(path: Path, *, named: bool, limits: Limits) -> Iterator[InputItem]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            relative = child.relative_to(path).parts
-            if child.is_file() and not any(part.startswith(".") for part in relative):
-                yield from _expand(child, named=False, limits=limits)
+def cap_jobs(requested: int | None, *, files: int) -> tuple[int, str | None]:
+    """Worker processes for ``files`` files: at most one per core and per file (more only cost memory);
+    returns the count and, when a requested count was lowered, a note saying so."""
+    cores = default_jobs()
+    ceiling = max(1, min(cores, files))
+    if requested is None or requested <= ceiling:
+        return (ceiling if requested is None else requested), None
+    return ceiling, (f"说明:--jobs {requested} 已降为 {ceiling}(本机可用 {cores} 个处理器核心，待读取 {files} 个文件)。"
+                     f" note: --jobs lowered to {ceiling}")
+
+
+def _skipped(path: Path, code: str, message: str) -> InputItem:
+    return InputItem(str(path), path.name, error=(code, message))
+
+
+def _expand_named(path: Path, *, limits: Limits, follow_links: bool) -> Iterator[InputItem]:
+    """An input named on the command line (or matched by a glob): followed if it is a link."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        yield _link_problem(path, exc)
         return
-    suffix = path.suffix.lower()
-    if suffix == ARCHIVE_SUFFIX:
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk(path, root=os.path.realpath(path), follow_links=follow_links, limits=limits,
+                         seen={(info.st_dev, info.st_ino)})
+    elif not stat.S_ISREG(info.st_mode):
+        yield _skipped(path, NOT_REGULAR, _not_regular(info.st_mode))
+    elif path.suffix.lower() == ARCHIVE_SUFFIX:
         yield from _zip_members(path, limits)
-    elif named or suffix in SUPPORTED_SUFFIXES + REFUSED_SUFFIXES:
-        yield InputItem(str(path.resolve()), path.name)
+    else:
+        yield InputItem(str(path), path.name)
+
+
+def _walk(folder: Path, *, root: str, follow_links: bool, limits: Limits, seen: set) -> Iterator[InputItem]:
+    """A folder's report-like files, recursively, in name order; hidden entries are ignored."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield _skipped(folder, "unreadable_folder", f"the folder cannot be read ({exc.strerror or exc})")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        link = entry.is_symlink()
+        try:
+            info = os.stat(path)  # follows a link
+            target = os.path.realpath(path, strict=True) if link else None
+        except OSError as exc:
+            yield _link_problem(path, exc)
+            continue
+        outside = link and not (target == root or target.startswith(root.rstrip(os.sep) + os.sep))
+        if outside and not follow_links:
+            yield _skipped(path, "link_outside", "a symbolic link that leads out of the input folder was not "
+                                                 "followed (use --follow-links to read it)")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            if (link and not follow_links) or key in seen:  # reached anyway, or a loop of folders
+                continue
+            yield from _walk(path, root=root, follow_links=follow_links, limits=limits, seen=seen | {key})
+            continue
+        suffix = Path(entry.name).suffix.lower()
+        if not stat.S_ISREG(info.st_mode):
+            yield _skipped(path, NOT_REGULAR, _not_regular(info.st_mode))
+        elif suffix == ARCHIVE_SUFFIX:
+            yield from _zip_members(path, limits)
+        elif suffix in SUPPORTED_SUFFIXES + REFUSED_SUFFIXES:
+            yield InputItem(str(path), path.name)
+
+
+def _link_problem(path: Path, exc: OSError) -> InputItem:
+    if exc.errno == errno.ELOOP:
+        return _skipped(path, "link_loop", "the symbolic link leads in a loop")
+    if os.path.islink(path) and isinstance(exc, FileNotFoundError):
+        return _skipped(path, "broken_link", "the symbolic link points at nothing")
+    return _skipped(path, "unreadable", f"the entry cannot be read ({exc.strerror or exc})")
+
+
+def _not_regular(mode: int) -> str:
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"{kind}, not a file: only regular files are read"
 
 
 def _zip_members(path: Path, limits: Limits) -> Iterator[InputItem]:
     """Members of a zip archive, judged by their declared sizes only (nothing is inflated here)."""
-    archive = str(path.resolve())
+    archive = str(path)
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
@@ -169,11 +257,7 @@ class Reader:
 
     def read(self, item: InputItem) -> bytes:
         if item.archive is None:
-            size = os.stat(item.path).st_size
-            if size > self.limits.max_bytes:
-                raise TooLarge(f"the file is {size / 2**20:.1f} MB, over the limit of {self.limits.max_bytes / 2**20:.0f} MB")
-            with open(item.path, "rb") as fh:
-                return fh.read(self.limits.max_bytes + 1)
+            return self._read_file(item.path)
         try:
             if self._zip is None or self._zip.filename != item.archive:
                 self.close()
@@ -189,6 +273,24 @@ class Reader:
             raise CorruptFile(f"the archive member cannot be unpacked ({exc})") from None
         if len(data) > self.limits.max_bytes:
             raise TooLarge(f"the archive member is over the limit of {self.limits.max_bytes / 2**20:.0f} MB")
+        return data
+
+    def _read_file(self, path: str) -> bytes:
+        """A regular file's bytes: checked before it is opened, and opened so that nothing can block
+        (a FIFO swapped in after the check would otherwise wait for a writer forever)."""
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise NotRegularFile(_not_regular(os.stat(path).st_mode))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise NotRegularFile(_not_regular(info.st_mode))
+            if info.st_size > self.limits.max_bytes:
+                raise TooLarge(f"the file is {info.st_size / 2**20:.1f} MB, over the limit of "
+                               f"{self.limits.max_bytes / 2**20:.0f} MB")
+            data = fh.read(self.limits.max_bytes + 1)
+        if len(data) > self.limits.max_bytes:  # it grew while being read
+            raise TooLarge(f"the file is over the limit of {self.limits.max_bytes / 2**20:.0f} MB")
         return data
 
     def close(self) -> None:
@@ -227,8 +329,10 @@ def warm_up(options: Options) -> None:
     if key in _WARM:
         return
     from .frameworks import available_frameworks
+    from .ingest.budget import preload_parsers
     from .pipeline import analyze
 
+    preload_parsers()  # each file's budgeted worker is forked from here with the parsers loaded
     frameworks = available_frameworks() if options.framework == "auto" else [options.framework]
     for framework_id in frameworks:
         try:

@@ -44,9 +44,12 @@ _verbose = False  # --verbose: add the technical (English) detail after the Chin
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT, *, detail: str | None = None) -> None:
-    """One line on stderr: the Chinese sentence, and with --verbose the technical detail after it."""
-    extra = f"(详情:{detail})" if detail and _verbose else ""
-    typer.echo(f"错误:{message}{extra}", err=True)
+    """One line on stderr: the Chinese sentence, and with --verbose the technical detail after it.
+    A message may name a file, and a file name may hold escapes: both are shown, never obeyed."""
+    from .ingest.sanitize import visible
+
+    extra = f"(详情:{visible(detail)})" if detail and _verbose else ""
+    typer.echo(f"错误:{visible(message)}{extra}", err=True)
     raise typer.Exit(code)
 
 
@@ -95,6 +98,16 @@ def analyze(
         _fail(f"{file} 是文件夹;批量分析请用 govreport batch", detail="a folder")
     if previous is not None and not previous.is_file():
         _fail(f"找不到文件 {previous}", detail="no such file")
+    from .atomic import OutputError, check_output, write_atomic
+
+    try:  # a bad output path is refused before the analysis, not after it
+        for target in (out, annotate):
+            if target is not None:
+                check_output(target)
+    except OutputError as exc:
+        _fail(str(exc))
+    if annotate is not None and annotate.resolve() == file.resolve():
+        _fail("批注版 Word 不能覆盖原文件,请另选保存位置", detail="annotate target is the input file")
     try:
         result = run(file, framework=framework, segmenter=segmenter, previous=previous)
     except InputError as exc:
@@ -102,36 +115,51 @@ def analyze(
     except FrameworkError as exc:
         _fail(advice_for("framework"), detail=str(exc))
     if format is OutputFormat.json:
-        text = result.to_json()
+        text = _json_for_output(result.to_json())
     elif format is OutputFormat.md:
         from .render import to_markdown
 
         text = to_markdown(result)
     else:
         text = None
-    if annotate is not None:
-        from .annotate import write_annotated
+    try:
+        if annotate is not None:
+            from .annotate import annotated_docx
 
-        try:
-            write_annotated(result, source=file, target=annotate)
-        except (ValueError, OSError) as exc:
-            _fail("无法写出批注版 Word", detail=str(exc))
-    if text is None:
-        from rich.console import Console
+            try:
+                data = annotated_docx(result, source=file.read_bytes(), filename=file.name)
+            except ValueError as exc:
+                _fail("无法写出批注版 Word", detail=str(exc))
+            write_atomic(annotate, data)
+        if text is None:
+            from rich.console import Console
 
-        from .render import print_table
+            from .render import print_table
 
-        if out:
-            with open(out, "w", encoding="utf-8") as fh:
-                print_table(result, Console(file=fh))
+            if out:
+                import io
+
+                buffer = io.StringIO()
+                print_table(result, Console(file=buffer))
+                write_atomic(out, buffer.getvalue())
+            else:
+                print_table(result, Console())
+        elif out:
+            write_atomic(out, text)
         else:
-            print_table(result, Console())
-    elif out:
-        out.write_text(text, encoding="utf-8")
-    else:
-        typer.echo(text)
+            typer.echo(text)
+    except OutputError as exc:
+        _fail(str(exc))
     global _holds_nothing
     _holds_nothing = True  # everything is written and closed: see main()
+
+
+def _json_for_output(text: str) -> str:
+    """JSON with control and bidi characters (from a file name) as \\u escapes: still the same JSON,
+    but nothing in it acts on a terminal."""
+    from .ingest.sanitize import CONTROL_CHARS
+
+    return CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @app.command()

@@ -40,6 +40,7 @@ def batch(
     xlsx: Annotated[Path | None, typer.Option(help="同时把汇总写成 Excel 文件")] = None,
     csv: Annotated[Path | None, typer.Option(help="同时把汇总写成 CSV 文件")] = None,
     force: Annotated[bool, typer.Option("--force", help="重新分析库中已有的文件")] = False,
+    follow_links: Annotated[bool, typer.Option("--follow-links", help="跟随指向输入文件夹之外的符号链接")] = False,
     engine: Annotated[Engine, typer.Option(help="本机多进程(local)或 Dask 集群(dask)")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址,tcp://主机:端口")] = None,
     show: Annotated[int, typer.Option(help="屏幕上显示的汇总行数")] = 20,
@@ -54,10 +55,12 @@ def batch(
 
     from rich.console import Console
 
+    from .atomic import OutputError
+    from .ingest.sanitize import visible
     from .store import StoreError
     from .summary import print_summary, summary_rows, write_csv, write_xlsx
 
-    items = _collect(inputs)
+    items = _collect(inputs, follow_links=follow_links)
     try:
         store = _open_store(db)
     except StoreError as exc:
@@ -71,8 +74,11 @@ def batch(
         print_summary(summary_rows(store, run_id=report.run_id), console, report=report, limit=show)
         for path, writer in ((csv, write_csv), (xlsx, write_xlsx)):
             if path is not None:
-                count = writer(summary_rows(store, run_id=report.run_id), path)
-                typer.echo(f"已把 {count} 行写入 {path}")
+                try:
+                    count = writer(summary_rows(store, run_id=report.run_id), path)
+                except OutputError as exc:
+                    _fail(str(exc))
+                typer.echo(f"已把 {count} 行写入 {visible(str(path))}")
     if report.failed or report.stopped:
         raise typer.Exit(EXIT_FAILED_FILES)
 
@@ -95,8 +101,14 @@ def compare(
         _fail(f"找不到结果库 {db}")
     if jobs is not None and jobs < 1:
         _fail("--jobs 至少为 1")
+    from .atomic import OutputError, check_output
     from .compare import write_comparison
     from .store import StoreError
+
+    try:
+        check_output(out, folder=True)
+    except OutputError as exc:
+        _fail(str(exc))
 
     failed = 0
     try:
@@ -113,7 +125,7 @@ def compare(
         else:
             with _open_store(db, read_only=True) as store:
                 written = write_comparison(store, by=by.value, out=out, top=top)
-    except StoreError as exc:
+    except (StoreError, OutputError) as exc:
         _fail(str(exc))
     for path in written:
         typer.echo(f"已写出 {path}")
@@ -212,15 +224,20 @@ def _check_batch_usage(*, jobs, framework, engine, scheduler, outputs) -> None:
 
         if framework not in available_frameworks():
             _fail(f"没有对照框架 {framework!r};请用 auto 或以下之一:{'、'.join(available_frameworks())}")
-    for path in outputs:
-        if path is not None and not path.resolve().parent.is_dir():
-            _fail(f"无法写出 {path}:所在文件夹不存在")
+    from .atomic import OutputError, check_output
+
+    try:  # before the batch runs, not after it
+        for path in outputs:
+            if path is not None:
+                check_output(path)
+    except OutputError as exc:
+        _fail(str(exc))
 
 
-def _collect(inputs: list[str]):
+def _collect(inputs: list[str], *, follow_links: bool = False):
     from .batch import collect_inputs
 
-    items, missing = collect_inputs(inputs)
+    items, missing = collect_inputs(inputs, follow_links=follow_links)
     if missing:
         _fail("找不到以下文件、文件夹或匹配项:" + "、".join(missing))
     if not items:
@@ -239,7 +256,11 @@ def _run(items, *, store, jobs, framework, engine, scheduler, force, command):
     what is done and says how to resume."""
     import signal
 
-    from .batch import BatchError, Options, run_batch
+    from .batch import BatchError, Options, cap_jobs, run_batch
+
+    jobs, note = cap_jobs(jobs, files=sum(item.error is None for item in items))
+    if note:
+        typer.echo(note, err=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -273,13 +294,15 @@ def _progress(total: int):
     )
     from rich.text import Text
 
+    from .ingest.sanitize import visible
+
     console = Console(stderr=True)
     if not console.is_terminal:
         width = len(str(total))
 
         def log(result, report):
             detail = f"{result.error[0]}: {result.error[1]}" if result.error else (result.label or "")
-            console.print(f"[{report.done:>{width}}/{total}] {result.outcome:9} {result.path}  {detail}",
+            console.print(visible(f"[{report.done:>{width}}/{total}] {result.outcome:9} {result.path}  {detail}"),
                           markup=False, highlight=False, soft_wrap=True)
 
         yield log
@@ -297,7 +320,8 @@ def _progress(total: int):
         def advance(result, report):
             bar.advance(task)
             if result.outcome == "failed":
-                bar.console.print(f"[red]failed[/] {result.name}: {result.error[1]}", highlight=False)
+                bar.console.print(Text.assemble(("failed", "red"), f" {visible(result.name)}: {visible(result.error[1])}"),
+                                  highlight=False)
 
         yield advance
 

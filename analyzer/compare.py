@@ -485,12 +485,15 @@ def terms_chart(trends):
 
 
 def save_chart(chart, stem: Path) -> list[Path]:
-    """Write ``stem``.html and ``stem``.png, both rendered offline by vl-convert: the HTML embeds the
-    vega, vega-lite and vega-embed scripts (``inline=True``), so it draws on a PC without network."""
+    """Write ``stem``.html and ``stem``.png, both rendered offline, each written whole or not at all
+    (``atomic``): the HTML embeds the vega, vega-lite and vega-embed scripts (``inline=True``), so it
+    draws on a PC without network; the PNG is rendered by vl-convert (no browser)."""
+    from .atomic import write_atomic
+
     stem = Path(stem)
     paths = [stem.with_suffix(".html"), stem.with_suffix(".png")]
-    chart.save(str(paths[0]), inline=True)
-    chart.save(str(paths[1]), scale_factor=2)
+    write_atomic(paths[0], chart.to_html(inline=True))
+    write_atomic(paths[1], lambda fh: chart.save(fh, format="png", scale_factor=2))
     return paths
 
 
@@ -523,7 +526,11 @@ def write_comparison(store, *, by: str = "year", out: Path, top: int = 15, max_g
 
 
 def _write_table(table, stem: Path) -> list[Path]:
+    from .atomic import write_atomic
+    from .export import csv_safe
+
     csv, parquet = stem.with_suffix(".csv"), stem.with_suffix(".parquet")
-    table.to_csv(csv, index=False, encoding="utf-8-sig")  # the BOM lets Excel read the Chinese text
-    table.to_parquet(parquet, index=False)
+    text = table.apply(lambda column: column.map(csv_safe) if column.dtype == object else column)
+    write_atomic(csv, text.to_csv(index=False).encode("utf-8-sig"))  # the BOM lets Excel read the Chinese text
+    write_atomic(parquet, lambda fh: table.to_parquet(fh, index=False))
     return [csv, parquet]

@@ -25,6 +25,11 @@ class TooLarge(InputError):
     advice = "文件超出大小或篇幅上限。请拆分后再上传，或请管理员调整 GOVREPORT_ 开头的上限设置。"
 
 
+class Timeout(InputError):
+    code = "timeout"
+    advice = "文件读取超出了时间上限，已停止处理(文件可能经过特殊构造，或结构异常复杂)。请从原文件重新导出后上传，或请管理员调整 GOVREPORT_MAX_SECONDS。"
+
+
 class EmptyDocument(InputError):
     code = "empty"
     advice = "文件里没有可分析的文字。请确认上传的是报告正文。"
@@ -58,6 +63,7 @@ class UndecodableText(InputError):
 ERROR_KINDS: tuple[type[InputError], ...] = (
     UnsupportedFormat,
     TooLarge,
+    Timeout,
     EmptyDocument,
     NotChinese,
     CorruptFile,
@@ -71,6 +77,13 @@ ERROR_KINDS: tuple[type[InputError], ...] = (
 OTHER_ADVICE = {
     "framework": "所选的检查框架无法加载。请换用其他框架，或请管理员检查框架文件。",
     "internal": "分析程序内部出错(不是文件的问题)。请把文件交给维护人员复查。",
+    # Entries a batch skips while listing its inputs: only regular files are read.
+    "not_regular_file": "这不是普通文件(而是管道、设备等)，没有读取。请只提交报告文件。",
+    "broken_link": "这是一个指向不存在位置的快捷链接(符号链接)，没有读取。请提交报告文件本身。",
+    "link_loop": "这个快捷链接(符号链接)循环指向自身，没有读取。请提交报告文件本身。",
+    "link_outside": "这个快捷链接(符号链接)指向输入文件夹之外，为安全起见没有读取。确需读取时请加 --follow-links。",
+    "unreadable_folder": "这个文件夹无法打开(可能没有读取权限)，其中的文件没有读取。请检查文件夹权限。",
+    "unreadable": "文件无法读取(可能没有读取权限)。请检查文件权限。",
 }
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from .messages import group, label, paragraph_numbers, text, where
 from .result import Analysis
 
+# A CSV cell starting with one of these is a formula to Excel (or, with tab and CR, hides one).
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_CHARS = 32_767  # Excel's limit per cell; a longer paragraph is cut rather than corrupting the file
 SECTION_COLUMNS = ("id", "name", "status", "share", "chars", "specificity", "boilerplate_ratio",
                    "elements_found", "elements_total", "elements_missing", "paragraphs")
@@ -139,6 +141,21 @@ def _section_name(analysis: Analysis, section_id: str | None) -> str | None:
     return names.get(section_id) or label("part", section_id)
 
 
+def csv_safe(value):
+    """A CSV cell Excel will show as text: a string that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def text_cell(cell):
+    """Make an openpyxl cell holding a string a text cell, whatever the string starts with (openpyxl
+    takes a leading "=" as a formula); returns the cell."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _spans_text(text: str, spans: Iterable[Iterable[int]]) -> str:
     """The marked spans of a paragraph as text, one per line."""
     return "\n".join(text[start:end] for start, end in spans)
@@ -151,14 +168,13 @@ def _fill(sheet, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_plain(value) for value in row])
+        sheet.append([plain(value) for value in row])
     for cell in (c for line in sheet.iter_rows(min_row=2) for c in line):
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; report text must stay text
+        text_cell(cell)  # openpyxl reads a leading "=" as a formula; report text must stay text
     sheet.freeze_panes = "A2"
 
 
-def _plain(value):
+def plain(value):
     """A value Excel can store: strings lose control characters and fit a cell, lists and dicts become text."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 

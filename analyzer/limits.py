@@ -3,7 +3,8 @@
 Every input is treated as hostile: these bounds keep one upload from taking the machine's memory or
 time. Each has a default (documented in docs/LIMITS.md) and can be overridden by an environment
 variable ``GOVREPORT_<FIELD>`` (``GOVREPORT_MAX_BYTES=52428800``) or by passing a ``Limits`` to
-``analyze``. An input over a limit is refused with ``TooLarge`` before the expensive step it guards.
+``analyze``. An input over a limit is refused with ``TooLarge`` before the expensive step it guards; a parse
+over its time budget ends in ``Timeout``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ class Limits:
     max_paragraph_chars: int = 10_000
     # How deep an HTML page may nest its tags; parsers slow down with the square of the depth.
     max_nesting: int = 4_000
+    # Elements in a .docx's main part (document.xml), counted while it streams in, before python-docx
+    # builds its tree: a long report has tens of thousands (python-docx reads about 100,000 a
+    # second, so this bounds its time to about 5 s); empty runs by the million are a bomb.
+    max_xml_elements: int = 500_000
+    # The budget of one document's parse (.docx, .pdf, .html), enforced on a worker process: wall
+    # seconds, and bytes of memory the worker may add to what it started with (``ingest_guarded``).
+    # 0 turns that bound off.
+    max_seconds: int = 10
+    max_memory_bytes: int = 1024 * _MB
 
     @classmethod
     def from_env(cls) -> Limits:

@@ -16,7 +16,7 @@ import msgspec
 from . import __version__
 from .detect import choose_outline, choose_rule, detect_layout, rule_reason
 from .frameworks import Framework, load_framework
-from .ingest import Document, ingest_bytes, ingest_file, ingest_text
+from .ingest import Document, ingest_guarded, ingest_text
 from .issuers import issuer_level
 from .limits import Limits
 from .parts import PartStatus, assign_parts, part_statuses
@@ -152,9 +152,9 @@ def attach_tokens(structure: Structure, *, backend: str | None = None) -> None:
 
 def _ingest(source, *, filename, limits) -> Document:
     if isinstance(source, bytes):
-        return ingest_bytes(source, filename=filename or "upload.txt", limits=limits)
+        return ingest_guarded(source, filename=filename or "upload.txt", limits=limits)
     if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
-        return ingest_file(source, limits=limits)
+        return ingest_guarded(source, limits=limits)
     return ingest_text(source, name=filename, limits=limits)
 
 
@@ -224,6 +224,7 @@ def _assemble(document, structure, plan: CheckPlan, assignments: list[Assignment
             converted_traditional=document.converted_traditional,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             chars=len(text),
+            removed_controls=document.removed_controls,
         ),
         version=__version__,
     )

@@ -168,6 +168,7 @@ class Source(Record, kw_only=True):
     converted_traditional: bool = False
     sha256: str
     chars: int
+    removed_controls: int = 0  # control and bidi-override characters removed at ingestion
 
 
 class Analysis(Record, kw_only=True):

@@ -4,15 +4,22 @@
 (they go back to the issuer as they are), then most high-severity findings, most sections missing,
 most framework elements missing, most boilerplate, most copied from the previous year.
 Rows are streamed from the store, so a summary of any size never sits in memory at once.
+Report text and paths are untrusted: the terminal gets them as Rich ``Text`` with control
+characters shown as escapes, CSV cells that would start a formula get an apostrophe, Excel cells
+holding strings are text cells, and both files are written whole or not at all (``atomic``).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .atomic import write_atomic
+from .export import csv_safe, plain, text_cell
+from .ingest.sanitize import visible
 from .store import Store
 
 # (key, header, kind) — kind says how writers format the value.
@@ -74,14 +81,20 @@ def summary_rows(store: Store, *, run_id: int | None = None) -> Iterator[dict]:
 
 def write_csv(rows: Iterable[dict], path: Path) -> int:
     """Write the rows as CSV (UTF-8 with a BOM, so Excel shows the Chinese text); returns the count."""
-    count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+
+    def write(binary) -> int:
+        count = 0
+        fh = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         writer = csv.writer(fh)
         writer.writerow([header for _, header, _ in COLUMNS])
         for row in rows:
-            writer.writerow(["" if row.get(key) is None else row[key] for key, _, _ in COLUMNS])
+            writer.writerow(["" if row.get(key) is None else csv_safe(row[key]) for key, _, _ in COLUMNS])
             count += 1
-    return count
+        fh.flush()
+        fh.detach()  # the binary file is write_atomic's to close
+        return count
+
+    return write_atomic(path, write)
 
 
 def write_xlsx(rows: Iterable[dict], path: Path) -> int:
@@ -108,13 +121,13 @@ def write_xlsx(rows: Iterable[dict], path: Path) -> int:
     for row in rows:
         cells = []
         for key, _, kind in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=row.get(key))
+            cell = text_cell(WriteOnlyCell(sheet, value=plain(row.get(key))))
             if kind in formats:
                 cell.number_format = formats[kind]
             cells.append(cell)
         sheet.append(cells)
         count += 1
-    workbook.save(path)
+    write_atomic(path, workbook.save)
     return count
 
 
@@ -128,6 +141,7 @@ def print_summary(rows: Iterable[dict], console, *, report=None, limit: int = 20
     """The worst ``limit`` rows as a Rich table (in Chinese, as wide as the console), then the run's
     counts and anything left unwritten. Files are named relative to the folder they all share."""
     from rich.table import Table
+    from rich.text import Text
 
     rows = list(rows)
     base = _common_folder([row["file"] for row in rows] + [path for path, _ in getattr(report, "unwritten", [])])
@@ -140,36 +154,35 @@ def print_summary(rows: Iterable[dict], console, *, report=None, limit: int = 20
             continue
         shown += 1
         if row["status"] == "failed":
-            table.add_row(str(shown), _tail(row["file"], base=base), "", "", "", "", "", "",
-                          f"[red]出错[/] {row['error']}")
+            table.add_row(str(shown), Text(_tail(row["file"], base=base)), "", "", "", "", "", "",
+                          Text.assemble(("出错", "red"), " ", visible(str(row["error"]))))
             continue
         table.add_row(
-            str(shown), _tail(row["file"], base=base),
-            " · ".join(str(x) for x in (row["issuer"], row["year"]) if x) or "—",
+            str(shown), Text(_tail(row["file"], base=base)),
+            Text(visible(" · ".join(str(x) for x in (row["issuer"], row["year"]) if x) or "—")),
             _ratio(row["sections_covered"], row["sections_total"]), _ratio(row["elements_missing"], row["elements_total"]),
             _percent(row["boilerplate_ratio"]), _percent(row["copied_share"]),
             "—" if row["figures_per_1000"] is None else f"{row['figures_per_1000']:.1f}",
-            _head(row["top_findings"] or ""),
+            Text(visible(_head(row["top_findings"] or ""))),
         )
     if total:
         if base:
-            console.print(f"文件所在文件夹:{base}", highlight=False)
+            console.print(Text(f"文件所在文件夹:{visible(base)}"))
         console.print(table)
     if total > shown:
         console.print(f"…… 另有 {total - shown} 行未显示(用 --csv 或 --xlsx 写出全部)")
     if report is not None:
         counts = report.counts
-        console.print(
+        console.print(Text.assemble(
             f"共 {report.total} 个文件:新分析 {counts['analysed']} 个,已在库中 {counts['stored']} 个,"
-            f"重复 {counts['duplicate']} 个,[{'red' if report.failed else 'green'}]出错 {report.failed} 个[/],"
-            f"用时 {report.seconds:.1f} 秒"
-        )
+            f"重复 {counts['duplicate']} 个,", (f"出错 {report.failed} 个", "red" if report.failed else "green"),
+            f",用时 {report.seconds:.1f} 秒"))
         for path, reason in report.unwritten[:limit]:
-            console.print(f"[red]未写入[/] {_tail(path, base=base)}:{reason}")
+            console.print(Text.assemble(("未写入", "red"), f" {_tail(path, base=base)}:{visible(reason)}"))
         if len(report.unwritten) > limit:
             console.print(f"…… 另有 {len(report.unwritten) - limit} 个未写入")
         if report.stopped:
-            console.print(f"[red]提前停止:[/]{report.stopped}")
+            console.print(Text.assemble(("提前停止:", "red"), visible(report.stopped)))
 
 
 def _common_folder(paths: list[str]) -> str:
@@ -188,7 +201,7 @@ def _tail(path: str, width: int = 48, *, base: str = "") -> str:
     """A path relative to the folder the batch's files share (else to the working folder); a long
     one keeps its end (the file name is what tells reports apart)."""
     here = (base or os.getcwd()) + os.sep
-    path = path[len(here):] if path.startswith(here) else path
+    path = visible(path[len(here):] if path.startswith(here) else path)
     return path if len(path) <= width else "…" + path[-(width - 1):]
 
 

@@ -14,7 +14,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 def test_every_kind_has_its_own_code_and_advice():
     codes = [kind.code for kind in ERROR_KINDS]
     advice = [kind.advice for kind in ERROR_KINDS]
-    assert len(set(codes)) == len(codes) == 8
+    assert len(set(codes)) == len(codes) == 9
     assert len(set(advice)) == len(advice)
     assert InputError.advice not in advice  # no kind falls back to the generic sentence
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import CorruptFile, EmptyDocument, NotChinese, TooLarge, UnsupportedFormat
 from ..limits import DEFAULT_LIMITS, Limits
 from .normalize import cjk_count, normalize_paragraphs
+from .sanitize import strip_controls
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".html", ".htm")
 # Below this many Chinese characters, or this share of letters, a text is not a Chinese report.
@@ -36,6 +37,7 @@ class Document:
     encoding: str | None = None
     converted_traditional: bool = False
     heading_hints: list[int | None] = field(default_factory=list)
+    removed_controls: int = 0  # control and bidi-override characters removed (see ``sanitize``)
 
 
 def ingest_file(path: str | Path, *, limits: Limits | None = None) -> Document:
@@ -80,6 +82,14 @@ def ingest_bytes(data: bytes, *, filename: str, limits: Limits | None = None) ->
     return _finish(raw, fmt=fmt, name=filename, encoding=encoding, hints=hints, limits=limits)
 
 
+def ingest_guarded(source: str | Path | bytes, *, filename: str | None = None, limits: Limits | None = None) -> Document:
+    """``ingest_file`` (a path) or ``ingest_bytes`` (bytes named ``filename``) within the per-document
+    time and memory budget of ``limits``: the one entry point for untrusted files (see ``budget``)."""
+    from .budget import ingest_guarded as guarded
+
+    return guarded(source, filename=filename, limits=limits)
+
+
 def ingest_text(text: str, *, name: str | None = None, limits: Limits | None = None) -> Document:
     """Wrap text already in memory (pasted, or a test string): one paragraph per line."""
     return _finish(text.splitlines(), fmt="text", name=name, encoding=None, hints=[], limits=limits or DEFAULT_LIMITS)
@@ -106,6 +116,7 @@ def _check_magic(data: bytes, suffix: str) -> None:
 def _finish(raw, *, fmt, name, encoding, hints, limits) -> Document:
     if sum(len(p) for p in raw) > limits.max_chars:
         raise TooLarge(f"the document holds more than {limits.max_chars:,} characters of text")
+    raw, removed_controls = strip_controls(raw)
     keep = [i for i, p in enumerate(raw) if p.strip()]
     kept_hints = [hints[i] for i in keep] if hints else []
     paragraphs, converted = normalize_paragraphs([raw[i] for i in keep])
@@ -117,7 +128,8 @@ def _finish(raw, *, fmt, name, encoding, hints, limits) -> Document:
         raise TooLarge(f"the document has {len(paragraphs):,} paragraphs, over the limit of {limits.max_paragraphs:,}")
     _check_chinese(paragraphs)
     paragraphs = [piece for p in paragraphs for piece in _split_long(p, limits.max_paragraph_chars)]
-    return Document(paragraphs, fmt, name, encoding, converted, kept_hints if len(kept_hints) == len(paragraphs) else [])
+    return Document(paragraphs, fmt, name, encoding, converted, kept_hints if len(kept_hints) == len(paragraphs) else [],
+                    removed_controls)
 
 
 _CJK_CHARS = re.compile("[\u4e00-\u9fff]+")

@@ -4,7 +4,9 @@ pdfminer trusts its input. It inflates a stream whole however large it gets (a d
 bomb), salvages a damaged deflate stream one byte at a time with quadratic copying, decodes
 run-length data quadratically, follows an object that refers to itself forever, interprets page
 content and undoes predictors in pure Python however much there is, and builds an object for
-every character a page shows. ``bounded(limits)`` gives the current thread budgets of inflated
+every character a page shows; it follows a cross-reference table's ``/Prev`` by recursion, reading
+the table again on every level, so a table whose ``/Prev`` points at itself fills the memory with
+copies of it (here: refused on the second visit, ``CorruptFile``). ``bounded(limits)`` gives the current thread budgets of inflated
 bytes (``max_unpacked_bytes``), of content bytes (``max_pdf_content_bytes``) and of characters
 (``max_chars``), and installs, once per process, small linear replacements for those places that
 spend the budgets and raise ``TooLarge`` when one runs out (``CorruptFile`` on a reference loop).
@@ -26,6 +28,7 @@ from ..limits import Limits
 _STEP = 1 << 20  # inflate at most this much before counting it
 _SALVAGE_SLICE = 1 << 14  # a damaged stream is fed in slices this size; the damaged one byte by byte
 _MAX_HOPS = 64  # a reference chain longer than this is a loop
+_MAX_XREF_SECTIONS = 256  # cross-reference sections (one per incremental save); real files have a few
 _state = threading.local()
 _install_lock = threading.Lock()
 _installed = False
@@ -167,13 +170,14 @@ def _install() -> None:
     with _install_lock:
         if _installed:
             return
-        from pdfminer import converter, pdfinterp, pdftypes
+        from pdfminer import converter, pdfdocument, pdfinterp, pdftypes
 
         pdftypes.zlib = _BoundedZlib()
         pdftypes.decompress_corrupted = lambda data: inflate(data, salvage=True)
         pdftypes.lzwdecode = lzw_decode
         pdftypes.rldecode = run_length_decode
         pdftypes.PDFObjRef.resolve = _resolve_without_loops(pdftypes.PDFObjRef.resolve)
+        pdfdocument.PDFDocument.read_xref_from = _xref_chain_without_loops(pdfdocument.PDFDocument.read_xref_from)
         pdftypes.apply_png_predictor = _spending_content(pdftypes.apply_png_predictor)
         pdftypes.apply_tiff_predictor = _spending_content(pdftypes.apply_tiff_predictor)
         pdfinterp.PDFPageInterpreter.render_contents = _counted_contents(pdfinterp.PDFPageInterpreter.render_contents)
@@ -194,6 +198,29 @@ def _resolve_without_loops(resolve):
         return target
 
     return resolve_once
+
+
+def _xref_chain_without_loops(read_xref_from):
+    """Each cross-reference section is read once: a ``/Prev`` or ``/XRefStm`` that points back at a
+    section already read, or a chain longer than any real file's, ends the read as damaged."""
+
+    def read_xref_once(self, parser, start, xrefs):
+        seen = getattr(_state, "xref_seen", None)
+        outer = seen is None
+        if outer:
+            _state.xref_seen = seen = set()
+        try:
+            if start in seen:
+                raise CorruptFile("the PDF is damaged: its cross-reference tables point back at each other in a loop")
+            seen.add(start)
+            if len(seen) > _MAX_XREF_SECTIONS:
+                raise CorruptFile(f"the PDF is damaged: it chains more than {_MAX_XREF_SECTIONS} cross-reference tables")
+            return read_xref_from(self, parser, start, xrefs)
+        finally:
+            if outer:
+                _state.xref_seen = None
+
+    return read_xref_once
 
 
 def _counting(render_char):
