@@ -69,10 +69,12 @@ def framework_choices() -> dict[str, str]:
     """Framework id → label for the selector, automatic choice first."""
     from analyzer.frameworks import available_frameworks, load_framework
 
-    choices = {"auto": "自动选择(按报告年度和结构)"}
+    choices = {"auto": "自动选择(按报告年度)"}
     for framework_id in available_frameworks():
         try:
-            choices[framework_id] = load_framework(framework_id).name
+            framework = load_framework(framework_id)
+            kind = "纲要" if framework.kind == "outline" else "报告内容规定"
+            choices[framework_id] = f"{framework.label}({kind})"
         except FrameworkError:
             LOG.exception("framework %s cannot be loaded", framework_id)
     return choices

@@ -157,7 +157,7 @@ def test_a_chosen_framework_is_applied_and_named():
     assert not at.exception
     framework = load_framework("fzzf-2021")
     assert len(_section_expanders(at)) == len(framework.sections)
-    assert any(md_escape(framework.name) in m.value for m in at.markdown)
+    assert any(md_escape(framework.label) in m.value for m in at.markdown)
 
 
 # ---------------------------------------------------------------- batch flow
