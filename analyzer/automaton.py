@@ -99,10 +99,6 @@ class Occurrences:
             return any(s in self.text for s in strings.longer)
         return any(s in self for s in strings)
 
-    def any_number(self, numbers: frozenset[int]) -> bool:
-        """Whether one of the automaton's strings numbered ``numbers`` occurs."""
-        return not self._starts.keys().isdisjoint(numbers)
-
     def present(self, numbers: frozenset[int]) -> set[int]:
         """Those of the automaton's strings numbered ``numbers`` that occur (one set operation)."""
         return self._starts.keys() & numbers

@@ -63,8 +63,8 @@ class ElementMatcher:
     required literal of its regexes, see ``literals``), and every one-character typo of a term keeps
     its first or its second half intact. All those strings (and the parts around each character a
     typo may change) are found in one scan of the document by one automaton (``automaton``),
-    built here once per framework: ``occurrences`` gives the hits that ``possible``, ``typos_in``
-    and ``find_exact`` read."""
+    built here once per framework: ``occurrences`` gives the hits that ``possible``, ``typos_in``,
+    ``find_exact`` and ``find_in`` read."""
 
     def __init__(self, framework: Framework):
         self.elements: dict[str, Element] = {}
