@@ -6,14 +6,12 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from appserver import free_port, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -33,28 +31,7 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F]")
 ALLOWED_LATIN = {"docx", "pdf", "txt", "html", "htm", "zip", "text", "DOCX", "PDF", "TXT", "HTML", "HTM", "ZIP",
                  "JSON", "Markdown", "Excel", "Word", "OCR", "govreport", "GOVREPORT", "MB", "Upload", "per", "file",
                  "Browse", "files", "Drag", "and", "drop", "here", "Limit", "Deploy"}
-START_TIMEOUT = 90  # seconds for the server to answer its health check
 RESULT_TIMEOUT = 120_000  # ms for an analysis to appear (the first one loads the model)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not answer on {url} within {START_TIMEOUT} s")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +39,7 @@ def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium and fonts-wqy-microhei (.ci/run does)")
     pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
     process = subprocess.Popen(
@@ -72,7 +49,7 @@ def server(tmp_path_factory):
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         yield url
     finally:
         process.terminate()

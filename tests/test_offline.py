@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from appserver import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpora" / "real" / "000_1c9e8bbbf8b24faa.txt"
@@ -135,12 +135,6 @@ def test_the_cli_analyses_without_the_network(guarded_env, tmp_path):
     assert _attempts(log) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _start_app(cwd: Path, env: dict, port: int, log_path: Path) -> subprocess.Popen:
     """``streamlit run app.py`` in ``cwd``, with a copy of app.py there: Streamlit reads the config beside
     the script too, so only ``cwd/.streamlit/config.toml`` applies (app_support comes from PYTHONPATH)."""
@@ -159,20 +153,6 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def _wait_healthy(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer within {START_TIMEOUT} s")
 
 
 def _run_app_once(port: int) -> list[str]:
@@ -203,10 +183,10 @@ def test_the_app_starts_and_analyses_without_the_network(guarded_env, tmp_path):
     pytest.importorskip("websockets.sync.client")
     # a copy of the shipped config, in a folder of its own: what a user's `streamlit run` reads
     shutil.copytree(ROOT / ".streamlit", tmp_path / "site" / ".streamlit")
-    port = _free_port()
+    port = free_port()
     process = _start_app(tmp_path / "site", env, port, tmp_path / "server.log")
     try:
-        _wait_healthy(port, process)
+        wait_healthy(f"http://127.0.0.1:{port}", process)
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read()
         seen = _run_app_once(port)
     finally:
@@ -224,10 +204,10 @@ def test_without_the_shipped_config_streamlit_would_look_outside(guarded_env, tm
     (site / ".streamlit").mkdir(parents=True)
     (site / ".streamlit" / "config.toml").write_text('[server]\nheadless = true\n[browser]\ngatherUsageStats = false\n',
                                                     encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     process = _start_app(site, env, port, tmp_path / "server.log")
     try:
-        _wait_healthy(port, process)
+        wait_healthy(f"http://127.0.0.1:{port}", process)
         deadline = time.monotonic() + 20
         while not _attempts(log) and time.monotonic() < deadline:
             time.sleep(0.2)
