@@ -143,38 +143,57 @@ def train(
     out: Annotated[Path, typer.Option(help="model folder")] = Path("models"),
     folds: Annotated[int, typer.Option(help="cross-validation folds (0 skips the comparison)")] = 5,
     approaches: Annotated[str, typer.Option(help="comma-separated: keyword,sklearn,spacy")] = "keyword,sklearn,spacy",
+    extra: Annotated[Path | None, typer.Option(
+        help="labelled real reports (labels.jsonl, manifest.tsv); its fixed held-out part is only measured")] = None,
 ) -> None:
     """Compare approaches by report-grouped cross-validation, then train and save the shipped model."""
     from .train import train as run
 
-    metrics = run(src, out, folds=folds, approaches=tuple(a for a in approaches.split(",") if a), log=typer.echo)
+    if extra is not None and not (extra / "labels.jsonl").exists():
+        typer.echo(f"{extra}/labels.jsonl not found: training on the authored corpus only")
+    metrics = run(src, out, extra=extra, folds=folds, approaches=tuple(a for a in approaches.split(",") if a),
+                  log=typer.echo)
     for approach, variants in metrics["cross_validation"].items():
         typer.echo(
             f"{approach:8} macro-F1 with headings {variants['headings']['macro_f1_sections']:.3f}, "
             f"headings stripped {variants['stripped']['macro_f1_sections']:.3f}"
         )
+    if metrics.get("real_held_out"):
+        held = metrics["real_held_out"]
+        typer.echo(f"real held-out macro-F1 with headings {held['headings']['macro_f1_sections']:.3f}, "
+                   f"headings stripped {held['stripped']['macro_f1_sections']:.3f}")
     typer.echo(f"saved {out}/{metrics['shipped']['file']} ({metrics['shipped']['bytes'] / 1e6:.1f} MB) and the model card")
 
 
 @app.command()
 def evaluate(
-    labels: Annotated[Path, typer.Argument(help="JSONL label file: id, para, text, label, heading, is_heading")],
+    labels: Annotated[Path, typer.Argument(
+        help="JSONL label file (id, para, text, label, heading, is_heading), or a real-report folder with labels.jsonl")],
     strip_headings: Annotated[bool, typer.Option("--strip-headings", help="drop heading paragraphs first")] = False,
     framework: Annotated[str, typer.Option(help="framework id, or auto")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="print machine-readable JSON")] = False,
+    scale: Annotated[bool, typer.Option("--scale", help="compare on the S1..S7 scale (always for a folder)")] = False,
+    part: Annotated[str, typer.Option(help="of a folder: held-out (never trained on), train, or all")] = "held-out",
 ) -> None:
     """Score the full pipeline's section labels against a labelled file."""
     import json
 
-    from .evaluate import evaluate_reports, format_scores, read_label_file
+    from .evaluate import evaluate_reports, format_scores, read_label_file, read_real_dir, split_real
 
     if not labels.exists():
         _fail(f"no such file: {labels}")
+    if part not in ("held-out", "train", "all"):
+        _fail(f"--part must be held-out, train or all, not {part}")
     try:
-        golds = read_label_file(labels)
-    except ValueError as exc:
+        if labels.is_dir():
+            golds, scale = read_real_dir(labels), True
+            if part != "all":
+                golds = split_real(golds)[part == "held-out"]
+        else:
+            golds = read_label_file(labels)
+    except (ValueError, OSError) as exc:
         _fail(str(exc))
-    scores = evaluate_reports(golds, framework=framework, headings=not strip_headings)
+    scores = evaluate_reports(golds, framework=framework, headings=not strip_headings, scale=scale)
     typer.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) if as_json else format_scores(scores))
 
 

@@ -90,6 +90,7 @@ class _ScoresOnce:
     def __init__(self, scorer: ParagraphScorer):
         self.scorer = scorer
         self.stay_ = getattr(scorer, "stay_", DEFAULT_STAY)
+        self.override_ = getattr(scorer, "override_", None)
         self._cache: dict[tuple[int, tuple[str, ...]], list[dict[str, float]]] = {}
 
     def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
@@ -162,6 +163,8 @@ def _assemble(document, structure, framework, reason, assignments: list[Assignme
             level=p.level,
             topic=topics[p.index] if topics else None,
             source=a.source,
+            heading_section=a.heading_label,
+            confidence=a.confidence,
             sentences=[[s, e] for s, e in p.sentences],
         )
         for p, a in zip(structure.paragraphs, assignments)

@@ -71,7 +71,9 @@ class ParagraphResult(Record, kw_only=True):
     heading: int | None
     level: int | None = None
     topic: str | None = None  # label in the era outline, when the framework folds sections
-    source: str = ""  # what decided the section: meta | heading | inherited | model | cues | default
+    source: str = ""  # what decided the section: meta | heading | inherited | content | model | cues | default
+    heading_section: str | None = None  # the section the heading chain gives (body paragraphs), or null
+    confidence: float = 1.0  # calibrated probability of ``section`` where the model chose it, else 1.0
     sentences: list[list[int]] = field(default_factory=list)
     boilerplate: list[list[int]] = field(default_factory=list)  # [start, end] of formulaic sentences
     copied: list[list[int]] = field(default_factory=list)  # [start, end] of spans found in another report

@@ -24,8 +24,17 @@ from .structure import Structure
 _PUNCT = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
 _SUFFIXES = ("方面", "工作", "情况", "的")
 CLEAR_HEADING = 0.8  # heading similarity above which the heading decides its section
-GENERIC_PARTS = ("INTRO",)
-DEFAULT_STAY = 0.6  # sequence prior when the scorer has not learned one  # parts whose headings do not decide the sections of what they govern
+GENERIC_PARTS = ("INTRO",)  # parts whose headings do not decide the sections of what they govern
+DEFAULT_STAY = 0.6  # sequence prior when the scorer has not learned one
+# Probability of its own top label above which a body paragraph's content overrides the section its
+# heading gives it, when the model has not learned a threshold (``override_``, tuned on training folds).
+DEFAULT_OVERRIDE = 0.8
+# A heading whose words are only the report's own subject (一、2024年法治政府建设情况) names no section:
+# it is a generic part heading (INTRO), although its words occur inside section names.
+# A heading whose governed items favour two or more sections, each with at least this probability,
+# is a container of several areas (README of the real labels: such headings are INTRO).
+CONTAINER_ITEM = 0.5
+_SUBJECT_ONLY = re.compile(r"^(?:推进|加强|全面推进)?法治(?:政府)?建设(?:工作)?$")
 
 
 @dataclass
@@ -33,8 +42,15 @@ class Assignment:
     """The section a paragraph is mapped to, and why."""
 
     label: str
-    source: str  # meta | heading | inherited | model | cues | default
+    source: str  # meta | heading | inherited | content | model | cues | default
     score: float = 1.0
+    heading_label: str | None = None  # the label the heading chain gives a body paragraph, if any
+
+    @property
+    def confidence(self) -> float:
+        """The scorer's (calibrated) probability of the label where a scorer chose it; 1.0 where
+        metadata, a heading or inheritance decided."""
+        return round(self.score, 4) if self.source in ("model", "content", "cues", "default") else 1.0
 
 
 class ParagraphScorer(Protocol):
@@ -183,13 +199,14 @@ def map_sections(
         elif p.is_heading:
             out[p.index] = _heading_assignment(p.text, matcher, fold_matcher, scores, structure, p.index)
     undecided = []
+    override = (getattr(scorer, "override_", None) or DEFAULT_OVERRIDE) if scorer is not None else None
     for p in structure.paragraphs:
         if out[p.index] is None:
             governing = _governing_label(p, out, structure)
             if governing is None:
                 undecided.append(p.index)
             else:
-                out[p.index] = Assignment(governing, "inherited")
+                out[p.index] = content_over_heading(governing, scores[p.index], threshold=override)
     stay = getattr(scorer, "stay_", DEFAULT_STAY)
     source = "model" if scorer is not None else "cues"
     for run in _runs(undecided):
@@ -199,16 +216,41 @@ def map_sections(
     return _fold(assignments, framework, space) if space is not framework else assignments
 
 
+def content_over_heading(governing: str, scores: dict[str, float], *, threshold: float | None) -> Assignment:
+    """A body paragraph keeps its heading's section unless the model gives another task at least
+    ``threshold`` probability (None: no trained model, the heading always decides)."""
+    top = max(scores, key=scores.get) if scores else None
+    if threshold is not None and top is not None and top != governing and top != "META" and scores[top] >= threshold:
+        return Assignment(top, "content", scores[top], heading_label=governing)
+    return Assignment(governing, "inherited", heading_label=governing)
+
+
 def _heading_assignment(text, matcher, fold_matcher, scores, structure, index) -> Assignment:
+    if _SUBJECT_ONLY.match(normalize_heading(text)):
+        return Assignment("INTRO", "heading")
     for candidate in (fold_matcher, matcher):
         if candidate is None:
             continue
         found = candidate.match(text)
         if found and found[1] >= CLEAR_HEADING:
             return Assignment(found[0], "heading", found[1])
-    # A topical heading that names no section: decide by the heading and the text it governs.
+    # A topical heading that names no section: decide by the heading and the text it governs. A
+    # container whose items clearly belong to different sections is a generic part heading (INTRO).
     governed = [q.index for q in structure.paragraphs if q.heading == index and not q.is_heading]
+    if len(_confident_tops(governed, scores)) >= 2:
+        return Assignment("INTRO", "cues", 1.0)
     return _vote([index, *governed], scores)
+
+
+def _confident_tops(indexes: list[int], scores: list[dict[str, float]]) -> set[str]:
+    """The section labels that paragraphs' scores clearly favour (top label at least ``CONTAINER_ITEM``)."""
+    tops = set()
+    for i in indexes:
+        if scores[i]:
+            top = max(scores[i], key=scores[i].get)
+            if scores[i][top] >= CONTAINER_ITEM and top not in SHARED_PART_IDS:
+                tops.add(top)
+    return tops
 
 
 def _vote(indexes: list[int], scores: list[dict[str, float]]) -> Assignment:
@@ -272,8 +314,8 @@ def _governing_label(p, out, structure) -> str | None:
         if assignment.label not in GENERIC_PARTS:
             return assignment.label
         subheadings = [q.index for q in structure.paragraphs if q.is_heading and q.heading == index]
-        if index == p.heading and subheadings and p.index < subheadings[0]:
-            return assignment.label
+        if index == p.heading and subheadings and p.index < subheadings[0] and not p.lead:
+            return assignment.label  # a summary before the first subheading (an item with a lead is not one)
         index = structure.paragraphs[index].heading
     return None
 
@@ -282,5 +324,8 @@ def _fold(assignments: list[Assignment], framework: Framework, space: Framework)
     """Relabel era-outline sections into the sections of a folding framework (e.g. S3 -> R1)."""
     fold = {label: s.id for s in framework.sections for label in s.includes}
     own = {s.id for s in framework.sections}
-    return [a if a.label in own or a.label in SHARED_PART_IDS else Assignment(fold.get(a.label, "OTHER"), a.source, a.score)
+    return [a if a.label in own or a.label in SHARED_PART_IDS
+            else Assignment(fold.get(a.label, "OTHER"), a.source, a.score,
+                            a.heading_label if a.heading_label in own or a.heading_label is None
+                            or a.heading_label in SHARED_PART_IDS else fold.get(a.heading_label, "OTHER"))
             for a in assignments]
