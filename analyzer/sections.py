@@ -34,6 +34,7 @@ DEFAULT_OVERRIDE = 0.8
 # A heading whose governed items favour two or more sections, each with at least this probability,
 # is a container of several areas (README of the real labels: such headings are INTRO).
 CONTAINER_ITEM = 0.5
+CLEAR_OWN_HEADING = 0.7  # ... unless the heading's own words favour one section this clearly (一、落实第一责任人职责)
 _SUBJECT_ONLY = re.compile(r"^(?:推进|加强|全面推进)?法治(?:政府)?建设(?:工作)?$")
 
 
@@ -237,7 +238,8 @@ def _heading_assignment(text, matcher, fold_matcher, scores, structure, index) -
     # A topical heading that names no section: decide by the heading and the text it governs. A
     # container whose items clearly belong to different sections is a generic part heading (INTRO).
     governed = [q.index for q in structure.paragraphs if q.heading == index and not q.is_heading]
-    if len(_confident_tops(governed, scores)) >= 2:
+    own = max(scores[index].values(), default=0.0)
+    if own < CLEAR_OWN_HEADING and len(_confident_tops(governed, scores)) >= 2:
         return Assignment("INTRO", "cues", 1.0)
     return _vote([index, *governed], scores)
 
