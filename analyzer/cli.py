@@ -208,40 +208,59 @@ def train(
     out: Annotated[Path | None, typer.Option(help="模型文件夹(默认:安装包的 data/models)")] = None,
     folds: Annotated[int, typer.Option(help="交叉验证折数(0 表示跳过比较)")] = 5,
     approaches: Annotated[str, typer.Option(help="要比较的方法,逗号分隔:keyword,sklearn,spacy")] = "keyword,sklearn,spacy",
+    extra: Annotated[Path | None, typer.Option(
+        help="已标注的真实报告文件夹(labels.jsonl、manifest.tsv);其固定留出部分只用于测量")] = None,
 ) -> None:
     """按报告分组交叉验证比较各方法,然后训练并保存随附模型。"""
     from .model import MODEL_DIR
     from .train import train as run
 
     out = out or MODEL_DIR
-    metrics = run(src, out, folds=folds, approaches=tuple(a for a in approaches.split(",") if a), log=typer.echo)
+    if extra is not None and not (extra / "labels.jsonl").exists():
+        typer.echo(f"{extra}/labels.jsonl 不存在:只用编写语料训练")
+    metrics = run(src, out, extra=extra, folds=folds, approaches=tuple(a for a in approaches.split(",") if a),
+                  log=typer.echo)
     for approach, variants in metrics["cross_validation"].items():
         typer.echo(
             f"{approach:8} macro-F1 with headings {variants['headings']['macro_f1_sections']:.3f}, "
             f"headings stripped {variants['stripped']['macro_f1_sections']:.3f}"
         )
+    if metrics.get("real_held_out"):
+        held = metrics["real_held_out"]
+        typer.echo(f"real held-out macro-F1 with headings {held['headings']['macro_f1_sections']:.3f}, "
+                   f"headings stripped {held['stripped']['macro_f1_sections']:.3f}")
     typer.echo(f"saved {out}/{metrics['shipped']['file']} ({metrics['shipped']['bytes'] / 1e6:.1f} MB) and the model card")
 
 
 @app.command()
 def evaluate(
-    labels: Annotated[Path, typer.Argument(help="JSONL 标注文件:id、para、text、label、heading、is_heading")],
+    labels: Annotated[Path, typer.Argument(
+        help="JSONL 标注文件(id、para、text、label、heading、is_heading),或含 labels.jsonl 的真实报告文件夹")],
     strip_headings: Annotated[bool, typer.Option("--strip-headings", help="先去掉标题段落")] = False,
     framework: Annotated[str, typer.Option(help="对照框架编号,或 auto 自动选择")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数据")] = False,
+    scale: Annotated[bool, typer.Option("--scale", help="在 S1..S7 通用刻度上比较(文件夹总是如此)")] = False,
+    part: Annotated[str, typer.Option(help="文件夹的哪一部分:held-out(从未训练)、train 或 all")] = "held-out",
 ) -> None:
     """用标注文件评估整条流程的分段结果。"""
     import json
 
-    from .evaluate import evaluate_reports, format_scores, read_label_file
+    from .evaluate import evaluate_reports, format_scores, read_label_file, read_real_dir, split_real
 
     if not labels.exists():
         _fail(f"找不到文件 {labels}", detail="no such file")
+    if part not in ("held-out", "train", "all"):
+        _fail(f"--part 只能是 held-out、train 或 all,不是 {part}")
     try:
-        golds = read_label_file(labels)
-    except ValueError as exc:
+        if labels.is_dir():
+            golds, scale = read_real_dir(labels), True
+            if part != "all":
+                golds = split_real(golds)[part == "held-out"]
+        else:
+            golds = read_label_file(labels)
+    except (ValueError, OSError) as exc:
         _fail(str(exc))
-    scores = evaluate_reports(golds, framework=framework, headings=not strip_headings)
+    scores = evaluate_reports(golds, framework=framework, headings=not strip_headings, scale=scale)
     typer.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) if as_json else format_scores(scores))
 
 

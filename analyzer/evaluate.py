@@ -8,13 +8,21 @@ The input is JSONL with one row per paragraph: ``{"id", "para", "text", "label",
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 SECTION_LABEL = re.compile(r"^(?:S|P|R)\d+$")
+# The fixed report-grouped held-out part of a labelled real directory: reports are ordered within
+# each layout by the SHA-256 of SPLIT_SEED + id, and every HELD_OUT_EVERY-th one (starting with the
+# first) is held out. Changing either constant changes what "held out" means: retrain and re-measure.
+SPLIT_SEED = "govreport-real-v1"
+HELD_OUT_EVERY = 3
 
 
 @dataclass
@@ -24,6 +32,8 @@ class Gold:
     labels: list[str]
     is_heading: list[bool]
     framework: str | None = None
+    layout: str | None = None  # real reports: the layout judged from the opening (manifest)
+    year: int | None = None
 
 
 @dataclass
@@ -68,10 +78,57 @@ def read_label_file(path: Path) -> list[Gold]:
     ]
 
 
+def read_real_dir(directory: Path) -> list[Gold]:
+    """The labelled real reports of a directory laid out like ``shared/real`` (``labels.jsonl`` and,
+    if present, ``manifest.tsv`` with each report's layout and year)."""
+    golds = read_label_file(directory / "labels.jsonl")
+    manifest = directory / "manifest.tsv"
+    if manifest.exists():
+        with open(manifest, encoding="utf-8", newline="") as fh:
+            rows = {row["id"]: row for row in csv.DictReader(fh, delimiter="\t")}
+        for gold in golds:
+            row = rows.get(gold.report, {})
+            gold.layout = row.get("layout") or None
+            year = row.get("year_reported", "")
+            gold.year = int(year) if year.isdigit() else None
+    return golds
+
+
+def split_real(golds: list[Gold]) -> tuple[list[Gold], list[Gold]]:
+    """(train, held out), grouped by report and stratified by layout (see ``SPLIT_SEED``). Fixed
+    for a given set of ids, so the held-out reports never enter training, tuning or calibration."""
+    train, held_out = [], []
+    by_layout: dict[str, list[Gold]] = defaultdict(list)
+    for gold in golds:
+        by_layout[gold.layout or ""].append(gold)
+    for layout in sorted(by_layout):
+        ordered = sorted(by_layout[layout], key=lambda g: hashlib.sha256(f"{SPLIT_SEED}{g.report}".encode()).hexdigest())
+        for k, gold in enumerate(ordered):
+            (held_out if k % HELD_OUT_EVERY == 0 else train).append(gold)
+    order = {g.report: k for k, g in enumerate(golds)}
+    return sorted(train, key=lambda g: order[g.report]), sorted(held_out, key=lambda g: order[g.report])
+
+
+@cache
+def scale_map() -> dict[str, str | None]:
+    """Each section id of every shipped framework → its place on the S1..S7 scale (``scale`` in the
+    framework files; null for areas with no 2015 counterpart, e.g. P6, P9)."""
+    from .frameworks import available_frameworks, load_framework
+
+    return {s.id: s.scale for f in available_frameworks() for s in load_framework(f).sections}
+
+
+def to_scale(labels: list[str]) -> list[str]:
+    """Labels folded onto the S scale: an outline section becomes its ``scale`` id; a section with
+    no counterpart (scale null) and every shared part (INTRO, META, …) keep their own label."""
+    scales = scale_map()
+    return [scales.get(label) or label for label in labels]
+
+
 def strip_headings(gold: Gold) -> Gold:
     keep = [i for i, h in enumerate(gold.is_heading) if not h]
     return Gold(gold.report, [gold.texts[i] for i in keep], [gold.labels[i] for i in keep],
-                [False] * len(keep), gold.framework)
+                [False] * len(keep), gold.framework, gold.layout, gold.year)
 
 
 def predict_labels(gold: Gold, *, framework: str = "auto", scorer=None) -> list[str] | None:
@@ -110,10 +167,11 @@ def score_labels(gold: list[str], predicted: list[str], *, reports: int = 0, ski
 
 
 def paired_labels(
-    golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True
+    golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True, scale: bool = False
 ) -> tuple[list[str], list[str], list[str]]:
     """Gold and predicted labels of every paragraph, pooled over reports, and the reports skipped
-    because the pipeline's paragraphs did not line up with the gold ones."""
+    because the pipeline's paragraphs did not line up with the gold ones. ``scale``: fold both onto
+    the S1..S7 scale (``to_scale``), for labels given on that scale whatever the report's year."""
     all_gold, all_pred, skipped = [], [], []
     for gold in golds:
         gold = gold if headings else strip_headings(gold)
@@ -123,13 +181,15 @@ def paired_labels(
         if predicted is None:
             skipped.append(gold.report)
             continue
-        all_gold += gold.labels
-        all_pred += predicted
+        all_gold += to_scale(gold.labels) if scale else gold.labels
+        all_pred += to_scale(predicted) if scale else predicted
     return all_gold, all_pred, skipped
 
 
-def evaluate_reports(golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True) -> Scores:
-    gold, predicted, skipped = paired_labels(golds, framework=framework, scorer=scorer, headings=headings)
+def evaluate_reports(golds: list[Gold], *, framework: str = "auto", scorer=None, headings: bool = True,
+                     scale: bool = False) -> Scores:
+    gold, predicted, skipped = paired_labels(golds, framework=framework, scorer=scorer, headings=headings,
+                                             scale=scale)
     return score_labels(gold, predicted, reports=len(golds) - len(skipped), skipped=skipped)
 
 

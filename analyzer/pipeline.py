@@ -188,6 +188,8 @@ def _assemble(document, structure, plan: CheckPlan, assignments: list[Assignment
             part=part_ids[p.index],
             scale=outline.scale_of(a.label) or (a.label if a.label in outline.section_ids else None),
             source=a.source,
+            heading_section=a.heading_label,
+            confidence=a.confidence,
             sentences=[[s, e] for s, e in p.sentences],
         )
         for p, a in zip(structure.paragraphs, assignments)

@@ -3,8 +3,8 @@
 Order of evidence, strongest first: metadata lines (META); headings that clearly name a section or
 part (aliases, fuzzy); the governing heading a body paragraph sits under; and, where no heading
 decides, a paragraph scorer: the trained classifier (``classifier``) when a model is given, else
-cue-term counts from the framework file. Frameworks that fold other frameworks' sections
-(``includes``, e.g. ``duc-2019``) are mapped in the label space of the report's era and then folded.
+cue-term counts from the framework file. Paragraphs are always mapped onto an outline (the
+report's layout and parts are read afterwards, in ``parts``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,18 @@ from .structure import Structure
 _PUNCT = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
 _SUFFIXES = ("方面", "工作", "情况", "的")
 CLEAR_HEADING = 0.8  # heading similarity above which the heading decides its section
-GENERIC_PARTS = ("INTRO",)
-DEFAULT_STAY = 0.6  # sequence prior when the scorer has not learned one  # parts whose headings do not decide the sections of what they govern
+GENERIC_PARTS = ("INTRO",)  # parts whose headings do not decide the sections of what they govern
+DEFAULT_STAY = 0.6  # sequence prior when the scorer has not learned one
+# Probability of its own top label above which a body paragraph's content overrides the section its
+# heading gives it, when the model has not learned a threshold (``override_``, tuned on training folds).
+DEFAULT_OVERRIDE = 0.8
+# A heading whose words are only the report's own subject (一、2024年法治政府建设情况) names no section:
+# it is a generic part heading (INTRO), although its words occur inside section names.
+# A heading whose governed items favour two or more sections, each with at least this probability,
+# is a container of several areas (README of the real labels: such headings are INTRO).
+CONTAINER_ITEM = 0.5
+CLEAR_OWN_HEADING = 0.7  # ... unless the heading's own words favour one section this clearly (一、落实第一责任人职责)
+_SUBJECT_ONLY = re.compile(r"^(?:推进|加强|全面推进)?法治(?:政府)?建设(?:工作)?$")
 
 
 @dataclass
@@ -33,22 +43,21 @@ class Assignment:
     """The section a paragraph is mapped to, and why."""
 
     label: str
-    source: str  # meta | heading | inherited | model | cues | default
+    source: str  # meta | heading | inherited | content | model | cues | default
     score: float = 1.0
+    heading_label: str | None = None  # the label the heading chain gives a body paragraph, if any
+
+    @property
+    def confidence(self) -> float:
+        """The scorer's (calibrated) probability of the label where a scorer chose it; 1.0 where
+        metadata, a heading or inheritance decided."""
+        return round(self.score, 4) if self.source in ("model", "content", "cues", "default") else 1.0
 
 
 class ParagraphScorer(Protocol):
     """Anything that scores paragraphs against labels: the cue scorer or a trained classifier."""
 
     def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]: ...
-
-
-def label_space(framework: Framework, year: int | None) -> Framework:
-    """The framework whose section ids paragraphs are labelled with: the era's outline for a
-    framework that only folds sections (duc-2019), the framework itself otherwise."""
-    if framework.sections and not any(s.includes for s in framework.sections):
-        return framework
-    return load_framework("fzzf-2021" if year and year >= 2021 else "fzzf-2015")
 
 
 def normalize_heading(text: str) -> str:
@@ -133,7 +142,7 @@ def heading_matcher(framework: Framework) -> HeadingMatcher:
 class CueScorer:
     """Score paragraphs by cue terms from framework files: the keyword baseline, no training.
 
-    Built from one framework, or from several (``CueScorer.of("fzzf-2015", "fzzf-2021")``) so that
+    Built from one framework, or from several (``CueScorer(*outlines())``) so that
     the same scorer serves any label space; ``score`` keeps only the labels asked for.
     """
 
@@ -169,46 +178,69 @@ def map_sections(
     *,
     scorer: ParagraphScorer | None = None,
 ) -> list[Assignment]:
-    """One assignment per paragraph, in the label space of ``framework``."""
-    space = label_space(framework, structure.metadata.year)
-    labels = space.section_ids + [p for p in SHARED_PART_IDS]
-    matcher = heading_matcher(space)
-    fold_matcher = heading_matcher(framework) if space is not framework else None
-    scores = (scorer or CueScorer(space)).score(structure, labels)
+    """One assignment per paragraph: a section of the outline ``framework`` or a shared part label."""
+    if not framework.sections:
+        raise ValueError(f"{framework.id} has no sections: paragraphs are mapped onto an outline")
+    labels = framework.section_ids + [p for p in SHARED_PART_IDS]
+    matcher = heading_matcher(framework)
+    scores = (scorer or CueScorer(framework)).score(structure, labels)
     out: list[Assignment | None] = [None] * len(structure.paragraphs)
     meta = set(structure.metadata.meta_paragraphs)
     for p in structure.paragraphs:
         if p.index in meta:
             out[p.index] = Assignment("META", "meta")
         elif p.is_heading:
-            out[p.index] = _heading_assignment(p.text, matcher, fold_matcher, scores, structure, p.index)
+            out[p.index] = _heading_assignment(p.text, matcher, scores, structure, p.index)
     undecided = []
+    override = (getattr(scorer, "override_", None) or DEFAULT_OVERRIDE) if scorer is not None else None
     for p in structure.paragraphs:
         if out[p.index] is None:
             governing = _governing_label(p, out, structure)
             if governing is None:
                 undecided.append(p.index)
             else:
-                out[p.index] = Assignment(governing, "inherited")
+                out[p.index] = content_over_heading(governing, scores[p.index], threshold=override)
     stay = getattr(scorer, "stay_", DEFAULT_STAY)
     source = "model" if scorer is not None else "cues"
     for run in _runs(undecided):
         for index, (label, score) in zip(run, viterbi([scores[i] for i in run], labels, stay=stay)):
             out[index] = Assignment(label, source if score > 0 else "default", score)
-    assignments = [a for a in out if a is not None]
-    return _fold(assignments, framework, space) if space is not framework else assignments
+    return [a for a in out if a is not None]
 
 
-def _heading_assignment(text, matcher, fold_matcher, scores, structure, index) -> Assignment:
-    for candidate in (fold_matcher, matcher):
-        if candidate is None:
-            continue
-        found = candidate.match(text)
-        if found and found[1] >= CLEAR_HEADING:
-            return Assignment(found[0], "heading", found[1])
-    # A topical heading that names no section: decide by the heading and the text it governs.
+def content_over_heading(governing: str, scores: dict[str, float], *, threshold: float | None) -> Assignment:
+    """A body paragraph keeps its heading's section unless the model gives another task at least
+    ``threshold`` probability (None: no trained model, the heading always decides)."""
+    top = max(scores, key=scores.get) if scores else None
+    if threshold is not None and top is not None and top != governing and top != "META" and scores[top] >= threshold:
+        return Assignment(top, "content", scores[top], heading_label=governing)
+    return Assignment(governing, "inherited", heading_label=governing)
+
+
+def _heading_assignment(text, matcher, scores, structure, index) -> Assignment:
+    if _SUBJECT_ONLY.match(normalize_heading(text)):
+        return Assignment("INTRO", "heading")
+    found = matcher.match(text)
+    if found and found[1] >= CLEAR_HEADING:
+        return Assignment(found[0], "heading", found[1])
+    # A topical heading that names no section: decide by the heading and the text it governs. A
+    # container whose items clearly belong to different sections is a generic part heading (INTRO).
     governed = [q.index for q in structure.paragraphs if q.heading == index and not q.is_heading]
+    own = max(scores[index].values(), default=0.0)
+    if own < CLEAR_OWN_HEADING and len(_confident_tops(governed, scores)) >= 2:
+        return Assignment("INTRO", "cues", 1.0)
     return _vote([index, *governed], scores)
+
+
+def _confident_tops(indexes: list[int], scores: list[dict[str, float]]) -> set[str]:
+    """The section labels that paragraphs' scores clearly favour (top label at least ``CONTAINER_ITEM``)."""
+    tops = set()
+    for i in indexes:
+        if scores[i]:
+            top = max(scores[i], key=scores[i].get)
+            if scores[i][top] >= CONTAINER_ITEM and top not in SHARED_PART_IDS:
+                tops.add(top)
+    return tops
 
 
 def _vote(indexes: list[int], scores: list[dict[str, float]]) -> Assignment:
@@ -272,15 +304,7 @@ def _governing_label(p, out, structure) -> str | None:
         if assignment.label not in GENERIC_PARTS:
             return assignment.label
         subheadings = [q.index for q in structure.paragraphs if q.is_heading and q.heading == index]
-        if index == p.heading and subheadings and p.index < subheadings[0]:
-            return assignment.label
+        if index == p.heading and subheadings and p.index < subheadings[0] and not p.lead:
+            return assignment.label  # a summary before the first subheading (an item with a lead is not one)
         index = structure.paragraphs[index].heading
     return None
-
-
-def _fold(assignments: list[Assignment], framework: Framework, space: Framework) -> list[Assignment]:
-    """Relabel era-outline sections into the sections of a folding framework (e.g. S3 -> R1)."""
-    fold = {label: s.id for s in framework.sections for label in s.includes}
-    own = {s.id for s in framework.sections}
-    return [a if a.label in own or a.label in SHARED_PART_IDS else Assignment(fold.get(a.label, "OTHER"), a.source, a.score)
-            for a in assignments]

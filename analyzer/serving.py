@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import paragraph_items, terms_of
+from .features import BLOCKS, paragraph_items
 from .folding import folding_weights
 from .structure import Structure
 
@@ -24,12 +24,14 @@ _LOOKUP_KEYS = count()  # each vocabulary's looked-up ids are kept in the items 
 
 @dataclass
 class Block:
-    """A fitted TF-IDF vectorizer over a paragraph's words and word bigrams (sublinear tf, l2 norm), as data."""
+    """A fitted TF-IDF vectorizer over one feature block of a paragraph (``features.BLOCKS[name]``:
+    words and bigrams, lead clause, heading words, position; sublinear tf, l2 norm), as data."""
 
     name: str
     vocabulary: dict[str, int]
     idf: np.ndarray
     offset: int = 0
+    weight: float = 1.0  # the block's weight in the feature union
     # A block whose vocabulary holds every term of this one (see ``share_vocabulary``), and the map
     # from its columns to this block's (-1: not ours; the last slot maps its -1 to -1).
     parent: Block | None = field(default=None, repr=False)
@@ -52,7 +54,7 @@ class Block:
         rows_, cols_ = np.divmod(keys, width)
         values = (np.log(counts) + 1.0) * self.idf[cols_]
         norms = np.sqrt(np.bincount(rows_, weights=values * values, minlength=len(items)))
-        return rows_, cols_ + self.offset, values / norms[rows_]
+        return rows_, cols_ + self.offset, values * (self.weight / norms[rows_])
 
     def lookup(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         """(item row, vocabulary column or -1) of every term of every item. Dictionary lookups are
@@ -61,7 +63,7 @@ class Block:
         if self.parent is not None:
             rows, parent_ids = self.parent.lookup(items)
             return rows, self.from_parent[parent_ids]
-        per_item = []
+        per_item, terms_of = [], BLOCKS[self.name]
         for item in items:
             ids = item.get(self._key)
             if ids is None:
@@ -88,13 +90,15 @@ class CompactModel:
     """Numpy-only scorer with the ``ParagraphScorer`` interface; learned state loaded from disk."""
 
     def __init__(self, blocks: list[Block], coef: np.ndarray, intercept: np.ndarray, classes: list[str], stay: float,
-                 *, multilabel: bool = False):
+                 *, multilabel: bool = False, temperature: float = 1.0, override: float | None = None):
         self.blocks = blocks
         self.coef_ = coef
         self.intercept_ = intercept
         self.classes_ = classes
         self.stay_ = stay
         self.multilabel = multilabel  # one sigmoid per class (elements) instead of one softmax (sections)
+        self.temperature_ = temperature  # softmax temperature fitted on out-of-fold scores (calibration)
+        self.override_ = override  # probability above which content overrides its heading (None: default)
         # Features × classes, contiguous: a document's features gather whole rows. Kept in the stored
         # float32 (no copy when loaded from disk); gathered rows are widened to float64 exactly.
         self._coef_t = np.ascontiguousarray(coef.T)
@@ -119,6 +123,7 @@ class CompactModel:
                 scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-scores))
+        scores /= self.temperature_
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -138,11 +143,12 @@ class CompactModel:
         block's terms in column order). Stored for loading speed, not size: an uncompressed .npz
         and a JSON list load several times faster than a compressed archive and a JSON object."""
         arrays = {"coef_t": self._coef_t, "intercept": self.intercept_}
-        meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel, "blocks": []}
+        meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel,
+                "temperature": self.temperature_, "override": self.override_, "blocks": []}
         for k, b in enumerate(self.blocks):
             arrays[f"idf{k}"] = b.idf.astype(np.float32)
             terms = sorted(b.vocabulary, key=b.vocabulary.__getitem__)
-            meta["blocks"].append({"name": b.name, "terms": terms, "offset": b.offset})
+            meta["blocks"].append({"name": b.name, "terms": terms, "offset": b.offset, "weight": b.weight})
         np.savez(path, **arrays)
         path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -151,11 +157,12 @@ class CompactModel:
         arrays = np.load(path)
         meta = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))
         blocks = [
-            Block(b["name"], _vocabulary(b), arrays[f"idf{k}"].astype(np.float64), b["offset"])
+            Block(b["name"], _vocabulary(b), arrays[f"idf{k}"].astype(np.float64), b["offset"], b.get("weight", 1.0))
             for k, b in enumerate(meta["blocks"])
         ]
         return cls(blocks, arrays["coef_t"].T, arrays["intercept"], meta["classes"], meta["stay"],
-                   multilabel=meta.get("multilabel", False))
+                   multilabel=meta.get("multilabel", False), temperature=meta.get("temperature", 1.0),
+                   override=meta.get("override"))
 
 
 def _vocabulary(block: dict) -> dict[str, int]:

@@ -65,3 +65,30 @@ def test_scores_on_a_known_example():
     assert scores.per_label["S1"]["recall"] == 0.5 and scores.per_label["S2"]["precision"] == 0.5
     assert scores.macro_f1_sections == pytest.approx((2 / 3 + 2 / 3) / 2)
     assert scores.accuracy == 0.75
+
+
+def test_outline_parts_fold_onto_the_2015_scale_from_the_framework_files():
+    from analyzer.evaluate import to_scale
+
+    # P2 (government functions) is S1, P10 (leadership) is S7; P6 has no 2015 counterpart and stays.
+    assert to_scale(["P2", "P10", "P6", "S3", "INTRO", "META"]) == ["S1", "S7", "P6", "S3", "INTRO", "META"]
+
+
+def test_real_split_is_fixed_grouped_and_stratified(tmp_path):
+    from analyzer.evaluate import read_real_dir, split_real
+
+    rows, manifest = [], ["id\tyear_reported\tlayout"]
+    for k in range(12):
+        rid, layout = f"X{k:02d}", ("topical" if k % 2 else "duc2019")
+        manifest.append(f"{rid}\t2024\t{layout}")
+        for para, label in enumerate(("META", "INTRO", "S7")):
+            rows.append({"id": rid, "para": para, "text": f"第{k}份报告第{para}段", "label": label,
+                         "heading": None, "is_heading": False})
+    (tmp_path / "labels.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    (tmp_path / "manifest.tsv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    golds = read_real_dir(tmp_path)
+    train, held_out = split_real(golds)
+    assert {g.report for g in train}.isdisjoint({g.report for g in held_out})
+    assert len(train) + len(held_out) == 12 and all(len(g.texts) == 3 for g in held_out)
+    assert {g.layout for g in held_out} == {"topical", "duc2019"}  # every layout is represented
+    assert [g.report for g in split_real(read_real_dir(tmp_path))[1]] == [g.report for g in held_out]

@@ -107,3 +107,72 @@ def test_heading_matching_with_bounds_equals_scoring_every_alias():
         matcher = HeadingMatcher(load_framework(framework_id))
         for core in sorted(cores):
             assert matcher._match(core) == _brute_heading_match(matcher, core), (framework_id, core)
+
+
+class _FixedScorer:
+    """A stand-in for the trained model: the given probabilities for chosen paragraphs, a flat
+    INTRO-leaning row elsewhere; its learned override threshold is ``override_``."""
+
+    def __init__(self, rows: dict[int, dict[str, float]], *, override: float = 0.8):
+        self.rows = rows
+        self.override_ = override
+        self.stay_ = 0.6
+
+    def score(self, structure, labels):
+        flat = {label: (0.3 if label == "INTRO" else 0.7 / (len(labels) - 1)) for label in labels}
+        return [self.rows.get(p.index, flat) for p in structure.paragraphs]
+
+
+# Team-written: a first-responsible-person heading whose second paragraph is about major decisions.
+_LEADER_PART = [
+    "一、落实第一责任人法治建设职责",
+    "局主要负责同志年内四次主持召开党组会议专题研究法治建设，带头讲法治课。",
+    "严格执行“三重一大”集体决策制度，全年提交局务会集体讨论重大事项12项，均经法律顾问合法性审查。",
+]
+
+
+def test_content_confidently_elsewhere_overrides_its_heading():
+    structure = parse_structure(_LEADER_PART)
+    leader = {"S7": 0.9, "S3": 0.05, "INTRO": 0.05}
+    scorer = _FixedScorer({0: leader, 1: leader, 2: {"S3": 0.93, "S7": 0.05, "INTRO": 0.02}})
+    out = map_sections(structure, load_framework("fzzf-2015"), scorer=scorer)
+    assert out[0].label == "S7"
+    assert (out[1].label, out[1].source, out[1].heading_label, out[1].confidence) == ("S7", "inherited", "S7", 1.0)
+    assert (out[2].label, out[2].source, out[2].heading_label) == ("S3", "content", "S7")
+    assert out[2].confidence == pytest.approx(0.93)
+
+
+def test_content_below_the_threshold_keeps_its_heading():
+    structure = parse_structure(_LEADER_PART)
+    leader = {"S7": 0.9, "S3": 0.05, "INTRO": 0.05}
+    scorer = _FixedScorer({0: leader, 1: leader, 2: {"S3": 0.75, "S7": 0.2, "INTRO": 0.05}}, override=0.8)
+    out = map_sections(structure, load_framework("fzzf-2015"), scorer=scorer)
+    assert (out[2].label, out[2].source) == ("S7", "inherited")
+
+
+def test_cue_terms_never_override_a_heading():
+    """Without a trained model there is no calibrated probability: the heading decides."""
+    out = map_sections(parse_structure(_LEADER_PART), load_framework("fzzf-2015"))
+    assert [a.label for a in out] == ["S7", "S7", "S7"]
+
+
+@pytest.mark.parametrize("heading", ["一、2019年法治政府建设情况", "一、2023年度推进法治政府建设工作情况", "一、法治建设工作"])
+def test_a_heading_naming_only_the_report_subject_is_generic(heading):
+    structure = parse_structure([heading, "全年共办理行政复议案件15件，调解成功率达到八成。"])
+    out = map_sections(structure, load_framework("fzzf-2015"))
+    assert out[0].label == "INTRO"
+
+
+def test_a_heading_whose_items_belong_to_different_sections_is_a_container():
+    """The heading's words (completing a system) would vote for one section; its items clearly
+    belong to two, so it is a generic part heading and each item keeps its own section."""
+    structure = parse_structure([
+        "一、完善工作体系，统筹推进各项任务",
+        "(一)做好规范性文件备案审查。全年报备规范性文件8件，纠正1件。",
+        "(二)严格规范公正文明执法。全年开展执法案卷评查两次，评查案卷60卷。",
+    ])
+    scorer = _FixedScorer({0: {"S2": 0.6, "S4": 0.2, "INTRO": 0.2},
+                           1: {"S2": 0.95, "S4": 0.02, "INTRO": 0.03},
+                           2: {"S4": 0.95, "S2": 0.02, "INTRO": 0.03}})
+    out = map_sections(structure, load_framework("fzzf-2015"), scorer=scorer)
+    assert [a.label for a in out] == ["INTRO", "S2", "S4"]

@@ -35,11 +35,12 @@ def test_a_softmax_refuses_a_subset(seed_items):
 
 
 def test_paragraphs_without_known_words_get_the_prior(seed_items):
-    """A paragraph of unseen words has no features: its scores are the intercepts alone."""
+    """A paragraph of unseen words has no features: its scores are the intercepts alone (divided by
+    the calibration temperature)."""
     model = default_scorer()
     items = [{"words": ["𠀀𠀁"], "heading": ""}, *seed_items[:3]]
     proba = model.predict_items(items)
-    prior = np.exp(model.intercept_ - model.intercept_.max())
+    prior = np.exp((model.intercept_ - model.intercept_.max()) / model.temperature_)
     np.testing.assert_allclose(proba[0], prior / prior.sum(), rtol=1e-6)  # intercepts stored as float32
     np.testing.assert_allclose(proba[1:], model.predict_items(seed_items[:3]))
 

@@ -1,0 +1,46 @@
+"""Paragraph features that carry across writers: the lead clause, the heading's words, the position."""
+
+from __future__ import annotations
+
+from analyzer.features import heading_of, lead_of, paragraph_items, position_of
+from analyzer.pipeline import attach_tokens
+from analyzer.structure import parse_structure
+
+# Team-written: a title, a preface, a numbered part heading and two body paragraphs.
+_REPORT = [
+    "某县司法局2024年法治政府建设情况报告",
+    "2024年，我局坚持以习近平法治思想为指导，扎实推进法治政府建设。现将有关情况报告如下：",
+    "一、严格规范公正文明执法",
+    "(一)规范行政裁量权基准。全年修订裁量基准3项，覆盖全部执法事项。",  # as ingestion normalises it
+    "一是开展案卷评查，全年评查案卷40卷。",
+]
+
+
+def _items():
+    structure = parse_structure(_REPORT)
+    attach_tokens(structure)
+    return structure, paragraph_items(structure)
+
+
+def test_lead_clause_skips_the_marker_and_stops_at_the_first_mark():
+    _, items = _items()
+    lead = "".join(items[3]["lead"])
+    assert lead == "规范行政裁量权基准"
+    assert "".join(items[4]["lead"]) == "开展案卷评查"  # 一是 is a marker, not content
+    assert all(term.startswith("L:") for term in lead_of(items[3]))
+
+
+def test_heading_words_leave_out_the_ordinal():
+    _, items = _items()
+    words = items[3]["heading_words"]
+    assert "".join(words) == "严格规范公正文明执法"
+    assert "H:严格" in heading_of(items[3]) and not any("一" in t for t in heading_of(items[3]))
+
+
+def test_position_tells_prefaces_from_later_body_paragraphs():
+    structure, items = _items()
+    assert position_of(items[2]) == ["P:heading"]
+    body = [position_of(item)[0] for p, item in zip(structure.paragraphs, items)
+            if not p.is_heading and p.index not in structure.metadata.meta_paragraphs]
+    assert body[0].endswith("_before_headings") and not body[-1].endswith("_before_headings")
+    assert len(set(body)) == len(body)
