@@ -3,8 +3,8 @@
 Three approaches are compared on the same report-grouped folds, with and without headings:
 (a) the keyword baseline (framework cue terms only), (b) the scikit-learn pipeline
 (``classifier.SectionClassifier``), (c) a spaCy textcat (``textcat.SpacyTextcat``). The shipped
-model is (b) trained on the whole corpus; the figures go to ``models/metrics.json`` and the model
-card ``models/README.md`` is regenerated from them, so card and model always agree.
+model is (b) trained on the whole corpus; the figures go to ``analyzer/data/models/metrics.json`` and the model
+card ``analyzer/data/models/README.md`` is regenerated from them, so card and model always agree.
 """
 
 from __future__ import annotations
