@@ -6,7 +6,8 @@ Heavy modules load on first use, so importing the package is cheap.
 
 from __future__ import annotations
 
-__version__ = "0.2.0"  # the one place the version is written: pyproject reads it (dynamic)
+from .version import __version__
+
 __all__ = ["analyze", "Analysis", "__version__"]
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .version import __version__
 
 
 def cache_dir() -> Path | None:

@@ -1,6 +1,6 @@
 """``govreport batch``, ``compare``, ``templates`` and ``evaluate-copying`` (registered on the main app).
 
-cli.py imports this module at its end, after ``app`` exists; everything heavy (DuckDB, pandas,
+cli.py imports this module at its end, so that its commands are registered on ``app``; everything heavy (DuckDB, pandas,
 Altair, the analysis itself) is imported inside the commands so ``govreport --help`` stays fast.
 """
 
@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from .cli import EXIT_BAD_INPUT, _fail, app
+from .cli_app import EXIT_BAD_INPUT, app
+from .cli_app import fail as _fail
 
 EXIT_FAILED_FILES = 1
 EXIT_INTERRUPTED = 130

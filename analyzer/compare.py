@@ -37,6 +37,7 @@ _DIGIT = re.compile(r"[0-9０-９]")  # "2017年", "3项": figures, not terms (�
 
 # ----------------------------------------------------------------------------- issuer level
 from .issuers import issuer_level  # noqa: E402,F401 - kept importable from here
+from .templates import text_record  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- per-report table
@@ -178,7 +179,7 @@ def yoy_pairs(reports: Iterable) -> Iterator[dict]:
     """
     from .copying import compare_paragraphs, match_issuers
 
-    items = [_text_record(r) for r in reports]
+    items = [text_record(r) for r in reports]
     canonical = match_issuers(r["issuer"] for r in items)
     by_issuer: dict[str, dict[int, dict]] = {}
     for record in items:
@@ -213,16 +214,6 @@ def yoy_copying(reports):
     import pandas as pd
 
     return pd.DataFrame([{c: row[c] for c in YOY_COLUMNS} for row in yoy_pairs(reports)], columns=YOY_COLUMNS)
-
-
-def _text_record(item) -> dict:
-    if hasattr(item, "metadata"):
-        return {
-            "sha256": item.source.sha256, "issuer": item.metadata.issuer, "year": item.metadata.year,
-            "level": issuer_level(item.metadata.issuer),
-            "paragraphs": [p.text for p in item.body()], "indexes": [p.index for p in item.body()],
-        }
-    return item
 
 
 # ----------------------------------------------------------------------------- templates across issuers
@@ -336,7 +327,7 @@ def group_term_counts(reports: Iterable, *, by: str = "year", groups: Iterable[s
     stop = load_stopwords()
     counts: dict[str, Counter] = {}
     for report in reports:
-        record = _text_record(report)
+        record = text_record(report)
         key = "unknown" if record.get(by) is None else str(record[by])
         if keep is None or key in keep:
             counts.setdefault(key, Counter()).update(term_counts(record["paragraphs"], stopwords=stop))

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import msgspec
 
-from . import __version__
 from .detect import choose_outline, choose_rule, detect_layout, rule_reason
 from .frameworks import Framework, load_framework
 from .ingest import Document, ingest_guarded, ingest_text
@@ -24,6 +23,7 @@ from .result import Analysis, Choice, Metadata, ParagraphResult, PartResult, Sec
 from .sections import Assignment, ParagraphScorer, map_sections
 from .segment import get_segmenter
 from .structure import Structure, parse_structure
+from .version import __version__
 
 # A section whose body text is shorter than this is "thin": one formulaic sentence is not coverage.
 THIN_CHARS = 150

@@ -183,7 +183,7 @@ def map_sections(
         raise ValueError(f"{framework.id} has no sections: paragraphs are mapped onto an outline")
     labels = framework.section_ids + [p for p in SHARED_PART_IDS]
     matcher = heading_matcher(framework)
-    scores = (scorer or CueScorer(framework)).score(structure, labels)
+    scores = _no_meta_for_prose((scorer or CueScorer(framework)).score(structure, labels), structure)
     out: list[Assignment | None] = [None] * len(structure.paragraphs)
     meta = set(structure.metadata.meta_paragraphs)
     for p in structure.paragraphs:
@@ -206,6 +206,16 @@ def map_sections(
         for index, (label, score) in zip(run, viterbi([scores[i] for i in run], labels, stay=stay)):
             out[index] = Assignment(label, source if score > 0 else "default", score)
     return [a for a in out if a is not None]
+
+
+META_MAX_CHARS = 40  # labelled titles, recipients, dates and closing lines: at most 39 characters (one cover letter of 65)
+
+
+def _no_meta_for_prose(scores: list[dict[str, float]], structure: Structure) -> list[dict[str, float]]:
+    """A long paragraph is never a title, recipient or closing line: the scorer may not call it META
+    (the structure's own metadata lines are decided before any scoring)."""
+    return [{k: v for k, v in row.items() if k != "META"} if len(p.text) > META_MAX_CHARS and "META" in row else row
+            for row, p in zip(scores, structure.paragraphs)]
 
 
 def content_over_heading(governing: str, scores: dict[str, float], *, threshold: float | None) -> Assignment:

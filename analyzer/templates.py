@@ -52,12 +52,24 @@ class Template:
     occurrences: list[Occurrence] = field(default_factory=list)
 
 
+def text_record(item) -> dict:
+    """A report as the mapping the copy and template checks read: an ``Analysis`` is turned into
+    sha256, issuer, year, level and its body paragraphs (with their indexes); a mapping is kept."""
+    if hasattr(item, "metadata"):
+        from .issuers import issuer_level
+
+        return {
+            "sha256": item.source.sha256, "issuer": item.metadata.issuer, "year": item.metadata.year,
+            "level": issuer_level(item.metadata.issuer),
+            "paragraphs": [p.text for p in item.body()], "indexes": [p.index for p in item.body()],
+        }
+    return item
+
+
 def find_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS) -> list[Template]:
     """Templates among ``reports``: mappings with sha256, issuer, year, paragraphs (body texts) and
     optionally indexes (each paragraph's index in its report), or ``Analysis`` objects. Most used first."""
-    from .compare import _text_record
-
-    records = [_text_record(r) for r in reports]
+    records = [text_record(r) for r in reports]
     canonical = match_issuers(r["issuer"] for r in records)
     by_key: dict[str, list[tuple[int, object]]] = {}
     for number, record in enumerate(records):

@@ -176,3 +176,15 @@ def test_a_heading_whose_items_belong_to_different_sections_is_a_container():
                            2: {"S4": 0.95, "S2": 0.02, "INTRO": 0.03}})
     out = map_sections(structure, load_framework("fzzf-2015"), scorer=scorer)
     assert [a.label for a in out] == ["INTRO", "S2", "S4"]
+
+
+def test_a_scorer_never_makes_a_long_paragraph_metadata():
+    class SaysMeta:  # a scorer that believes every paragraph is a title or closing line
+        def score(self, structure, labels):
+            return [{"META": 0.7, "S6": 0.3} for _ in structure.paragraphs]
+
+    def label_of(text):
+        return map_sections(parse_structure([text]), load_framework("fzzf-2015"), scorer=SaysMeta())[0].label
+
+    assert label_of("对照督察反馈意见逐条制定整改措施,截至2024年10月31日已全部完成整改,共办理复议案件12件。") == "S6"
+    assert label_of("特此报告。") == "META"

@@ -33,7 +33,7 @@ _PIPE_READ = 1 << 16
 def ingest_guarded(source: str | Path | bytes, *, filename: str | None = None, limits: Limits | None = None):
     """Ingest a file (a path, or the bytes of a file named ``filename``) within the per-document
     budget of ``limits`` (``max_seconds``, ``max_memory_bytes``); returns the ``Document``."""
-    from . import SUPPORTED_SUFFIXES, ingest_bytes, ingest_file
+    from .read import SUPPORTED_SUFFIXES, ingest_bytes, ingest_file
 
     limits = limits or DEFAULT_LIMITS
     name = filename if isinstance(source, bytes) else Path(source).name
