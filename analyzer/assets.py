@@ -22,6 +22,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
+from .errors import GovreportError
+
 DATA_ENV = "GOVREPORT_DATA"
 T = TypeVar("T")
 
@@ -52,8 +54,11 @@ STOPWORDS = Asset("停用词表 (stop-list)", "stopwords.txt", "git checkout -- 
 ASSETS = (LEXICON, SECTION_MODEL, ELEMENT_MODEL, EXEMPLARS, USERDICT, STOPWORDS)
 
 
-class AssetError(RuntimeError):
+class AssetError(GovreportError, RuntimeError):
     """A shipped asset is missing or cannot be read: the installation is incomplete, not the input bad."""
+
+    code = "asset"
+    advice = "安装不完整:随附的数据文件缺失或损坏。请重新安装 govreport,或用 GOVREPORT_DATA 指向完整的数据目录。"
 
     def __init__(self, asset: Asset, path: Path, problem: str):
         self.asset, self.path = asset, path

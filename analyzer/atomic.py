@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from .errors import GovreportError
+
 T = TypeVar("T")
 
 _REASONS = {
@@ -32,8 +34,11 @@ _REASONS = {
 }
 
 
-class OutputError(OSError):
+class OutputError(GovreportError, OSError):
     """An output file cannot be written; ``str()`` is one Chinese sentence naming the file and why."""
+
+    code = "output"
+    advice = "输出文件无法写入。请检查保存位置是否存在、可写，以及磁盘空间。"
 
 
 def check_output(path: str | Path, *, folder: bool = False) -> None:

@@ -23,7 +23,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OTHER_ADVICE, CorruptFile, EncryptedDocument, InputError, TooLarge, UnsupportedFormat
+from .errors import (
+    OTHER_ADVICE,
+    CorruptFile,
+    EncryptedDocument,
+    GovreportError,
+    InputError,
+    TooLarge,
+    UnsupportedFormat,
+)
 from .ingest import SUPPORTED_SUFFIXES
 from .limits import Limits
 from .store import FileResult, Store, rows_from_analysis
@@ -53,8 +61,11 @@ class NotRegularFile(InputError):
     advice = OTHER_ADVICE[NOT_REGULAR]
 
 
-class BatchError(RuntimeError):
+class BatchError(GovreportError, RuntimeError):
     """The batch as a whole cannot run (workers cannot start, scheduler unreachable)."""
+
+    code = "batch"
+    advice = "批量任务无法进行。请按提示检查输入和参数。"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ paragraph per line written as ``LABEL [H] [C] [E=ID,ID] | text``. ``H`` marks a 
 paragraph evidences. Formulaic sentences are wrapped in ``⟪…⟫``; the markers are stripped from
 the text and the sentences kept as labels. See ``corpora/SOURCE_FORMAT.md``.
 
-This module imports only the standard library and PyYAML so that corpus authors can run
+This module imports only the standard library, PyYAML and ``errors`` so that corpus authors can run
 ``python -m analyzer.corpus check FILE…`` before anything else is installed.
 """
 
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from .errors import GovreportError
 
 SHARED_LABELS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
 LEVELS = ("province", "city", "county", "township", "department", "ministry")
@@ -94,8 +96,11 @@ class Report:
         return "\n".join(p.text for p in self.paragraphs) + "\n"
 
 
-class SourceError(ValueError):
+class SourceError(GovreportError, ValueError):
     """A corpus source file breaks the format; the message names file and line."""
+
+    code = "corpus_source"
+    advice = "语料源文件不符合格式(见 corpora/SOURCE_FORMAT.md)。请按提示的文件和行号修改。"
 
 
 def parse_source(path: Path) -> Report:

@@ -1,14 +1,23 @@
-"""The error taxonomy: every way an input can be refused, each with one clear sentence.
+"""The error taxonomy: every error a user can see derives from ``GovreportError``, with a stable
+``code`` and Chinese ``advice`` (what it means, what to do).
 
-Callers (CLI, batch, app) catch ``InputError`` and show ``str(exc)``; anything else is a bug. Each
-kind also says, in Chinese, what it means and what the drafter can do (``advice``): the app and its
-batch table show that first, the specific English sentence as the detail.
+Input errors (every way an input can be refused, each with one clear sentence) derive from
+``InputError``: callers (CLI, batch, app) catch it and show ``advice`` first, the specific sentence as
+the detail. The others say what else can go wrong: a framework file, a corpus source file, the
+batch store, an output file, an incomplete installation.
 """
 
 from __future__ import annotations
 
 
-class InputError(ValueError):
+class GovreportError(Exception):
+    """Base of every error govreport reports to a user. ``code`` is stable (stored by the batch)."""
+
+    code = "govreport"
+    advice = "govreport 无法完成这项操作。"
+
+
+class InputError(GovreportError, ValueError):
     """Base class: the input cannot be analysed. ``code`` is stable and stored by the batch."""
 
     code = "input_error"

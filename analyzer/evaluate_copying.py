@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import GovreportError
+
 ROOT = Path(__file__).resolve().parent.parent / "corpora" / "copying"
 MARKERS = {"V": "verbatim", "F": "figures_changed", "N": "near", "T": "template", "-": None}
 LINE_KINDS = {"M": "meta", "H": "heading", "B": "body"}
@@ -23,8 +25,11 @@ PAIR_GOAL = 0.03  # largest error of the measured copied share allowed on any pa
 TEMPLATE_GOAL = 0.95  # least precision and recall of template sentences on the family
 
 
-class LabelError(ValueError):
+class LabelError(GovreportError, ValueError):
     """A labelled file does not follow the format of the datasheet."""
+
+    code = "copy_labels"
+    advice = "雷同评估的标注文件不符合格式(见 corpora/copying/README.md)。"
 
 
 @dataclass

@@ -16,6 +16,7 @@ import msgspec
 from msgspec import Meta, field
 
 from .assets import framework_dir
+from .errors import GovreportError
 
 FRAMEWORK_DIR = framework_dir()
 # Extra folders of framework files (os.pathsep-separated): a legal office's own outline, or a new
@@ -49,8 +50,11 @@ def load_yaml_file(path: Path):
     return cached("yaml", [raw], lambda: load_yaml(raw.decode("utf-8")), code=(__file__,))
 
 
-class FrameworkError(ValueError):
+class FrameworkError(GovreportError, ValueError):
     """A framework file is missing or malformed."""
+
+    code = "framework"
+    advice = "对照框架文件缺失或格式有误。请换用其他框架，或请管理员按提示修正框架文件。"
 
 
 NonEmpty = Annotated[list[str], Meta(min_length=1)]

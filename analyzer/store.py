@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .errors import GovreportError
 from .issuers import issuer_level
 
 SCHEMA_VERSION = 2  # 2: copying in sentences, templates; outline, rule, layout and the S1..S7 scale
@@ -205,8 +206,11 @@ def columns(table: str) -> list[str]:
     return [name for name, _, _ in TABLES[table][1]]
 
 
-class StoreError(RuntimeError):
+class StoreError(GovreportError, RuntimeError):
     """The store cannot be opened or used (locked by another process, wrong schema, unreadable)."""
+
+    code = "store"
+    advice = "结果库无法打开或使用(可能正被另一批次占用，或版本不符)。请等其他批次结束，或换一个结果库文件。"
 
 
 @dataclass

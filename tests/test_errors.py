@@ -35,3 +35,24 @@ def test_what_to_do_is_named_for_the_common_failures():
     assert ".docx" in advice_for("unsupported_format")
     assert "OCR" in advice_for("no_text_layer")
     assert "UTF-8" in advice_for("undecodable_text")
+
+
+def test_every_error_a_user_sees_shares_one_base_with_a_code_and_chinese_advice():
+    import re
+
+    import analyzer.assets
+    import analyzer.atomic
+    import analyzer.batch
+    import analyzer.corpus
+    import analyzer.evaluate_copying
+    import analyzer.frameworks
+    import analyzer.store
+    from analyzer.errors import ERROR_KINDS, GovreportError
+
+    kinds = [analyzer.frameworks.FrameworkError, analyzer.store.StoreError, analyzer.atomic.OutputError,
+             analyzer.corpus.SourceError, analyzer.assets.AssetError, analyzer.batch.BatchError,
+             analyzer.evaluate_copying.LabelError, *ERROR_KINDS]
+    assert all(issubclass(kind, GovreportError) for kind in kinds)
+    codes = [kind.code for kind in kinds]
+    assert len(set(codes)) == len(codes)
+    assert all(re.search(r"[\u4e00-\u9fff]", kind.advice) for kind in kinds)
