@@ -86,6 +86,7 @@ class Options:
     framework: str = "auto"
     segmenter: str | None = None
     limits: Limits = field(default_factory=Limits.from_env)
+    disable: frozenset[str] = frozenset()  # check ids not to run (a legal office's house rules)
 
 
 @dataclass
@@ -319,7 +320,7 @@ def analyze_item(task: Task, options: Options) -> FileResult:
     result = FileResult(task.path, task.name, "failed", sha256=task.sha256)
     try:
         analysis = analyze(task.data, filename=task.name, framework=options.framework, limits=options.limits,
-                           segmenter=options.segmenter)
+                           segmenter=options.segmenter, disable=options.disable)
     except InputError as exc:
         result.error = (exc.code, str(exc))
         return result

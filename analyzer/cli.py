@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_app import EXIT_BROKEN_INSTALL, app, corpus_app
+from .cli_app import EXIT_BROKEN_INSTALL, app, corpus_app, resolve_disabled
 from .cli_app import fail as _fail
 
 # Set by a command that has written and closed everything it opened, so that its process may end
@@ -38,6 +38,8 @@ def analyze(
     annotate: Annotated[Path | None, typer.Option(help="把批注版 Word(.docx)写到此处")] = None,
     segmenter: Annotated[str | None, typer.Option(help="分词器:rjieba(默认)或 jieba")] = None,
     previous: Annotated[Path | None, typer.Option(help="本单位上一年度报告,用于检查雷同")] = None,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", metavar="规则", help="不运行这项检查(可重复;规则编号见 govreport rules)")] = None,
 ) -> None:
     """分析一份报告,列出各部分覆盖情况和发现的问题。"""
     from .errors import InputError, advice_for
@@ -60,8 +62,9 @@ def analyze(
         _fail(str(exc))
     if annotate is not None and annotate.resolve() == file.resolve():
         _fail("批注版 Word 不能覆盖原文件,请另选保存位置", detail="annotate target is the input file")
+    switched_off = resolve_disabled(disable or [])
     try:
-        result = run(file, framework=framework, segmenter=segmenter, previous=previous)
+        result = run(file, framework=framework, segmenter=segmenter, previous=previous, disable=switched_off)
     except InputError as exc:
         _fail(exc.advice, detail=str(exc))
     except FrameworkError as exc:
@@ -112,6 +115,24 @@ def _json_for_output(text: str) -> str:
     from .ingest.sanitize import CONTROL_CHARS
 
     return CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+@app.command()
+def rules() -> None:
+    """列出全部检查规则:编号、产生的问题类型和说明(可用 --disable 或 govreport.yaml 关闭)。"""
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import findings  # noqa: F401 - the checks register themselves
+    from .messages import label
+    from .rules import REGISTRY
+
+    table = Table("规则编号", "问题类型", "说明", "示例(会触发)")
+    for rule in REGISTRY.values():
+        example = rule.fires if not rule.fires.startswith("corpus:") else f"语料报告 {rule.fires.removeprefix('corpus:')}"
+        table.add_row(rule.id, "、".join(label("kind", k) for k in rule.kinds), rule.description,
+                      example.replace("\n", " / ")[:60])
+    Console().print(table)
 
 
 @app.command()

@@ -63,3 +63,14 @@ def _global_options(
     _verbose = verbose
     if data is not None:
         os.environ["GOVREPORT_DATA"] = str(data)  # read by analyzer.assets, which every command imports later
+
+
+def resolve_disabled(ids: list[str]) -> frozenset[str]:
+    """The check ids switched off by ``--disable``, ``GOVREPORT_DISABLE`` and ``govreport.yaml``."""
+    from . import findings  # noqa: F401 - the checks register themselves
+    from .rules import RuleError, disabled_rules
+
+    try:
+        return disabled_rules(ids)
+    except RuleError as exc:
+        fail(exc.advice, detail=str(exc))

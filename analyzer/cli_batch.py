@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .cli_app import EXIT_BAD_INPUT, app
+from .cli_app import EXIT_BAD_INPUT, app, resolve_disabled
 from .cli_app import fail as _fail
 
 EXIT_FAILED_FILES = 1
@@ -42,6 +42,8 @@ def batch(
     csv: Annotated[Path | None, typer.Option(help="同时把汇总写成 CSV 文件")] = None,
     force: Annotated[bool, typer.Option("--force", help="重新分析库中已有的文件")] = False,
     follow_links: Annotated[bool, typer.Option("--follow-links", help="跟随指向输入文件夹之外的符号链接")] = False,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", metavar="规则", help="不运行这项检查(可重复;规则编号见 govreport rules)")] = None,
     engine: Annotated[Engine, typer.Option(help="本机多进程(local)或 Dask 集群(dask)")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址,tcp://主机:端口")] = None,
     show: Annotated[int, typer.Option(help="屏幕上显示的汇总行数")] = 20,
@@ -66,9 +68,10 @@ def batch(
         store = _open_store(db)
     except StoreError as exc:
         _fail(str(exc))
+    switched_off = resolve_disabled(disable or [])
     with store:
         report = _run(items, store=store, jobs=jobs, framework=framework, engine=engine.value, scheduler=scheduler,
-                      force=force, command="govreport batch " + " ".join(sys.argv[2:]))
+                      force=force, command="govreport batch " + " ".join(sys.argv[2:]), disable=switched_off)
         console = Console()
         if not console.is_terminal and not os.environ.get("COLUMNS"):  # a log or a pipe: wide enough for the table
             console = Console(width=160)
@@ -252,7 +255,7 @@ def _open_store(path: Path, *, read_only: bool = False):
     return Store(path, read_only=read_only)
 
 
-def _run(items, *, store, jobs, framework, engine, scheduler, force, command):
+def _run(items, *, store, jobs, framework, engine, scheduler, force, command, disable=frozenset()):
     """Run the batch with a progress display. Ctrl-C or SIGTERM (a job scheduler's stop) keeps
     what is done and says how to resume."""
     import signal
@@ -269,7 +272,7 @@ def _run(items, *, store, jobs, framework, engine, scheduler, force, command):
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         with _progress(len(items)) as progress:
-            return run_batch(items, store=store, options=Options(framework=framework), jobs=jobs, engine=engine,
+            return run_batch(items, store=store, options=Options(framework=framework, disable=disable), jobs=jobs, engine=engine,
                              scheduler=scheduler, force=force, progress=progress, command=command)
     except BatchError as exc:
         _fail(str(exc))

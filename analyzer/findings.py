@@ -7,12 +7,17 @@ boilerplate, copied.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import msgspec
+
 from . import suggest
 from .elements import Evidence, find_elements, unmeasured_mentions
 from .frameworks import Framework
 from .parts import PartStatus
 from .quality import mark_paragraphs, report_stats, section_quality
 from .result import Analysis, Copying, ElementResult, Finding
+from .rules import REGISTRY, register
 from .structure import Structure
 
 _METADATA_FIELDS = {"title": "标题", "issuer": "发文单位", "date": "成文日期", "year": "报告年度"}
@@ -21,6 +26,23 @@ BOILERPLATE_HEAVY = 0.5  # a section with at least this share of formulaic text 
 COPIED_HIGH, COPIED_MEDIUM = 0.3, 0.1
 MAX_EVIDENCE = 5  # sentences kept per element
 GENERAL_ONLY = "只有原则性表述,未写明具体的次数、时间或文件"  # for elements that need a fact
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What every check reads: the analysis so far, the parsed structure, the framework (the outline's
+    sections and the parts the report must have), and what the shared searches found."""
+
+    analysis: Analysis
+    structure: Structure
+    framework: Framework
+    evidence: dict[str, list[Evidence]]
+    mentions: dict[str, Evidence]
+    flags: dict[int, list[tuple]]
+    exclude: frozenset[str]
+    copy: Copying | None
+    parts: list[PartStatus] | None
+    rule_id: str
 
 
 def add_findings(
@@ -32,25 +54,25 @@ def add_findings(
     element_model=None,
     parts: list[PartStatus] | None = None,
     rule_id: str | None = None,
+    disable: frozenset[str] = frozenset(),
 ) -> None:
-    """Run every check, fill the quality fields and statistics, and append the findings, most severe first.
-    ``framework`` holds the outline's sections and the parts the report must have (``parts``: their
-    statuses; ``rule_id``: the file those parts come from, for the findings' rule ids)."""
+    """Run every registered check not in ``disable``, fill the quality fields and statistics, and append
+    the findings, most severe first. ``framework`` holds the outline's sections and the parts the
+    report must have (``parts``: their statuses; ``rule_id``: the file those parts come from)."""
     flags = mark_paragraphs(analysis)
     section_quality(analysis)
     evidence = find_elements(analysis, framework, structure=structure, model=element_model)
     _fill_elements(analysis, framework, evidence)
-    exclude = frozenset(p.text for p in analysis.paragraphs)
-    mentions = unmeasured_mentions(analysis, framework, evidence)
-    findings = (
-        section_findings(analysis, framework, exclude)
-        + element_findings(analysis, framework, evidence, exclude, mentions=mentions)
-        + part_findings(analysis, framework, evidence, exclude, mentions=mentions, statuses=parts,
-                        rule_id=rule_id or framework.id)
-        + boilerplate_findings(analysis, flags)
-        + metadata_findings(analysis)
-        + (copy_findings(analysis, copy) if copy is not None else [])
+    context = CheckContext(
+        analysis=analysis, structure=structure, framework=framework, evidence=evidence,
+        mentions=unmeasured_mentions(analysis, framework, evidence), flags=flags,
+        exclude=frozenset(p.text for p in analysis.paragraphs), copy=copy, parts=parts,
+        rule_id=rule_id or framework.id,
     )
+    findings = []
+    for rule in REGISTRY.values():
+        if rule.id not in disable:
+            findings += [msgspec.structs.replace(f, check=rule.id) for f in rule.run(context)]
     analysis.findings.extend(sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]))
     elements = [e for s in analysis.sections for e in s.elements]
     analysis.stats.update(
@@ -234,3 +256,55 @@ def copy_findings(analysis: Analysis, copy: Copying) -> list[Finding]:
         evidence=[f"{p.later} ⇐ {p.earlier}" for p in copy.passages[:5]],
         rule="copied:previous-report",
     )]
+
+
+# ----------------------------------------------------------------------------- the registered checks
+# Run in this order; each carries a report on which it must fire and one on which it must stay quiet
+# (tests/test_rules.py runs them). Example reports are written for these rules, not quotations.
+@register("outline.sections", kinds=("missing_section", "thin_section", "boilerplate"),
+          description="纲要各方面是否写到:缺失、单薄,或几乎全是套话",
+          fires="现将2023年法治政府建设情况报告如下:\n一、健全政府机构职能体系\n全年调整权责清单事项36项。",
+          quiet="corpus:au101")
+def check_sections(context: CheckContext) -> list[Finding]:
+    return section_findings(context.analysis, context.framework, context.exclude)
+
+
+@register("outline.elements", kinds=("missing_element",),
+          description="已写到的方面中,纲要列出的主要措施(要素)是否有具体内容",
+          fires="现将2018年法治政府建设情况报告如下:\n一、依法全面履行政府职能\n全年办理行政许可事项1260件,全部按期办结。",
+          quiet="阳山县司法局2023年法治政府建设情况报告\n现将本局2023年度法治政府建设有关情况报告如下:")  # no task: nothing to check
+def check_elements(context: CheckContext) -> list[Finding]:
+    return element_findings(context.analysis, context.framework, context.evidence, context.exclude,
+                            mentions=context.mentions)
+
+
+@register("report.parts", kinds=("missing_part",),
+          description="报告必备部分(问题和原因、第一责任人履职、下一年度安排等)及其要求",
+          fires="现将2023年法治政府建设情况报告如下:\n一、主要举措和成效\n全年办理行政许可事项86件。",
+          quiet="corpus:au101")
+def check_parts(context: CheckContext) -> list[Finding]:
+    return part_findings(context.analysis, context.framework, context.evidence, context.exclude,
+                         mentions=context.mentions, statuses=context.parts, rule_id=context.rule_id)
+
+
+@register("text.boilerplate", kinds=("boilerplate",),
+          description="套话:逐段标出空泛的原则性表述",
+          fires="现将2023年法治政府建设情况报告如下:\n法治政府建设取得明显成效,群众满意度不断提升。",
+          quiet="现将2023年法治政府建设情况报告如下:\n全年办理行政复议案件15件,纠错3件。")
+def check_boilerplate(context: CheckContext) -> list[Finding]:
+    return boilerplate_findings(context.analysis, context.flags)
+
+
+@register("metadata.fields", kinds=("missing_metadata",),
+          description="标题、发文单位、成文日期、报告年度是否齐全",
+          fires="全年办理行政复议案件15件,纠错3件,组织执法人员培训4期,覆盖全部在岗执法人员。",
+          quiet="corpus:au101")
+def check_metadata(context: CheckContext) -> list[Finding]:
+    return metadata_findings(context.analysis)
+
+
+@register("copying.previous", kinds=("copied",),
+          description="与上一年度报告雷同(数字、年份、日期改动后仍算照抄)",
+          fires="corpus:au110", quiet="corpus:au101", previous="corpus:au109")
+def check_copying(context: CheckContext) -> list[Finding]:
+    return copy_findings(context.analysis, context.copy) if context.copy is not None else []

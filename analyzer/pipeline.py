@@ -39,13 +39,17 @@ def analyze(
     scorer: ParagraphScorer | None = None,
     previous: str | Path | bytes | None = None,
     previous_filename: str | None = None,
+    disable: frozenset[str] | set[str] = frozenset(),
 ) -> Analysis:
     """Analyse a report given as a path, as text, or as the bytes of a file named ``filename``.
-    ``previous`` (same forms) is the issuer's earlier report: copied text is measured against it."""
+    ``previous`` (same forms) is the issuer's earlier report: copied text is measured against it.
+    ``framework``: an outline or report-rule id, or auto; ``disable``: check ids not to run
+    (``govreport rules``)."""
     limits = limits or Limits.from_env()
     document = _ingest(source, filename=filename, limits=limits)
     earlier = _ingest(previous, filename=previous_filename, limits=limits).paragraphs if previous is not None else None
-    return analyze_document(document, framework=framework, segmenter=segmenter, scorer=scorer, previous=earlier)
+    return analyze_document(document, framework=framework, segmenter=segmenter, scorer=scorer, previous=earlier,
+                            disable=disable)
 
 
 def analyze_document(
@@ -56,6 +60,7 @@ def analyze_document(
     scorer: ParagraphScorer | None = None,
     previous: list[str] | None = None,
     element_model=None,
+    disable: frozenset[str] | set[str] = frozenset(),
 ) -> Analysis:
     """Run every stage after ingestion on an already ingested document (``previous``: the
     paragraphs of the issuer's earlier report, to measure copying)."""
@@ -88,7 +93,7 @@ def analyze_document(
     from .findings import add_findings
 
     add_findings(analysis, structure, plan.checked, copy=copy, element_model=element_model, parts=statuses,
-                 rule_id=plan.parts.id)
+                 rule_id=plan.parts.id, disable=frozenset(disable))
     return analysis
 
 

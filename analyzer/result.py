@@ -102,6 +102,7 @@ class Finding(Record, kw_only=True):
     rule: str
     section: str | None = None
     suggestion: dict | None = None
+    check: str | None = None  # the registered check that produced it (``govreport rules``; --disable ID)
 
 
 PartStatus = Literal["present", "in_passing", "missing", "optional_absent"]

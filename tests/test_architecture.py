@@ -21,7 +21,7 @@ STAGES: list[tuple[str, list[str]]] = [
     ("text", ["structure", "segment", "segment_parity", "specificity", "automaton"]),
     ("result", ["result"]),
     ("mapping", ["features", "serving", "model", "sections", "detect", "parts"]),
-    ("checks", ["boilerplate", "elements", "quality", "copying", "exemplars", "suggest", "findings"]),
+    ("checks", ["rules", "boilerplate", "elements", "quality", "copying", "exemplars", "suggest", "findings"]),
     ("pipeline", ["pipeline", ""]),  # "" is the package itself: the public API (``analyzer.analyze``)
     ("outputs", ["atomic", "render", "export", "annotate"]),
     ("batch and compare", ["store", "batch", "summary", "templates", "compare"]),
