@@ -35,8 +35,9 @@ from .issuers import issuer_level
 
 SCHEMA_VERSION = 2  # 2: copying in sentences, templates; outline, rule, layout and the S1..S7 scale
 # DuckDB caches table blocks up to its memory limit (80% of RAM by default): a store growing to
-# gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat.
-MEMORY_LIMIT = os.environ.get("GOVREPORT_STORE_MEMORY", "256MB")
+# gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat: with 64 MB
+# the client's peak grows 11% from 1,000 to 10,000 reports, with 256 MB 49% (benchmarks/README.md).
+MEMORY_LIMIT = os.environ.get("GOVREPORT_STORE_MEMORY", "64MB")
 
 # (column, type, meaning). The first column of every per-report table is the report's sha256.
 TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
