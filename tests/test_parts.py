@@ -117,3 +117,19 @@ def test_a_paragraph_opening_on_the_duty_is_that_part_without_a_heading():
                   "主要负责人履行推进法治建设第一责任人职责情况。局长主持召开局务会议3次,研究执法改革。"]
     parts = assign_parts(parse_structure(paragraphs), ["INTRO", "P5", "P10"], load_framework("duc-2019"))
     assert parts == ["INTRO", "R1", "R3"]
+
+
+def test_the_leaders_acts_reported_elsewhere_make_the_part_in_passing_not_missing():
+    text = "\n".join([
+        "青溪县人民政府2023年法治政府建设情况报告",
+        "一、主要举措和成效",
+        "全年办理行政许可事项86件。县长主持召开县政府常务会议3次专题研究法治政府建设,听取执法体制改革汇报2次。",
+        "二、存在的不足和原因",
+        "执法人员不足,主要原因是编制有限。",
+        "三、下一年度工作安排",
+        "2024年6月底前修订《行政执法公示办法》。",
+    ])
+    analysis = analyze(text)
+    part = next(p for p in analysis.parts if p.id == "R3")
+    assert part.status == "in_passing" and part.passing == 2
+    assert not [f for f in _findings(analysis, "missing_part", "R3") if f.severity == "high"]
