@@ -115,9 +115,6 @@ class Section(_Strict, kw_only=True):
     outline_ref: str
     status: Status
     scale: Annotated[str | None, Meta(description="position on the common S1..S7 scale, or null")]
-    includes: Annotated[list[str], Meta(description="labels of other frameworks that fold into this section")] = field(
-        default_factory=list
-    )
     aliases: NonEmpty
     cues: Annotated[list[str], Meta(min_length=5)]
     elements: list[Element] = field(default_factory=list)
