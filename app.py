@@ -35,7 +35,7 @@ PAGE_CSS = """<style>
 def warm_up() -> bool:
     """Load the section model, segmenter and lexicons once per server process (a first analysis loads all)."""
     from analyzer import analyze
-    from analyzer.model import default_scorer
+    from analyzer.mapping.model import default_scorer
 
     default_scorer()
     analyze(SAMPLE_REPORT.read_bytes(), filename=SAMPLE_REPORT.name)
@@ -133,7 +133,7 @@ def page_analyze() -> None:
 
 
 def show_analysis(analysis: Analysis, *, name: str, data: bytes, previous_name: str | None = None) -> None:
-    from analyzer.render import framework_line
+    from analyzer.outputs.render import framework_line
     from app_support.text import md_escape
 
     meta = analysis.metadata
@@ -175,8 +175,8 @@ def _confirm(file_name: str):
 
 def show_downloads(analysis: Analysis, *, name: str, data: bytes) -> None:
     """The review report, the annotated Word copy and the data files; the heavier ones are built only when clicked."""
-    from analyzer.export import analysis_to_xlsx
-    from analyzer.render import to_markdown
+    from analyzer.outputs.export import analysis_to_xlsx
+    from analyzer.outputs.render import to_markdown
     from app_support.review import review_html
     from app_support.text import download_stem
 
@@ -192,7 +192,7 @@ def show_downloads(analysis: Analysis, *, name: str, data: bytes) -> None:
         help="一页完整的审阅结果:覆盖情况、必备内容清单、逐段问题;可附于退回修改通知,用浏览器打印为 PDF。")
     source = data if name.lower().endswith(".docx") else None
     try:
-        from analyzer.annotate import annotated_docx
+        from analyzer.outputs.annotate import annotated_docx
     except ImportError:  # the annotated copy is not in this version of the analyzer: no button
         annotated_docx = None
     if annotated_docx is not None:
@@ -424,12 +424,12 @@ def compare_uploads() -> list:
 
 
 def show_comparison(items: list) -> None:
-    from analyzer.compare import group_summary
+    from analyzer.compare.tables import group_summary
     from app_support import compare
 
     reports = compare.report_table(items)
     st.subheader("概览")
-    from analyzer.compare import framework_names
+    from analyzer.compare.tables import framework_names
 
     frameworks = framework_names()
     shown = reports[list(compare.REPORT_COLUMNS)].assign(

@@ -6,18 +6,18 @@ Heavy modules load on first use, so importing the package is cheap.
 
 from __future__ import annotations
 
-from .version import __version__
+from analyzer.version import __version__
 
 __all__ = ["analyze", "Analysis", "__version__"]
 
 
 def __getattr__(name: str):
     if name == "analyze":
-        from .pipeline import analyze
+        from analyzer.pipeline import analyze
 
         return analyze
     if name == "Analysis":
-        from .result import Analysis
+        from analyzer.result import Analysis
 
         return Analysis
     raise AttributeError(f"module 'analyzer' has no attribute {name!r}")

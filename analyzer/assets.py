@@ -22,7 +22,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import GovreportError
+from analyzer.errors import GovreportError
 
 DATA_ENV = "GOVREPORT_DATA"
 T = TypeVar("T")

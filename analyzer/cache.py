@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .version import __version__
+from analyzer.version import __version__
 
 
 def cache_dir() -> Path | None:

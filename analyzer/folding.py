@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from .frameworks import outlines
+from analyzer.frameworks import outlines
 
 
 @cache

@@ -15,8 +15,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, field
 
-from .assets import framework_dir
-from .errors import GovreportError
+from analyzer.assets import framework_dir
+from analyzer.errors import GovreportError
 
 FRAMEWORK_DIR = framework_dir()
 # Extra folders of framework files (os.pathsep-separated): a legal office's own outline, or a new
@@ -44,7 +44,7 @@ def load_yaml(text: str):
 
 def load_yaml_file(path: Path):
     """The parsed content of a YAML file, from the disk cache when this exact content was parsed before."""
-    from .cache import cached
+    from analyzer.cache import cached
 
     raw = Path(path).read_bytes()
     return cached("yaml", [raw], lambda: load_yaml(raw.decode("utf-8")), code=(__file__,))

@@ -32,7 +32,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
 def literal_sets(patterns: list[str]) -> list[frozenset[str] | None]:
     """``required_literals`` of each pattern, from the disk cache when these patterns were analysed before."""
-    from .cache import cached
+    from analyzer.cache import cached
 
     def build():
         return [None if found is None else sorted(found) for found in map(required_literals, patterns)]
@@ -46,7 +46,7 @@ def context_free(patterns: list[str]) -> list[bool]:
     boundaries, look-arounds or back-references. Such a pattern finds, in a text made of joined
     paragraphs, what it finds in each paragraph, unless a match runs across the join (which the
     caller can see). Cached like ``literal_sets``."""
-    from .cache import cached
+    from analyzer.cache import cached
 
     def build():
         return [_free(_parser.parse(pattern).data) for pattern in patterns]

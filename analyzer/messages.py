@@ -21,7 +21,7 @@ WHOLE_REPORT = "whole report"  # Finding.location for report-level findings
 def catalogue() -> dict[str, Any]:
     """The parsed catalogue, read once per process; the parsed form is kept in the disk cache like the
     frameworks' YAML, so a command-line run does not pay for importing the YAML parser."""
-    from .cache import cached
+    from analyzer.cache import cached
 
     raw = CATALOGUE.read_bytes()
     return cached("messages", [raw], lambda: _parse(raw.decode("utf-8")), code=(__file__,))

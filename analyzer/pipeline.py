@@ -13,17 +13,26 @@ from pathlib import Path
 
 import msgspec
 
-from .detect import choose_outline, choose_rule, detect_layout, rule_reason
-from .frameworks import Framework, load_framework
-from .ingest import Document, ingest_guarded, ingest_text
-from .issuers import issuer_level
-from .limits import Limits
-from .parts import PartStatus, assign_parts, part_statuses
-from .result import Analysis, Choice, Metadata, ParagraphResult, PartResult, SectionResult, SkippedElement, Source
-from .sections import Assignment, ParagraphScorer, map_sections
-from .segment import get_segmenter
-from .structure import Structure, parse_structure
-from .version import __version__
+from analyzer.frameworks import Framework, load_framework
+from analyzer.ingest import Document, ingest_guarded, ingest_text
+from analyzer.issuers import issuer_level
+from analyzer.limits import Limits
+from analyzer.mapping.detect import choose_outline, choose_rule, detect_layout, rule_reason
+from analyzer.mapping.parts import PartStatus, assign_parts, part_statuses
+from analyzer.mapping.sections import Assignment, ParagraphScorer, map_sections
+from analyzer.result import (
+    Analysis,
+    Choice,
+    Metadata,
+    ParagraphResult,
+    PartResult,
+    SectionResult,
+    SkippedElement,
+    Source,
+)
+from analyzer.text.segment import get_segmenter
+from analyzer.text.structure import Structure, parse_structure
+from analyzer.version import __version__
 
 # A section whose body text is shorter than this is "thin": one formulaic sentence is not coverage.
 THIN_CHARS = 150
@@ -68,11 +77,11 @@ def analyze_document(
     attach_tokens(structure, backend=segmenter)
     plan = plan_checks(structure, framework)
     if scorer is None:
-        from .model import default_scorer
+        from analyzer.mapping.model import default_scorer
 
         scorer = default_scorer()
     if element_model is None:
-        from .model import default_element_model
+        from analyzer.mapping.model import default_element_model
 
         element_model = default_element_model()
     assignments = map_sections(structure, plan.outline, scorer=scorer)
@@ -81,8 +90,8 @@ def analyze_document(
     analysis = _assemble(document, structure, plan, assignments, part_ids, statuses)
     copy = None
     if previous is not None:
-        from .copying import compare_paragraphs
-        from .ingest.normalize import clean_paragraph
+        from analyzer.checks.copying import compare_paragraphs
+        from analyzer.ingest.normalize import clean_paragraph
 
         # counted over body sentences: headings and title/signature lines repeat every year
         not_body = {p.index for p in analysis.paragraphs if p.is_heading or p.section == "META"}
@@ -90,7 +99,7 @@ def analyze_document(
         copy = compare_paragraphs([p.text for p in analysis.paragraphs], earlier, skip=not_body,
                                   spans=[p.sentences for p in analysis.paragraphs])
         analysis.copying = copy
-    from .findings import add_findings
+    from analyzer.checks.findings import add_findings
 
     add_findings(analysis, structure, plan.checked, copy=copy, element_model=element_model, parts=statuses,
                  rule_id=plan.parts.id, disable=frozenset(disable))
@@ -166,7 +175,7 @@ def _ingest(source, *, filename, limits) -> Document:
 def _looks_like_path(text: str) -> bool:
     """A string is a path only if it is one line naming an existing file of a supported type, so
     that pasted text can never make the analyzer read an arbitrary file (pass a Path to be explicit)."""
-    from .ingest import SUPPORTED_SUFFIXES
+    from analyzer.ingest import SUPPORTED_SUFFIXES
 
     return (
         len(text) < 4096

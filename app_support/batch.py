@@ -253,7 +253,7 @@ def _csv_safe(value):
 
 def table_xlsx(table, *, elements=None, errors=None, names: dict[str, str] | None = None) -> bytes:
     """The tables as an Excel workbook (text stays text): results, elements, failed files, and the id of each name."""
-    from analyzer.export import sheets_to_xlsx
+    from analyzer.outputs.export import sheets_to_xlsx
 
     sheets = {"批量结果": _sheet(table)}
     if elements is not None:

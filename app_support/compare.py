@@ -1,6 +1,6 @@
-"""Compare page helpers: the analyzer's comparison tables (``analyzer.compare``) with Chinese charts.
+"""Compare page helpers: the analyzer's comparison tables (``analyzer.compare.tables``) with Chinese charts.
 
-The numbers come from ``analyzer.compare`` (``report_rows``, ``group_summary``, ``yoy_copying``),
+The numbers come from ``analyzer.compare.tables`` (``report_rows``, ``group_summary``, ``yoy_copying``),
 the same functions behind ``govreport compare``; this module files each report under the year and
 issuer the user chose, puts report names next to hashes, and draws the charts with Chinese labels.
 """
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import msgspec
 
-from analyzer.compare import scale_lookup
+from analyzer.compare.tables import scale_lookup
 from analyzer.result import Analysis
 
-# Columns of analyzer.compare.report_rows shown on the page, with their Chinese headings.
+# Columns of analyzer.compare.tables.report_rows shown on the page, with their Chinese headings.
 REPORT_COLUMNS = {
     "report": "报告", "issuer": "发文单位", "year": "年度", "level": "层级", "framework": "框架",
     "sections_covered": "已覆盖", "sections_total": "部分数", "section_coverage": "覆盖率",
@@ -32,8 +32,8 @@ GROUP_COLUMNS = {"year": "年度", "issuer": "发文单位", "level": "层级", 
 
 
 def group_table(groups):
-    """``analyzer.compare.group_summary`` with Chinese headers and section names (common-scale columns only)."""
-    from analyzer.compare import section_names
+    """``analyzer.compare.tables.group_summary`` with Chinese headers and section names (common-scale columns only)."""
+    from analyzer.compare.tables import section_names
 
     names = section_names()
     shown = groups[[c for c in groups.columns if not c.startswith("share_")]]
@@ -59,8 +59,8 @@ class CompareItem:
 
 
 def report_table(items: list[CompareItem]):
-    """``analyzer.compare.report_rows`` of the items, with a ``report`` name column first."""
-    from analyzer.compare import report_rows
+    """``analyzer.compare.tables.report_rows`` of the items, with a ``report`` name column first."""
+    from analyzer.compare.tables import report_rows
 
     frame = report_rows([item.filed() for item in items])
     frame.insert(0, "report", [item.name for item in items])
@@ -68,8 +68,8 @@ def report_table(items: list[CompareItem]):
 
 
 def copying_table(items: list[CompareItem]):
-    """``analyzer.compare.yoy_copying``: per issuer, each report against its nearest earlier one, with names."""
-    from analyzer.compare import yoy_copying
+    """``analyzer.compare.tables.yoy_copying``: per issuer, each report against its nearest earlier one, with names."""
+    from analyzer.compare.tables import yoy_copying
 
     frame = yoy_copying([item.filed() for item in items])
     names = {item.analysis.source.sha256: item.name for item in items}
@@ -106,7 +106,7 @@ def emphasis_chart(emphasis):
     """Each section's share of section text on the common scale, summed over the year's reports, to 100%."""
     import altair as alt
 
-    from analyzer.compare import section_names
+    from analyzer.compare.tables import section_names
 
     data = emphasis.dropna(subset=["year"]).groupby(["year", "scale"], as_index=False)["share"].sum()
     names = section_names()
@@ -124,7 +124,7 @@ def yearly_chart(reports, *, field: str, title: str):
     """Each report as a point by year, with the yearly mean as a line."""
     import altair as alt
 
-    from analyzer.compare import framework_names
+    from analyzer.compare.tables import framework_names
 
     data = reports[["issuer", "year", "framework", field]].dropna(subset=["year", field])
     names = framework_names()

@@ -200,7 +200,7 @@ def finding_card_html(finding: Finding) -> str:
 
 def parts_html(parts: list) -> str:
     """The report-content parts as a checklist: name, coloured status word, paragraphs (linked)."""
-    from analyzer.render import part_status
+    from analyzer.outputs.render import part_status
 
     items = []
     for part in parts:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from analyzer.messages import label, text
-from analyzer.render import framework_line
+from analyzer.outputs.render import framework_line
 from analyzer.result import Analysis, Finding
 
 from .highlight import marked_text, parts_html

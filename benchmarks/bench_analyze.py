@@ -33,7 +33,7 @@ BACKENDS = ("rjieba", "jieba")
 
 def methods() -> dict[str, Callable[[str], object]]:
     """Name → function of the text; everything loaded here, outside the timings. (``rjieba.cut``
-    runs with the domain words that ``analyzer.segment`` added to rjieba's global dictionary;
+    runs with the domain words that ``analyzer.text.segment`` added to rjieba's global dictionary;
     ``jieba.lcut`` with jieba's plain one: a few hundred words change nothing in their speed.)"""
     import logging
 
@@ -41,8 +41,8 @@ def methods() -> dict[str, Callable[[str], object]]:
     import rjieba
 
     from analyzer import analyze
-    from analyzer.model import default_scorer
-    from analyzer.segment import get_segmenter
+    from analyzer.mapping.model import default_scorer
+    from analyzer.text.segment import get_segmenter
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
@@ -144,7 +144,8 @@ STAGES = ("ingest", "structure", "segment", "map", "elements", "boilerplate", "c
 def staged(clock) -> StageClock:
     """A clock on the stages of ``analyze`` (findings: suggestions, exemplars and the rest of
     ``add_findings``; render: ``to_json``)."""
-    from analyzer import copying, findings, pipeline, result
+    from analyzer import pipeline, result
+    from analyzer.checks import copying, findings
 
     stages = StageClock(clock)
     for module, name, stage in (
@@ -166,8 +167,8 @@ def staged(clock) -> StageClock:
 
 
 def corpus_texts() -> dict[str, str]:
-    """Every corpus report (as ``analyzer.corpus`` reads ``corpora/src``) and the seed, by id."""
-    from analyzer.corpus import load_corpus
+    """Every corpus report (as ``analyzer.training.corpus`` reads ``corpora/src``) and the seed, by id."""
+    from analyzer.training.corpus import load_corpus
 
     texts = {r.id: r.text for r in load_corpus(ROOT / "corpora" / "src")}
     texts["seed (real)"] = seed_text()

@@ -20,8 +20,8 @@ from common import build_reports, fmt_ms, print_header
 
 
 def strings() -> list[str]:
-    from analyzer.boilerplate import default_detector
-    from analyzer.elements import ElementMatcher
+    from analyzer.checks.boilerplate import default_detector
+    from analyzer.checks.elements import ElementMatcher
     from analyzer.frameworks import load_framework
 
     found = set(default_detector()._literals.strings)

@@ -120,8 +120,8 @@ class WorkerPeak:
 
 def child(folder: str, db: str, jobs: int, count: int) -> None:
     """Run one batch over the first ``count`` files and print its timings and peak memory as JSON."""
-    from analyzer.batch import collect_inputs, run_batch
-    from analyzer.store import Store
+    from analyzer.batch.run import collect_inputs, run_batch
+    from analyzer.batch.store import Store
 
     items, _ = collect_inputs([folder])
     items = items[:count]

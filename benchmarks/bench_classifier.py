@@ -39,7 +39,7 @@ print(time.perf_counter() - t)
     "model: default_scorer() (imports + load)": """
 import time
 t = time.perf_counter()
-from analyzer.model import default_scorer
+from analyzer.mapping.model import default_scorer
 assert default_scorer() is not None, "no model installed"
 print(time.perf_counter() - t)
 """,
@@ -68,7 +68,7 @@ def load_times(runs: int) -> None:
 def structures(texts: list[str]):
     """Structures with tokens attached, as the pipeline hands them to the classifier."""
     from analyzer.pipeline import attach_tokens
-    from analyzer.structure import parse_structure
+    from analyzer.text.structure import parse_structure
 
     out = []
     for text in texts:
@@ -84,7 +84,7 @@ def throughput(title: str, texts: list[str], *, repeat: int, clock) -> None:
     import jieba
 
     from analyzer.frameworks import SHARED_PART_IDS, load_framework
-    from analyzer.model import default_scorer
+    from analyzer.mapping.model import default_scorer
 
     jieba.setLogLevel(logging.WARNING)
     scorer = default_scorer()
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     clock = time.process_time if args.cpu else time.perf_counter
     print_header("bench_classifier: section classifier vs raw jieba")
     load_times(args.runs)
-    from analyzer.model import default_scorer
+    from analyzer.mapping.model import default_scorer
 
     if default_scorer() is None:
         print("\n   no model installed (models/section_classifier.pkl): throughput skipped")

@@ -39,8 +39,8 @@ def lap(name, t=[t0]):
     now = time.perf_counter()
     print(f"   {name:44} {1000 * (now - t[0]):8.1f} ms")
     t[0] = now
-import analyzer.cli
-lap("import analyzer.cli (Typer, the command table)")
+import analyzer.cli.main
+lap("import analyzer.cli.main (Typer, the command table)")
 from analyzer.pipeline import analyze
 lap("import analyzer.pipeline")
 result = analyze(sys.argv[1])
@@ -158,7 +158,7 @@ def cprofile(top: int = 25) -> None:
         # profiler could write its file.
         code = (
             "import cProfile, sys; sys.argv = ['govreport', 'analyze', sys.argv[1], '--format', 'json'];"
-            f"cProfile.run('from analyzer.cli import app; app()', {out!r})"
+            f"cProfile.run('from analyzer.cli.main import app; app()', {out!r})"
         )
         cmd = [sys.executable, "-c", code, str(SEED)]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env())

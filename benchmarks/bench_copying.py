@@ -64,8 +64,8 @@ def _next_year(paragraph: str, rng: random.Random) -> str:
 
 def detect(reports: list[dict]) -> tuple[float, int, int]:
     """Seconds for year-over-year pairs plus templates, the pairs and the templates found."""
-    from analyzer.compare import yoy_pairs
-    from analyzer.templates import find_templates
+    from analyzer.compare.tables import yoy_pairs
+    from analyzer.compare.templates import find_templates
 
     start = time.perf_counter()
     pairs = sum(1 for _ in yoy_pairs(reports))

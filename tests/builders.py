@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from analyzer.headings import heading_marker
+from analyzer.text.headings import heading_marker
 
 
 def make_docx(paragraphs: list[str], *, heading_styles: bool = True, table_rows: list[list[str]] | None = None) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 from builders import make_docx
 
 from analyzer import analyze
-from analyzer.annotate import AUTHOR, CHECKBOX, annotated_docx, write_annotated
+from analyzer.outputs.annotate import AUTHOR, CHECKBOX, annotated_docx, write_annotated
 
 
 def _comments(data: bytes) -> list:

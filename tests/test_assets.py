@@ -39,7 +39,7 @@ def test_the_override_is_read_at_each_lookup(data_copy):
 
 
 def test_a_missing_lexicon_names_itself_and_how_to_restore_it(data_copy):
-    from analyzer.boilerplate import load_lexicon
+    from analyzer.checks.boilerplate import load_lexicon
 
     (data_copy / "lexicon" / "boilerplate.yaml").unlink()
     load_lexicon.cache_clear()
@@ -54,7 +54,7 @@ def test_a_missing_lexicon_names_itself_and_how_to_restore_it(data_copy):
 
 
 def test_a_damaged_model_is_an_error_not_a_fallback(data_copy):
-    from analyzer import model
+    from analyzer.mapping import model
 
     (data_copy / "models" / "section_classifier.npz").write_bytes(b"not a numpy archive")
     model._load.cache_clear()
@@ -66,7 +66,7 @@ def test_a_damaged_model_is_an_error_not_a_fallback(data_copy):
 
 
 def test_damaged_exemplars_are_an_error(data_copy, monkeypatch):
-    from analyzer import exemplars
+    from analyzer.checks import exemplars
 
     monkeypatch.setenv("GOVREPORT_CACHE_DIR", "")
     (data_copy / "exemplars.jsonl").write_text('{"id": "au1", "para": 0\n', encoding="utf-8")
@@ -98,7 +98,7 @@ def test_version_option_prints_the_package_version():
 
 
 def test_exemplar_file_keeps_authored_body_paragraphs_only(tmp_path):
-    from analyzer.exemplars import write_exemplar_file
+    from analyzer.checks.exemplars import write_exemplar_file
 
     labels, reports, out = tmp_path / "labels.jsonl", tmp_path / "reports.jsonl", tmp_path / "ex.jsonl"
     rows = [
@@ -118,7 +118,7 @@ def test_exemplar_file_keeps_authored_body_paragraphs_only(tmp_path):
 
 def test_the_shipped_exemplars_are_built_from_the_current_corpus(tmp_path):
     """`govreport corpus build` was run after the corpus last changed."""
-    from analyzer.exemplars import write_exemplar_file
+    from analyzer.checks.exemplars import write_exemplar_file
 
     rebuilt = tmp_path / "exemplars.jsonl"
     write_exemplar_file(ROOT / "corpora" / "labels.jsonl", ROOT / "corpora" / "reports.jsonl", rebuilt)

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from analyzer.atomic import OutputError, check_output, write_atomic
+from analyzer.outputs.atomic import OutputError, check_output, write_atomic
 
 
 def _disk_full_after_some_bytes(fh):

@@ -13,11 +13,11 @@ from builders import corpus_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.automaton import Strings, spans_holding
-from analyzer.boilerplate import default_detector
-from analyzer.elements import ElementMatcher
+from analyzer.checks.boilerplate import default_detector
+from analyzer.checks.elements import ElementMatcher
 from analyzer.frameworks import load_framework
-from analyzer.structure import split_sentences
+from analyzer.text.automaton import Strings, spans_holding
+from analyzer.text.structure import split_sentences
 
 FRAMEWORKS = ("fzzf-2015", "fzzf-2021", "duc-2019")
 
@@ -154,8 +154,8 @@ def test_boilerplate_candidates_match_the_plain_search():
 @given(st.text(alphabet="一二个意识“统是进步", max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_first_matches_are_what_the_regex_finds(text):
-    from analyzer.automaton import FirstMatches
     from analyzer.literals import finite_language
+    from analyzer.text.automaton import FirstMatches
 
     pattern = "[一二]个(?:意识|“)|二个|一是|进一步|一|“?统一"
     matches = FirstMatches(finite_language(pattern))

@@ -20,11 +20,11 @@ import pytest
 from builders import make_pdf
 from typer.testing import CliRunner
 
-from analyzer.batch import InputItem, Options, collect_inputs, run_batch
-from analyzer.cli import app
-from analyzer.corpus import load_corpus
+from analyzer.batch.run import InputItem, Options, collect_inputs, run_batch
+from analyzer.batch.store import Store
+from analyzer.cli.main import app
 from analyzer.limits import Limits
-from analyzer.store import Store
+from analyzer.training.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_IDS = ("au101", "au203", "au305", "au409", "au410")
@@ -38,7 +38,7 @@ METRIC_COLUMNS = (
 
 def crash_on_marker(task, options):
     """A per-file function whose worker dies (SIGKILL, as the OOM killer would) on marked files."""
-    from analyzer.batch import analyze_item
+    from analyzer.batch.run import analyze_item
 
     if CRASH_MARKER.encode("utf-8") in task.data:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -247,9 +247,9 @@ def test_file_deleted_between_listing_and_reading(tmp_path, good_dir):
 
 def test_full_disk_while_writing_keeps_completed_results(tmp_path, good_dir, monkeypatch):
     """One write hits ENOSPC: that file is reported, the others are stored, the store stays readable."""
-    import analyzer.batch
+    import analyzer.batch.run
 
-    monkeypatch.setattr(analyzer.batch, "FLUSH_FILES", 1)
+    monkeypatch.setattr(analyzer.batch.run, "FLUSH_FILES", 1)
     real = Store._write_group
 
     def write_group(self, results, run_id):
@@ -269,9 +269,9 @@ def test_full_disk_while_writing_keeps_completed_results(tmp_path, good_dir, mon
 
 
 def test_disk_that_stays_full_stops_the_batch_and_keeps_what_was_stored(tmp_path, good_dir, monkeypatch):
-    import analyzer.batch
+    import analyzer.batch.run
 
-    monkeypatch.setattr(analyzer.batch, "FLUSH_FILES", 1)
+    monkeypatch.setattr(analyzer.batch.run, "FLUSH_FILES", 1)
     real, calls = Store._write_group, []
 
     def write_group(self, results, run_id):
@@ -333,7 +333,7 @@ def test_sigkill_halfway_then_rerun_stores_every_report_exactly_once(tmp_path):
     for i, text in enumerate(texts):
         (folder / f"r{i:03}.txt").write_text(text, encoding="utf-8")
     db = tmp_path / "r.duckdb"
-    command = [sys.executable, "-c", "from analyzer.cli import main; main()", "batch", str(folder), "--db", str(db), "--jobs", "2"]
+    command = [sys.executable, "-c", "from analyzer.cli.main import main; main()", "batch", str(folder), "--db", str(db), "--jobs", "2"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
     deadline = time.monotonic() + 240
@@ -378,8 +378,8 @@ def test_items_refused_at_listing_are_recorded_without_reading(tmp_path):
 
 # ----------------------------------------------------------------------------- copying across the store
 def _stored_analysis(store: Store, sha: str, issuer: str, year: int, body: list[str]) -> None:
+    from analyzer.batch.store import FileResult, rows_from_analysis
     from analyzer.pipeline import analyze
-    from analyzer.store import FileResult, rows_from_analysis
 
     analysis = analyze("\n".join([f"{issuer}{year}年法治政府建设情况报告", *body]))
     analysis.metadata.issuer, analysis.metadata.year = issuer, year
@@ -389,7 +389,7 @@ def _stored_analysis(store: Store, sha: str, issuer: str, year: int, body: list[
 
 
 def test_yoy_copying_matches_issuer_spellings_and_templates_span_issuers(tmp_path):
-    from analyzer.batch import update_templates, update_yoy_copying
+    from analyzer.batch.run import update_templates, update_yoy_copying
 
     shared = "局党组坚持以习近平法治思想为指导，全年召开会议专题研究法治政府建设{n}次，审核规范性文件{n}件。"
     with Store(tmp_path / "r.duckdb") as store:

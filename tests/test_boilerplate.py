@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analyzer.boilerplate import BoilerplateDetector, load_lexicon
+from analyzer.checks.boilerplate import BoilerplateDetector, load_lexicon
 from analyzer.ingest.normalize import clean_paragraph
 
 LEXICON = load_lexicon()
@@ -57,7 +57,7 @@ def test_the_literal_screen_changes_no_match_over_the_corpus():
     same first matching entry as trying every pattern in lexicon order."""
     from builders import corpus_texts
 
-    from analyzer.structure import split_sentences
+    from analyzer.text.structure import split_sentences
 
     checked = matched = 0
     for text in (text for texts in corpus_texts() for text in texts):

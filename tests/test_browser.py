@@ -232,7 +232,7 @@ def test_compare_chart_html_draws_with_the_network_blocked(browser, tmp_path):
     """The HTML chart of ``govreport compare`` carries its scripts: it draws on an air-gapped PC."""
     import pandas as pd
 
-    from analyzer.compare import metrics_chart, save_chart
+    from analyzer.compare.tables import metrics_chart, save_chart
 
     groups = pd.DataFrame({"year": [2019, 2020], "reports": [2, 3], "section_coverage": [0.5, 0.0],
                            "boilerplate_ratio": [0.2, 0.3]})

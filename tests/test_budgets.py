@@ -71,8 +71,8 @@ def test_the_budget_stops_what_the_limits_let_through():
 
 
 def test_a_batch_worker_over_the_budget_records_it_and_the_batch_goes_on(tmp_path):
-    from analyzer.batch import Options, collect_inputs, run_batch
-    from analyzer.store import Store
+    from analyzer.batch.run import Options, collect_inputs, run_batch
+    from analyzer.batch.store import Store
 
     (tmp_path / "runs.docx").write_bytes(docx_empty_runs(SCALE))
     (tmp_path / "good.txt").write_text(hostile_text(), encoding="utf-8")
@@ -232,7 +232,7 @@ def test_batch_lists_every_skipped_entry_and_never_blocks(hostile_folder, tmp_pa
 
 
 def test_follow_links_reads_a_link_out_of_the_folder(hostile_folder):
-    from analyzer.batch import collect_inputs
+    from analyzer.batch.run import collect_inputs
 
     items, _ = collect_inputs([hostile_folder], follow_links=True)
     outside = next(item for item in items if item.name == "outside.txt")
@@ -240,7 +240,7 @@ def test_follow_links_reads_a_link_out_of_the_folder(hostile_folder):
 
 
 def test_jobs_are_capped_by_cores_and_files():
-    from analyzer.batch import cap_jobs, default_jobs
+    from analyzer.batch.run import cap_jobs, default_jobs
 
     assert cap_jobs(10**20, files=1) == (1, cap_jobs(10**20, files=1)[1]) and "已降为 1" in cap_jobs(10**20, files=1)[1]
     assert cap_jobs(None, files=1000)[0] == default_jobs()
@@ -267,7 +267,7 @@ def test_bad_output_paths_are_refused_before_the_analysis(hostile_report, tmp_pa
 def test_formula_starts_are_neutralised_in_every_text_column(tmp_path):
     from openpyxl import load_workbook
 
-    from analyzer.summary import COLUMNS, write_csv, write_xlsx
+    from analyzer.batch.summary import COLUMNS, write_csv, write_xlsx
 
     starts = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
     rows = [{key: (start if kind == "text" else None) for key, _, kind in COLUMNS} for start in starts]

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.classifier import SectionClassifier, to_compact
-from analyzer.corpus import load_corpus
-from analyzer.serving import CompactModel, fold_probabilities
-from analyzer.train import golds_from_corpus, structure_of, training_set
+from analyzer.mapping.serving import CompactModel, fold_probabilities
+from analyzer.training.classifier import SectionClassifier, to_compact
+from analyzer.training.corpus import load_corpus
+from analyzer.training.train import golds_from_corpus, structure_of, training_set
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ def test_pickles_and_predicts_in_a_fresh_process(small_model, tmp_path):
     path.write_bytes(pickle.dumps(model))
     expected = model.predict_proba(structures[0]).argmax(axis=1).tolist()
     code = (
-        "import pickle, sys, json; from analyzer.train import structure_of; from analyzer.evaluate import Gold;"
+        "import pickle, sys, json; from analyzer.training.train import structure_of; from analyzer.training.evaluate import Gold;"
         f"m = pickle.load(open({str(path)!r}, 'rb'));"
         "texts = json.loads(sys.stdin.read());"
         "s = structure_of(Gold('x', texts, ['INTRO'] * len(texts), [False] * len(texts)));"
@@ -75,7 +75,7 @@ def test_folding_shares_a_section_that_maps_onto_two_parts():
 
 
 def test_structure_of_attaches_tokens():
-    from analyzer.evaluate import Gold
+    from analyzer.training.evaluate import Gold
 
     texts = ["推进权责清单工作。", "全年办理行政复议案件十二件,依法纠错三件,纠错率达到百分之二十五。"]
     structure = structure_of(Gold("x", texts, ["S1", "S6"], [False, False]))

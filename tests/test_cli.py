@@ -96,7 +96,7 @@ def test_frameworks_command_lists_all_three():
 
 def test_help_imports_nothing_heavy():
     code = (
-        "import sys; from analyzer.cli import app; from typer.testing import CliRunner; "
+        "import sys; from analyzer.cli.main import app; from typer.testing import CliRunner; "
         "CliRunner().invoke(app, ['--help']); "
         "print(','.join(m for m in ('spacy','sklearn','pandas','duckdb','streamlit','jieba','rjieba') if m in sys.modules))"
     )

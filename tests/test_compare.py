@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.cli import app
-from analyzer.compare import (
+from analyzer.batch.store import FileResult, Store, rows_from_analysis
+from analyzer.cli.main import app
+from analyzer.compare.tables import (
     group_summary,
     issuer_level,
     load_stopwords,
@@ -23,8 +24,7 @@ from analyzer.compare import (
     term_trends,
     yoy_copying,
 )
-from analyzer.corpus import load_corpus
-from analyzer.store import FileResult, Store, rows_from_analysis
+from analyzer.training.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE_IDS = ("au101", "au203", "au305", "au409", "au410", "au604")

@@ -6,16 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.copying import (
-    CopyIndex,
-    compare_paragraphs,
-    issuer_key,
-    match_issuers,
-    name_variants,
-    normalise,
-)
-from analyzer.corpus import load_corpus
-from analyzer.evaluate_copying import PAIR_GOAL, LabelError, evaluate_pairs, parse_file
+from analyzer.checks.copying import CopyIndex, compare_paragraphs, issuer_key, match_issuers, name_variants, normalise
+from analyzer.training.corpus import load_corpus
+from analyzer.training.evaluate_copying import PAIR_GOAL, LabelError, evaluate_pairs, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = {r.id: r for r in load_corpus(ROOT / "corpora" / "src")}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.detect import choose_outline, choose_rule, detect_layout
-from analyzer.structure import parse_structure
+from analyzer.mapping.detect import choose_outline, choose_rule, detect_layout
+from analyzer.text.structure import parse_structure
 
 DUC_2019_REPORT = [
     "现将2020年法治政府建设情况报告如下:",

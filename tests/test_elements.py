@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.elements import ElementMatcher, is_plausible_typo
+from analyzer.checks.elements import ElementMatcher, is_plausible_typo
 from analyzer.frameworks import load_framework
 
 MATCHER = ElementMatcher(load_framework("fzzf-2015"))
@@ -49,7 +49,7 @@ def test_the_document_screen_changes_no_evidence_over_the_corpus():
     for paragraph, exactly what searching every element everywhere finds, in all frameworks."""
     from builders import corpus_texts
 
-    from analyzer.structure import split_sentences
+    from analyzer.text.structure import split_sentences
 
     evidence = 0
     for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):
@@ -120,7 +120,7 @@ def test_searching_the_joined_paragraphs_finds_what_each_paragraph_holds():
     the same order, what searching paragraph by paragraph gives, over the corpus and frameworks."""
     from builders import corpus_texts
 
-    from analyzer.structure import split_sentences
+    from analyzer.text.structure import split_sentences
 
     compared = 0
     for framework_id in ("fzzf-2015", "fzzf-2021", "duc-2019"):

@@ -41,17 +41,17 @@ def test_every_error_a_user_sees_shares_one_base_with_a_code_and_chinese_advice(
     import re
 
     import analyzer.assets
-    import analyzer.atomic
-    import analyzer.batch
-    import analyzer.corpus
-    import analyzer.evaluate_copying
+    import analyzer.batch.run
+    import analyzer.batch.store
     import analyzer.frameworks
-    import analyzer.store
+    import analyzer.outputs.atomic
+    import analyzer.training.corpus
+    import analyzer.training.evaluate_copying
     from analyzer.errors import ERROR_KINDS, GovreportError
 
-    kinds = [analyzer.frameworks.FrameworkError, analyzer.store.StoreError, analyzer.atomic.OutputError,
-             analyzer.corpus.SourceError, analyzer.assets.AssetError, analyzer.batch.BatchError,
-             analyzer.evaluate_copying.LabelError, *ERROR_KINDS]
+    kinds = [analyzer.frameworks.FrameworkError, analyzer.batch.store.StoreError, analyzer.outputs.atomic.OutputError,
+             analyzer.training.corpus.SourceError, analyzer.assets.AssetError, analyzer.batch.run.BatchError,
+             analyzer.training.evaluate_copying.LabelError, *ERROR_KINDS]
     assert all(issubclass(kind, GovreportError) for kind in kinds)
     codes = [kind.code for kind in kinds]
     assert len(set(codes)) == len(codes)

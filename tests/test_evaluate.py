@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.corpus import label_rows, load_corpus
-from analyzer.evaluate import read_label_file, score_labels, strip_headings
+from analyzer.training.corpus import label_rows, load_corpus
+from analyzer.training.evaluate import read_label_file, score_labels, strip_headings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,14 +68,14 @@ def test_scores_on_a_known_example():
 
 
 def test_outline_parts_fold_onto_the_2015_scale_from_the_framework_files():
-    from analyzer.evaluate import to_scale
+    from analyzer.training.evaluate import to_scale
 
     # P2 (government functions) is S1, P10 (leadership) is S7; P6 has no 2015 counterpart and stays.
     assert to_scale(["P2", "P10", "P6", "S3", "INTRO", "META"]) == ["S1", "S7", "P6", "S3", "INTRO", "META"]
 
 
 def test_real_split_is_fixed_grouped_and_stratified(tmp_path):
-    from analyzer.evaluate import read_real_dir, split_real
+    from analyzer.training.evaluate import read_real_dir, split_real
 
     rows, manifest = [], ["id\tyear_reported\tlayout"]
     for k in range(12):

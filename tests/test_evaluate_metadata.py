@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.evaluate_metadata import accepted_forms, evaluate_metadata, issuer_matches, split_of
+from analyzer.training.evaluate_metadata import accepted_forms, evaluate_metadata, issuer_matches, split_of
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _command(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``govreport evaluate-metadata`` from ``cwd`` (elsewhere than the checkout, which stays importable)."""
-    script = "import sys; sys.path.insert(0, sys.argv[1]); from analyzer.cli import main; sys.argv = sys.argv[1:]; main()"
+    script = "import sys; sys.path.insert(0, sys.argv[1]); from analyzer.cli.main import main; sys.argv = sys.argv[1:]; main()"
     return subprocess.run([sys.executable, "-c", script, str(ROOT), "evaluate-metadata", *args],
                           capture_output=True, text=True, cwd=cwd)
 

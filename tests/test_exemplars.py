@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.exemplars import ExemplarIndex
+from analyzer.checks.exemplars import ExemplarIndex
 
 
 def _row(rid, para, text, label="S1", **extra):
@@ -54,7 +54,7 @@ def test_shortlists_give_the_same_best_as_the_whole_index():
 
 
 def test_the_default_index_is_the_same_from_the_disk_cache(tmp_path, monkeypatch):
-    from analyzer import exemplars
+    from analyzer.checks import exemplars
 
     monkeypatch.setenv("GOVREPORT_CACHE_DIR", str(tmp_path))
     exemplars.default_index.cache_clear()

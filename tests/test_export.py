@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analyzer.export import EXCEL_CELL_CHARS, analysis_to_xlsx, sheets_to_xlsx
+from analyzer.outputs.export import EXCEL_CELL_CHARS, analysis_to_xlsx, sheets_to_xlsx
 
 
 def _load(data: bytes):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from analyzer.features import heading_of, lead_of, paragraph_items, position_of
+from analyzer.mapping.features import heading_of, lead_of, paragraph_items, position_of
 from analyzer.pipeline import attach_tokens
-from analyzer.structure import parse_structure
+from analyzer.text.structure import parse_structure
 
 # Team-written: a title, a preface, a numbered part heading and two body paragraphs.
 _REPORT = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from analyzer.elements import ElementMatcher
+from analyzer.checks.elements import ElementMatcher
 from analyzer.frameworks import (
     FrameworkError,
     available_frameworks,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.headings import clean_marker, heading_marker, strip_marker
 from analyzer.ingest import ingest_text
+from analyzer.text.headings import clean_marker, heading_marker, strip_marker
 
 
 @pytest.mark.parametrize(

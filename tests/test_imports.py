@@ -28,7 +28,7 @@ def recorded_exit(code):
     _exit(code)
 os._exit = recorded_exit
 sys.argv = ["govreport", *sys.argv[2:]]
-from analyzer.cli import main
+from analyzer.cli.main import main
 sys.exit(main())
 """
 

@@ -66,7 +66,7 @@ def _assert_chinese_only(text: str, analysis, where: str) -> None:
 
 
 def test_markdown_has_no_codes(seed_analysis):
-    from analyzer.render import to_markdown
+    from analyzer.outputs.render import to_markdown
 
     _assert_chinese_only(to_markdown(seed_analysis), seed_analysis, "markdown")
 
@@ -74,7 +74,7 @@ def test_markdown_has_no_codes(seed_analysis):
 def test_terminal_table_has_no_codes(seed_analysis):
     from rich.console import Console
 
-    from analyzer.render import print_table
+    from analyzer.outputs.render import print_table
 
     console = Console(file=io.StringIO(), width=200, color_system=None)
     print_table(seed_analysis, console)
@@ -84,7 +84,7 @@ def test_terminal_table_has_no_codes(seed_analysis):
 def test_excel_headers_and_labels_have_no_codes(seed_analysis):
     from openpyxl import load_workbook
 
-    from analyzer.export import analysis_to_xlsx
+    from analyzer.outputs.export import analysis_to_xlsx
 
     book = load_workbook(io.BytesIO(analysis_to_xlsx(seed_analysis)))
     for sheet in book.worksheets:
@@ -99,7 +99,7 @@ def test_excel_headers_and_labels_have_no_codes(seed_analysis):
 def test_word_comments_have_no_codes(seed_analysis):
     import docx
 
-    from analyzer.annotate import annotated_docx
+    from analyzer.outputs.annotate import annotated_docx
 
     document = docx.Document(io.BytesIO(annotated_docx(seed_analysis)))
     _assert_chinese_only("\n".join(c.text for c in document.comments), seed_analysis, "docx comments")
@@ -108,7 +108,7 @@ def test_word_comments_have_no_codes(seed_analysis):
 def test_compare_chart_specs_name_frameworks_and_sections(seed_analysis):
     import json
 
-    from analyzer.compare import group_summary, metrics_chart, report_rows, sections_chart
+    from analyzer.compare.tables import group_summary, metrics_chart, report_rows, sections_chart
 
     groups = group_summary(report_rows([seed_analysis]), by="year")
     for chart in (metrics_chart(groups), sections_chart(groups)):

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from analyzer import analyze
-from analyzer.corpus import parse_source
 from analyzer.frameworks import load_framework
-from analyzer.parts import assign_parts
-from analyzer.structure import parse_structure
+from analyzer.mapping.parts import assign_parts
+from analyzer.text.structure import parse_structure
+from analyzer.training.corpus import parse_source
 
 SRC = Path(__file__).resolve().parent.parent / "corpora" / "src"
 

@@ -6,8 +6,8 @@ import pytest
 from builders import corpus_texts
 
 from analyzer.pipeline import attach_tokens
-from analyzer.segment import BACKENDS, get_segmenter
-from analyzer.structure import parse_structure
+from analyzer.text.segment import BACKENDS, get_segmenter
+from analyzer.text.structure import parse_structure
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -28,7 +28,7 @@ def test_paragraph_tokens_are_the_whole_documents_tokens(backend):
 
 
 def test_new_tokens_clear_what_was_derived_from_the_old():
-    from analyzer.features import paragraph_items
+    from analyzer.mapping.features import paragraph_items
 
     structure = parse_structure(["依法行政工作报告", "我们推进权责清单。"])
     attach_tokens(structure)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import msgspec
 
-from analyzer.render import part_status, print_table, to_markdown
+from analyzer.outputs.render import part_status, print_table, to_markdown
 
 
 def test_markdown_lists_sections_with_paragraph_numbers_from_one(seed_analysis):

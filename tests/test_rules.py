@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer import analyze
-from analyzer.cli import app
-from analyzer.corpus import parse_source
-from analyzer.findings import REGISTRY
-from analyzer.rules import CONFIG_FILE, DISABLE_ENV, RuleError, disabled_rules
+from analyzer.checks.findings import REGISTRY
+from analyzer.checks.rules import CONFIG_FILE, DISABLE_ENV, RuleError, disabled_rules
+from analyzer.cli.main import app
+from analyzer.training.corpus import parse_source
 
 SRC = Path(__file__).resolve().parent.parent / "corpora" / "src"
 

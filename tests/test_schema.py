@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from analyzer import analyze
-from analyzer.corpus import parse_source
+from analyzer.training.corpus import parse_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "analysis.schema.json").read_text(encoding="utf-8"))

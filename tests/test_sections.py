@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analyzer.frameworks import load_framework
-from analyzer.sections import CLEAR_HEADING, CueScorer, HeadingMatcher, map_sections, normalize_heading
-from analyzer.structure import parse_structure
+from analyzer.mapping.sections import CLEAR_HEADING, CueScorer, HeadingMatcher, map_sections, normalize_heading
+from analyzer.text.structure import parse_structure
 
 SEED_SECTIONS = {4: "S1", 6: "S2", 9: "S3", 11: "S4", 13: "S5", 16: "S6", 18: "S7"}
 
@@ -56,7 +56,7 @@ def test_cue_scorer_prefers_the_section_whose_terms_appear():
 def test_seed_without_headings_lands_in_its_sections(seed_paragraphs):
     """Every body paragraph of (一)…(七) lands in its section with the shipped model and no heading to lean on."""
     from analyzer import analyze
-    from analyzer.headings import heading_marker
+    from analyzer.text.headings import heading_marker
 
     body = [p for p in seed_paragraphs if not (heading_marker(p) and len(p) <= 40)]
     result = analyze("\n".join(body), framework="fzzf-2015")

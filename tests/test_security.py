@@ -192,7 +192,7 @@ def test_analysis_never_uses_the_network(no_network, seed_files, name):
 def test_cli_in_process_never_uses_the_network(no_network, seed_files, tmp_path):
     from typer.testing import CliRunner
 
-    from analyzer.cli import app
+    from analyzer.cli.main import app
 
     path = tmp_path / "seed.html"
     path.write_bytes(seed_files["seed.html"])

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analyzer.segment import BACKENDS, cut_words, get_segmenter, read_userdict
+from analyzer.text.segment import BACKENDS, cut_words, get_segmenter, read_userdict
 
 DOMAIN_TERMS = ["放管服", "权责清单", "双随机一公开", "一门式一网式", "规范性文件"]
 
@@ -43,7 +43,7 @@ def test_tokenizer_function_pickles_by_reference():
 
 
 def test_userdict_loaded_in_a_fresh_process():
-    code = "from analyzer.segment import get_segmenter; print('|'.join(get_segmenter('rjieba').cut('双随机一公开')))"
+    code = "from analyzer.text.segment import get_segmenter; print('|'.join(get_segmenter('rjieba').cut('双随机一公开')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "双随机一公开"
 
@@ -59,7 +59,7 @@ def test_dictionary_words_are_told_from_guessed_tokens(backend):
 
 def test_small_lookups_use_a_segmenter_already_built(monkeypatch):
     """A jieba-backend run checking a typo must not load rjieba's dictionary as well."""
-    from analyzer import segment
+    from analyzer.text import segment
 
     jieba_only = {"jieba": get_segmenter("jieba")}
     monkeypatch.setattr(segment, "_segmenters", jieba_only)

@@ -10,14 +10,8 @@ from builders import corpus_reports as labelled_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.segment import get_segmenter
-from analyzer.segment_parity import (
-    JOINED_ASCII,
-    differences,
-    normalize,
-    normalize_words,
-    outside_jieba_han,
-)
+from analyzer.text.segment import get_segmenter
+from analyzer.text.segment_parity import JOINED_ASCII, differences, normalize, normalize_words, outside_jieba_han
 
 ROOT = Path(__file__).resolve().parent.parent
 # "Small": the corpus shows about one raw difference per 10,000 tokens (years like 2015-2020).

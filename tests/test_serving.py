@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.features import paragraph_items
-from analyzer.model import default_element_model, default_scorer
+from analyzer.mapping.features import paragraph_items
+from analyzer.mapping.model import default_element_model, default_scorer
 from analyzer.pipeline import attach_tokens
-from analyzer.structure import parse_structure
+from analyzer.text.structure import parse_structure
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def test_paragraphs_without_known_words_get_the_prior(seed_items):
 def test_sharing_the_section_vocabulary_changes_no_element_probability(seed_items):
     """The shipped element model is served through the section model's vocabulary: its
     probabilities equal those of the same model looking its own vocabulary up."""
-    from analyzer.model import ELEMENT_MODEL_FILE, MODEL_DIR
-    from analyzer.serving import CompactModel
+    from analyzer.mapping.model import ELEMENT_MODEL_FILE, MODEL_DIR
+    from analyzer.mapping.serving import CompactModel
 
     shared = default_element_model()
     assert all(block.parent is not None for block in shared.blocks)
@@ -59,7 +59,7 @@ def test_sharing_the_section_vocabulary_changes_no_element_probability(seed_item
 
 
 def test_a_vocabulary_that_is_not_a_subset_is_not_shared():
-    from analyzer.serving import Block
+    from analyzer.mapping.serving import Block
 
     parent = Block("words", {"法治": 0, "政府": 1}, np.ones(2))
     child = Block("words", {"法治": 0, "清单": 1}, np.ones(2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.specificity import facts, figures, figures_per_1000, is_specific, measurements
+from analyzer.text.specificity import facts, figures, figures_per_1000, is_specific, measurements
 
 
 @pytest.mark.parametrize(
@@ -53,8 +53,8 @@ def test_is_specific_agrees_with_facts_over_the_corpus():
     """The short-circuiting test is a shortcut, not a different rule."""
     from builders import corpus_texts
 
-    from analyzer.specificity import facts, is_specific
-    from analyzer.structure import split_sentences
+    from analyzer.text.specificity import facts, is_specific
+    from analyzer.text.structure import split_sentences
 
     specific = checked = 0
     for text in (text for texts in corpus_texts() for text in texts):
@@ -71,7 +71,7 @@ def test_slogans_are_masked_as_the_regex_masks_them_over_the_corpus():
     over slogans run together, where the first branch of the alternation must win."""
     from builders import corpus_texts
 
-    from analyzer.specificity import SLOGAN, mask_slogans
+    from analyzer.text.specificity import SLOGAN, mask_slogans
 
     def by_regex(text):
         return SLOGAN.sub(lambda m: "□" * len(m.group(0)), text)
@@ -91,7 +91,7 @@ def test_the_figure_pattern_finds_what_the_plain_alternation_finds_over_the_corp
 
     from builders import corpus_texts
 
-    from analyzer.specificity import CN_NUM, FIGURE, UNITS, mask_slogans
+    from analyzer.text.specificity import CN_NUM, FIGURE, UNITS, mask_slogans
 
     plain = re.compile(rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]{{1,6}})\s*(?:余|多)?(?:{UNITS})|\d+(?:\.\d+)?\s*%|百分之[{CN_NUM}]+")
     found = 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analyzer.store import TABLES, FileResult, Store, StoreError, columns, rows_from_analysis, schema_markdown
+from analyzer.batch.store import TABLES, FileResult, Store, StoreError, columns, rows_from_analysis, schema_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,7 +91,7 @@ def test_a_process_killed_inside_a_transaction_leaves_only_committed_rows(tmp_pa
     db = tmp_path / "r.duckdb"
     script = textwrap.dedent(f"""
         import os, signal
-        from analyzer.store import Store, columns
+        from analyzer.batch.store import Store, columns
         store = Store({str(db)!r})
         def report(sha):
             return tuple(sha if c == "sha256" else None for c in columns("reports"))
@@ -108,7 +108,7 @@ def test_a_process_killed_inside_a_transaction_leaves_only_committed_rows(tmp_pa
 
 def test_a_second_writer_is_told_the_store_is_busy(tmp_path):
     db = tmp_path / "r.duckdb"
-    script = f"from analyzer.store import Store\nStore({str(db)!r})\nprint('opened')"
+    script = f"from analyzer.batch.store import Store\nStore({str(db)!r})\nprint('opened')"
     with Store(db):
         other = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "open in another process" in other.stderr
@@ -132,7 +132,7 @@ def _downgrade_to_schema_1(path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute("DROP TABLE copied_passages")
     con.execute("DROP TABLE templates")
-    from analyzer.store import MIGRATIONS
+    from analyzer.batch.store import MIGRATIONS
 
     for table, names in MIGRATIONS[1]["columns"].items():
         for column in names:
@@ -161,8 +161,8 @@ def test_a_schema_1_store_is_migrated_when_opened_for_writing(tmp_path, seed_row
 
 
 def test_year_over_year_passages_and_templates_are_stored(tmp_path, seed_rows):
-    from analyzer.copying import compare_paragraphs
-    from analyzer.templates import Occurrence, Template
+    from analyzer.checks.copying import compare_paragraphs
+    from analyzer.compare.templates import Occurrence, Template
 
     copying = compare_paragraphs(["全年办理案件18件。今年新建法律服务中心一个并投入使用。"], ["全年办理案件15件。"])
     with Store(tmp_path / "r.duckdb") as store:

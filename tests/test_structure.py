@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.headings import heading_marker
-from analyzer.structure import parse_date, parse_structure, split_sentences
+from analyzer.text.headings import heading_marker
+from analyzer.text.structure import parse_date, parse_structure, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from analyzer.store import FileResult, Store, columns
-from analyzer.summary import COLUMNS, print_summary, summary_rows, write_csv, write_xlsx
+from analyzer.batch.store import FileResult, Store, columns
+from analyzer.batch.summary import COLUMNS, print_summary, summary_rows, write_csv, write_xlsx
 
 
 def analysed(name: str, *, findings: tuple[str, ...] = (), **metrics) -> FileResult:
@@ -92,7 +92,7 @@ def test_csv_and_excel_hold_every_row_with_readable_headers(store, tmp_path):
 
 
 def test_terminal_summary_shows_failures_and_counts_what_it_leaves_out(store):
-    from analyzer.batch import BatchReport
+    from analyzer.batch.run import BatchReport
 
     store.write([analysed(f"r{i}") for i in range(5)] + [failed("bad.txt", "empty", "the file is empty")],
                 run_id=store.begin_run("test"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.copying import jaccard, shingles
-from analyzer.evaluate_copying import TEMPLATE_GOAL, evaluate_family
-from analyzer.templates import find_templates, minhash_signatures, template_rows
+from analyzer.checks.copying import jaccard, shingles
+from analyzer.compare.templates import find_templates, minhash_signatures, template_rows
+from analyzer.training.evaluate_copying import TEMPLATE_GOAL, evaluate_family
 
 SHARED = ("{name}坚持以习近平新时代中国特色社会主义思想为指导，全面落实市政府关于法治政府建设的部署。"
           "局党组全年召开会议专题研究法治工作{n}次，审核规范性文件{m}件，做到应审尽审。")
@@ -76,9 +76,9 @@ def test_the_labelled_family_meets_the_goal():
 def test_the_templates_command_prints_report_text_as_text_not_markup(tmp_path):
     from typer.testing import CliRunner
 
-    from analyzer.cli import app
-    from analyzer.store import Store
-    from analyzer.templates import Occurrence, Template
+    from analyzer.batch.store import Store
+    from analyzer.cli.main import app
+    from analyzer.compare.templates import Occurrence, Template
 
     text = "依据[bold]《实施办法》[/bold]审核规范性文件3件。"
     with Store(tmp_path / "r.duckdb") as store:
@@ -94,7 +94,7 @@ def test_the_templates_command_prints_report_text_as_text_not_markup(tmp_path):
 def test_the_templates_command_refuses_a_missing_store(tmp_path):
     from typer.testing import CliRunner
 
-    from analyzer.cli import app
+    from analyzer.cli.main import app
 
     result = CliRunner().invoke(app, ["templates", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2

@@ -7,7 +7,7 @@ already in memory.
 
 from __future__ import annotations
 
-from .budget import ingest_guarded
-from .read import SUPPORTED_SUFFIXES, Document, ingest_bytes, ingest_file, ingest_text
+from analyzer.ingest.budget import ingest_guarded
+from analyzer.ingest.read import SUPPORTED_SUFFIXES, Document, ingest_bytes, ingest_file, ingest_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "Document", "ingest_bytes", "ingest_file", "ingest_guarded", "ingest_text"]

@@ -22,8 +22,8 @@ import signal
 import time
 from pathlib import Path
 
-from ..errors import InputError, Timeout, TooLarge
-from ..limits import DEFAULT_LIMITS, Limits
+from analyzer.errors import InputError, Timeout, TooLarge
+from analyzer.limits import DEFAULT_LIMITS, Limits
 
 GUARDED_SUFFIXES = (".docx", ".pdf", ".html", ".htm")
 _CHILD_CRASHED = 70  # exit status of a child that could not report its own failure
@@ -33,7 +33,7 @@ _PIPE_READ = 1 << 16
 def ingest_guarded(source: str | Path | bytes, *, filename: str | None = None, limits: Limits | None = None):
     """Ingest a file (a path, or the bytes of a file named ``filename``) within the per-document
     budget of ``limits`` (``max_seconds``, ``max_memory_bytes``); returns the ``Document``."""
-    from .read import SUPPORTED_SUFFIXES, ingest_bytes, ingest_file
+    from analyzer.ingest.read import SUPPORTED_SUFFIXES, ingest_bytes, ingest_file
 
     limits = limits or DEFAULT_LIMITS
     name = filename if isinstance(source, bytes) else Path(source).name
@@ -59,8 +59,8 @@ def preload_parsers() -> None:
     import docx  # noqa: F401
     import pdfplumber  # noqa: F401
 
-    from . import html  # noqa: F401
-    from .pdfguard import _install
+    from analyzer.ingest import html  # noqa: F401
+    from analyzer.ingest.pdfguard import _install
 
     _install()
 

@@ -19,8 +19,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..errors import CorruptFile, EncryptedDocument, InputError, TooLarge
-from ..limits import Limits
+from analyzer.errors import CorruptFile, EncryptedDocument, InputError, TooLarge
+from analyzer.limits import Limits
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..errors import TooLarge
-from ..limits import DEFAULT_LIMITS, Limits
-from .normalize import is_page_chrome
+from analyzer.errors import TooLarge
+from analyzer.ingest.normalize import is_page_chrome
+from analyzer.limits import DEFAULT_LIMITS, Limits
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "select",
               "button", "object", "embed", "svg", "template")
@@ -45,7 +45,7 @@ def read_html(data: bytes, encoding: str | None = None, *, limits: Limits = DEFA
     """Paragraph texts of the page's main article, in document order."""
     from selectolax.lexbor import LexborHTMLParser  # lazy
 
-    from .txt import check_not_binary
+    from analyzer.ingest.txt import check_not_binary
 
     text = data.decode(encoding) if encoding else decode_html(data)
     check_not_binary(text)
@@ -70,7 +70,7 @@ def read_html(data: bytes, encoding: str | None = None, *, limits: Limits = DEFA
 def decode_html(data: bytes) -> str:
     """Decode a page: valid UTF-8 wins over what the page declares (pages are often mislabelled), then
     the declared charset if it names a real single-direction text encoding, then detection."""
-    from .txt import decode_text
+    from analyzer.ingest.txt import decode_text
 
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:

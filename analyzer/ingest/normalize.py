@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..headings import clean_marker
+from analyzer.text.headings import clean_marker
 
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0xFE59: ord("("), 0xFE5A: ord(")"), 0xFE55: ord(":"), 0xFE50: ord(",")})

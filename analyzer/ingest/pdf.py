@@ -15,9 +15,9 @@ import logging
 import re
 from collections import Counter
 
-from ..errors import CorruptFile, EncryptedDocument, InputError, NoTextLayer, TooLarge
-from ..headings import starts_with_heading
-from ..limits import Limits
+from analyzer.errors import CorruptFile, EncryptedDocument, InputError, NoTextLayer, TooLarge
+from analyzer.limits import Limits
+from analyzer.text.headings import starts_with_heading
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$")
 _DECORATED = re.compile(r"[-—–页/]")
@@ -48,7 +48,7 @@ def _page_lines(data: bytes, limits: Limits) -> list[list[tuple[str, float, floa
     import pdfplumber  # lazy: pdfminer is slow to import
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-    from .pdfguard import bounded
+    from analyzer.ingest.pdfguard import bounded
 
     # pdfminer's debug and warning messages quote the document's bytes: keep them out of the logs.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)

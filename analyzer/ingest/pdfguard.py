@@ -22,8 +22,8 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..errors import CorruptFile, TooLarge
-from ..limits import Limits
+from analyzer.errors import CorruptFile, TooLarge
+from analyzer.limits import Limits
 
 _STEP = 1 << 20  # inflate at most this much before counting it
 _SALVAGE_SLICE = 1 << 14  # a damaged stream is fed in slices this size; the damaged one byte by byte

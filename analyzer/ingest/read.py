@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CorruptFile, EmptyDocument, NotChinese, TooLarge, UnsupportedFormat
-from ..limits import DEFAULT_LIMITS, Limits
-from .normalize import cjk_count, normalize_paragraphs
-from .sanitize import strip_controls
+from analyzer.errors import CorruptFile, EmptyDocument, NotChinese, TooLarge, UnsupportedFormat
+from analyzer.ingest.normalize import cjk_count, normalize_paragraphs
+from analyzer.ingest.sanitize import strip_controls
+from analyzer.limits import DEFAULT_LIMITS, Limits
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".html", ".htm")
 # Below this many Chinese characters, or this share of letters, a text is not a Chinese report.
@@ -62,21 +62,21 @@ def ingest_bytes(data: bytes, *, filename: str, limits: Limits | None = None) ->
     _check_magic(data, suffix)
     encoding, hints = None, []
     if suffix in (".txt", ".text"):
-        from .txt import read_txt
+        from analyzer.ingest.txt import read_txt
 
         raw, encoding = read_txt(data, limits)
         fmt = "txt"
     elif suffix == ".docx":
-        from .docx import read_docx
+        from analyzer.ingest.docx import read_docx
 
         raw, hints = read_docx(data, limits)
         fmt = "docx"
     elif suffix == ".pdf":
-        from .pdf import read_pdf
+        from analyzer.ingest.pdf import read_pdf
 
         raw, fmt = read_pdf(data, limits), "pdf"
     else:
-        from .html import read_html
+        from analyzer.ingest.html import read_html
 
         raw, fmt = read_html(data, limits=limits), "html"
     return _finish(raw, fmt=fmt, name=filename, encoding=encoding, hints=hints, limits=limits)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..errors import CorruptFile, TooLarge, UndecodableText
-from ..limits import Limits
-from .normalize import is_page_chrome
+from analyzer.errors import CorruptFile, TooLarge, UndecodableText
+from analyzer.ingest.normalize import is_page_chrome
+from analyzer.limits import Limits
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),

@@ -134,7 +134,7 @@ def test_the_fixed_seed_generates_the_same_cases_in_every_process():
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
-    probe = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import analyzer.pipeline, analyzer.cli; "
+    probe = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import analyzer.pipeline, analyzer.cli.main; "
              f"import test_fuzz_random as t; print(t._fingerprint(t.generated_keys({FIXED_SEED})))")
     runs = {subprocess.run([sys.executable, "-c", probe, str(here.parent), str(here)], capture_output=True, text=True,
                            check=True, cwd=here.parents[1]).stdout.strip() for _ in range(2)}

@@ -1,0 +1,122 @@
+"""Paragraph features for the classifiers, computed from the structure and the tokens the segmenter
+attached once per document (no re-segmentation). No scikit-learn here: serving imports this module.
+
+Each feature block is a function from a paragraph's item to its terms (``BLOCKS``); the section model
+uses several, the element model the words alone. The blocks beyond the words are chosen to carry
+across writers: what a paragraph says first (its lead clause names its task), its heading's words
+(never the heading's ordinal), and where it sits (prefaces come first, before any heading).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from analyzer.text.headings import strip_marker
+from analyzer.text.structure import Structure
+
+# The lead clause ends at the first sentence or clause mark; a run-in lead longer than this many
+# characters is a sentence, not a task name, and only its first LEAD_CHARS characters count.
+_LEAD_END = re.compile(r"[。，,；;：:！？!?]")
+LEAD_CHARS = 24
+# An enumeration word opening a body line (一是, 首先) is a marker, not content.
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|同时)[，,:：]?")
+FIRST_POSITIONS = 3  # body paragraphs 0, 1, 2 get a position term of their own; later ones share one
+
+
+def paragraph_items(structure: Structure) -> list[dict]:
+    """One feature dict per paragraph: its words, its lead clause's words, its governing heading
+    chain (text and words) and its position. Computed once per document (the section and element
+    models both read them): callers may add values derived from them (``terms_of``, the models'
+    looked-up ids) but never change them."""
+    if "paragraph_items" not in structure.derived:
+        structure.derived["paragraph_items"] = _paragraph_items(structure)
+    return structure.derived["paragraph_items"]
+
+
+def _paragraph_items(structure: Structure) -> list[dict]:
+    paragraphs = structure.paragraphs
+    meta = set(structure.metadata.meta_paragraphs)
+    items, body_seen, heading_seen = [], 0, False
+    for p in paragraphs:
+        chain, heading_words, index = [], [], p.heading
+        while index is not None:
+            chain.append(strip_marker(paragraphs[index].text))
+            heading_words += _content_words(paragraphs[index])
+            index = paragraphs[index].heading
+        if p.is_heading:
+            position = "heading"
+        elif p.index in meta:
+            position = "meta"
+        else:
+            position = f"body{min(body_seen, FIRST_POSITIONS)}" + ("" if heading_seen else "_before_headings")
+            body_seen += 1
+        heading_seen = heading_seen or p.is_heading
+        items.append({
+            "words": [w for w, _, _ in p.tokens if w.strip()],
+            "heading": " ".join(chain),
+            "lead": _lead_words(p),
+            "heading_words": heading_words,
+            "position": position,
+        })
+    return items
+
+
+def _content_start(text: str) -> int:
+    """Offset where a paragraph's content begins: after its numbering marker and enumeration word."""
+    start = len(text) - len(strip_marker(text).lstrip())
+    found = _ENUMERATION.match(text[start:])
+    return start + (found.end() if found else 0)
+
+
+def _content_words(p) -> list[str]:
+    start = _content_start(p.text)
+    return [w for w, s, _ in p.tokens if s >= start and w.strip()]
+
+
+def _lead_words(p) -> list[str]:
+    """Words of the paragraph's first clause (after any marker), at most ``LEAD_CHARS`` characters."""
+    start = _content_start(p.text)
+    found = _LEAD_END.search(p.text, start)
+    end = min(found.start() if found else len(p.text), start + LEAD_CHARS)
+    return [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]
+
+
+def words_of(item: dict) -> list[str]:
+    """Words and word bigrams. Module-level (not a lambda or bound method) so pickled models load anywhere."""
+    words = item["words"]
+    return words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+
+
+def lead_of(item: dict) -> list[str]:
+    """The lead clause's words and bigrams, marked apart from the same words elsewhere."""
+    words = item.get("lead", [])
+    return [f"L:{w}" for w in words] + [f"L:{a}_{b}" for a, b in zip(words, words[1:])]
+
+
+def heading_of(item: dict) -> list[str]:
+    """The governing headings' words (not their ordinals), marked apart from the paragraph's own."""
+    return [f"H:{w}" for w in item.get("heading_words", [])]
+
+
+def position_of(item: dict) -> list[str]:
+    """One term for where the paragraph sits (heading, metadata, or its rank among body paragraphs)."""
+    position = item.get("position")
+    return [f"P:{position}"] if position else []
+
+
+def terms_of(item: dict) -> list[str]:
+    """``words_of(item)``, computed once per paragraph and kept in the item (two models read it)."""
+    terms = item.get("terms")
+    if terms is None:
+        terms = item["terms"] = words_of(item)
+    return terms
+
+
+# Block name → its term function (serving finds a stored block's function by name).
+BLOCKS: dict[str, Callable[[dict], list[str]]] = {
+    "words": terms_of,
+    "lead": lead_of,
+    "heading": heading_of,
+    "position": position_of,
+}

@@ -1,0 +1,320 @@
+"""Map every paragraph onto the sections of a framework.
+
+Order of evidence, strongest first: metadata lines (META); headings that clearly name a section or
+part (aliases, fuzzy); the governing heading a body paragraph sits under; and, where no heading
+decides, a paragraph scorer: the trained classifier (``classifier``) when a model is given, else
+cue-term counts from the framework file. Paragraphs are always mapped onto an outline (the
+report's layout and parts are read afterwards, in ``parts``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Protocol
+
+from analyzer.frameworks import SHARED_PART_IDS, Framework, load_framework
+from analyzer.ingest.normalize import normalize_width
+from analyzer.text.headings import strip_marker
+from analyzer.text.structure import Structure
+
+_PUNCT = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
+_SUFFIXES = ("方面", "工作", "情况", "的")
+CLEAR_HEADING = 0.8  # heading similarity above which the heading decides its section
+GENERIC_PARTS = ("INTRO",)  # parts whose headings do not decide the sections of what they govern
+DEFAULT_STAY = 0.6  # sequence prior when the scorer has not learned one
+# Probability of its own top label above which a body paragraph's content overrides the section its
+# heading gives it, when the model has not learned a threshold (``override_``, tuned on training folds).
+DEFAULT_OVERRIDE = 0.8
+# A heading whose words are only the report's own subject (一、2024年法治政府建设情况) names no section:
+# it is a generic part heading (INTRO), although its words occur inside section names.
+# A heading whose governed items favour two or more sections, each with at least this probability,
+# is a container of several areas (README of the real labels: such headings are INTRO).
+CONTAINER_ITEM = 0.5
+CLEAR_OWN_HEADING = 0.7  # ... unless the heading's own words favour one section this clearly (一、落实第一责任人职责)
+_SUBJECT_ONLY = re.compile(r"^(?:推进|加强|全面推进)?法治(?:政府)?建设(?:工作)?$")
+
+
+@dataclass
+class Assignment:
+    """The section a paragraph is mapped to, and why."""
+
+    label: str
+    source: str  # meta | heading | inherited | content | model | cues | default
+    score: float = 1.0
+    heading_label: str | None = None  # the label the heading chain gives a body paragraph, if any
+
+    @property
+    def confidence(self) -> float:
+        """The scorer's (calibrated) probability of the label where a scorer chose it; 1.0 where
+        metadata, a heading or inheritance decided."""
+        return round(self.score, 4) if self.source in ("model", "content", "cues", "default") else 1.0
+
+
+class ParagraphScorer(Protocol):
+    """Anything that scores paragraphs against labels: the cue scorer or a trained classifier."""
+
+    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]: ...
+
+
+def normalize_heading(text: str) -> str:
+    core = _PUNCT.sub("", strip_marker(normalize_width(text)))
+    core = re.sub(r"^(?:(?:19|20)\d{2}年度?)", "", core)
+    for suffix in _SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix) + 3:
+            core = core[: -len(suffix)]
+    return core
+
+
+class HeadingMatcher:
+    """Match heading text against the aliases of a framework's sections and parts."""
+
+    def __init__(self, framework: Framework):
+        self._cache: dict[str, tuple[str, float] | None] = {}
+        self.aliases: list[tuple[str, str]] = []
+        for section in framework.sections:
+            for alias in [section.name, *section.aliases]:
+                self.aliases.append((normalize_heading(alias), section.id))
+        for part in framework.parts:
+            for alias in [part.name, *part.aliases]:
+                self.aliases.append((normalize_heading(alias), part.id))
+        # character → (alias index, how often the alias holds it): bounds every alias's similarity
+        # to a heading in one pass over the heading's characters
+        self._holders: dict[str, list[tuple[int, int]]] = {}
+        for k, (alias, _) in enumerate(self.aliases):
+            for ch, count in Counter(alias).items():
+                self._holders.setdefault(ch, []).append((k, count))
+
+    def match(self, heading: str) -> tuple[str, float] | None:
+        """The best-matching section or part id and its similarity (1.0 exact, 0.9 containment)."""
+        core = normalize_heading(heading)
+        if core not in self._cache:
+            self._cache[core] = self._match(core)
+        return self._cache[core]
+
+    def _match(self, core: str) -> tuple[str, float] | None:
+        """The first alias (in file order) with the highest score: 1.0 equal, 0.9 containing or
+        contained, else ``SequenceMatcher.ratio``, computed only for aliases whose upper bound
+        (shared characters, what ``quick_ratio`` counts) could still win."""
+        if len(core) < 2:
+            return None
+        best: tuple[float, int] | None = None  # (score, -alias index): higher wins, earlier wins ties
+        for k, (alias, _) in enumerate(self.aliases):
+            if alias and (alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias)):
+                candidate = (1.0 if alias == core else 0.9, -k)
+                best = candidate if best is None or candidate > best else best
+        similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index is built once
+        for bound, k in self._bounds(core):
+            if best is not None and (bound, -k) <= best:
+                break  # sorted by bound: no later alias can win
+            alias = self.aliases[k][0]
+            if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
+                continue  # scored above
+            similarity.set_seq1(alias)
+            candidate = (similarity.ratio(), -k)
+            best = candidate if best is None or candidate > best else best
+        return None if best is None else (self.aliases[-best[1]][1], best[0])
+
+    def _bounds(self, core: str) -> list[tuple[float, int]]:
+        """(upper bound of the ratio, alias index) for every non-empty alias, best bound first."""
+        shared = [0] * len(self.aliases)
+        for ch, count in Counter(core).items():
+            for k, held in self._holders.get(ch, ()):
+                shared[k] += min(count, held)
+        bounds = [(2.0 * shared[k] / (len(alias) + len(core)), k) for k, (alias, _) in enumerate(self.aliases) if alias]
+        bounds.sort(key=lambda b: (-b[0], b[1]))
+        return bounds
+
+
+_heading_matchers: dict[str, HeadingMatcher] = {}
+
+
+def heading_matcher(framework: Framework) -> HeadingMatcher:
+    """One matcher (and its cache of matched headings) per framework id, built on first use."""
+    if framework.id not in _heading_matchers:
+        _heading_matchers[framework.id] = HeadingMatcher(framework)
+    return _heading_matchers[framework.id]
+
+
+class CueScorer:
+    """Score paragraphs by cue terms from framework files: the keyword baseline, no training.
+
+    Built from one framework, or from several (``CueScorer(*outlines())``) so that
+    the same scorer serves any label space; ``score`` keeps only the labels asked for.
+    """
+
+    def __init__(self, *frameworks: Framework):
+        self.cues: dict[str, list[str]] = {}
+        for framework in frameworks:
+            for section in framework.sections:
+                self.cues.setdefault(section.id, list(section.cues))
+            for part in framework.parts:
+                if part.cues:
+                    self.cues.setdefault(part.id, list(part.cues))
+
+    @classmethod
+    def of(cls, *framework_ids: str) -> CueScorer:
+        return cls(*(load_framework(f) for f in framework_ids))
+
+    def score_text(self, text: str, labels: list[str] | None = None) -> dict[str, float]:
+        raw = {
+            label: sum(len(c) * text.count(c) for c in cues)
+            for label, cues in self.cues.items()
+            if labels is None or label in labels
+        }
+        total = sum(raw.values())
+        return {label: value / total for label, value in raw.items()} if total else {}
+
+    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+        return [self.score_text(p.text, labels) for p in structure.paragraphs]
+
+
+def map_sections(
+    structure: Structure,
+    framework: Framework,
+    *,
+    scorer: ParagraphScorer | None = None,
+) -> list[Assignment]:
+    """One assignment per paragraph: a section of the outline ``framework`` or a shared part label."""
+    if not framework.sections:
+        raise ValueError(f"{framework.id} has no sections: paragraphs are mapped onto an outline")
+    labels = framework.section_ids + [p for p in SHARED_PART_IDS]
+    matcher = heading_matcher(framework)
+    scores = _no_meta_for_prose((scorer or CueScorer(framework)).score(structure, labels), structure)
+    out: list[Assignment | None] = [None] * len(structure.paragraphs)
+    meta = set(structure.metadata.meta_paragraphs)
+    for p in structure.paragraphs:
+        if p.index in meta:
+            out[p.index] = Assignment("META", "meta")
+        elif p.is_heading:
+            out[p.index] = _heading_assignment(p.text, matcher, scores, structure, p.index)
+    undecided = []
+    override = (getattr(scorer, "override_", None) or DEFAULT_OVERRIDE) if scorer is not None else None
+    for p in structure.paragraphs:
+        if out[p.index] is None:
+            governing = _governing_label(p, out, structure)
+            if governing is None:
+                undecided.append(p.index)
+            else:
+                out[p.index] = content_over_heading(governing, scores[p.index], threshold=override)
+    stay = getattr(scorer, "stay_", DEFAULT_STAY)
+    source = "model" if scorer is not None else "cues"
+    for run in _runs(undecided):
+        for index, (label, score) in zip(run, viterbi([scores[i] for i in run], labels, stay=stay)):
+            out[index] = Assignment(label, source if score > 0 else "default", score)
+    return [a for a in out if a is not None]
+
+
+META_MAX_CHARS = 40  # labelled titles, recipients, dates and closing lines: at most 39 characters (one cover letter of 65)
+
+
+def _no_meta_for_prose(scores: list[dict[str, float]], structure: Structure) -> list[dict[str, float]]:
+    """A long paragraph is never a title, recipient or closing line: the scorer may not call it META
+    (the structure's own metadata lines are decided before any scoring)."""
+    return [{k: v for k, v in row.items() if k != "META"} if len(p.text) > META_MAX_CHARS and "META" in row else row
+            for row, p in zip(scores, structure.paragraphs)]
+
+
+def content_over_heading(governing: str, scores: dict[str, float], *, threshold: float | None) -> Assignment:
+    """A body paragraph keeps its heading's section unless the model gives another task at least
+    ``threshold`` probability (None: no trained model, the heading always decides)."""
+    top = max(scores, key=scores.get) if scores else None
+    if threshold is not None and top is not None and top != governing and top != "META" and scores[top] >= threshold:
+        return Assignment(top, "content", scores[top], heading_label=governing)
+    return Assignment(governing, "inherited", heading_label=governing)
+
+
+def _heading_assignment(text, matcher, scores, structure, index) -> Assignment:
+    if _SUBJECT_ONLY.match(normalize_heading(text)):
+        return Assignment("INTRO", "heading")
+    found = matcher.match(text)
+    if found and found[1] >= CLEAR_HEADING:
+        return Assignment(found[0], "heading", found[1])
+    # A topical heading that names no section: decide by the heading and the text it governs. A
+    # container whose items clearly belong to different sections is a generic part heading (INTRO).
+    governed = [q.index for q in structure.paragraphs if q.heading == index and not q.is_heading]
+    own = max(scores[index].values(), default=0.0)
+    if own < CLEAR_OWN_HEADING and len(_confident_tops(governed, scores)) >= 2:
+        return Assignment("INTRO", "cues", 1.0)
+    return _vote([index, *governed], scores)
+
+
+def _confident_tops(indexes: list[int], scores: list[dict[str, float]]) -> set[str]:
+    """The section labels that paragraphs' scores clearly favour (top label at least ``CONTAINER_ITEM``)."""
+    tops = set()
+    for i in indexes:
+        if scores[i]:
+            top = max(scores[i], key=scores[i].get)
+            if scores[i][top] >= CONTAINER_ITEM and top not in SHARED_PART_IDS:
+                tops.add(top)
+    return tops
+
+
+def _vote(indexes: list[int], scores: list[dict[str, float]]) -> Assignment:
+    total: dict[str, float] = {}
+    for i in indexes:
+        for label, value in scores[i].items():
+            total[label] = total.get(label, 0.0) + value
+    if not total:
+        return Assignment("INTRO", "default", 0.0)
+    label = max(total, key=total.get)
+    return Assignment(label, "cues", total[label] / max(1, len(indexes)))
+
+
+def _runs(indexes: list[int]) -> list[list[int]]:
+    """Split sorted paragraph indexes into runs of consecutive ones."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float) -> list[tuple[str, float]]:
+    """Most likely label sequence for a run of paragraphs: each paragraph's scores as emissions,
+    and a prior that the next paragraph keeps the label with probability ``stay``.
+    Paragraphs without any score fall back to the previous label (or INTRO at the start)."""
+    if not any(scores):
+        return [("INTRO", 0.0)] * len(scores)
+    floor = 1e-4
+    switch = math.log((1 - stay) / max(1, len(labels) - 1))
+    keep = math.log(stay)
+    best = {lab: math.log(scores[0].get(lab, 0.0) + floor) for lab in labels}
+    back: list[dict[str, str]] = []
+    for row in scores[1:]:
+        leader = max(best, key=best.get)
+        step, pointers = {}, {}
+        for lab in labels:
+            via_keep, via_switch = best[lab] + keep, best[leader] + switch
+            step[lab], pointers[lab] = (via_keep, lab) if via_keep >= via_switch else (via_switch, leader)
+            step[lab] += math.log(row.get(lab, 0.0) + floor)
+        back.append(pointers)
+        best = step
+    path = [max(best, key=best.get)]
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
+    path.reverse()
+    return [(lab, row.get(lab, 0.0)) for lab, row in zip(path, scores)]
+
+
+def _governing_label(p, out, structure) -> str | None:
+    """The label a body paragraph inherits from its heading chain, or None to let the scorer decide.
+
+    Section and part headings decide. A generic heading (一、总体情况, 一、主要举措和成效) decides only
+    for the summary paragraphs before its first subheading; elsewhere the paragraph's own text does.
+    """
+    index = p.heading
+    while index is not None:
+        assignment = out[index]
+        if assignment.label not in GENERIC_PARTS:
+            return assignment.label
+        subheadings = [q.index for q in structure.paragraphs if q.is_heading and q.heading == index]
+        if index == p.heading and subheadings and p.index < subheadings[0] and not p.lead:
+            return assignment.label  # a summary before the first subheading (an item with a lead is not one)
+        index = structure.paragraphs[index].heading
+    return None

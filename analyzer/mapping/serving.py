@@ -1,0 +1,178 @@
+"""Serving the section classifier without scikit-learn.
+
+Training uses scikit-learn (``classifier``); serving only needs the fitted vocabularies, IDF
+weights and logistic-regression coefficients. ``CompactModel`` recomputes the same TF-IDF features
+with numpy and applies the same softmax, so a report is scored without importing scikit-learn or
+SciPy (seconds of start-up on a 2-core machine). A test checks it agrees with the sklearn pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from itertools import count, repeat
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.folding import folding_weights
+from analyzer.mapping.features import BLOCKS, paragraph_items
+from analyzer.text.structure import Structure
+
+_LOOKUP_KEYS = count()  # each vocabulary's looked-up ids are kept in the items under a key of its own
+
+
+@dataclass
+class Block:
+    """A fitted TF-IDF vectorizer over one feature block of a paragraph (``features.BLOCKS[name]``:
+    words and bigrams, lead clause, heading words, position; sublinear tf, l2 norm), as data."""
+
+    name: str
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    offset: int = 0
+    weight: float = 1.0  # the block's weight in the feature union
+    # A block whose vocabulary holds every term of this one (see ``share_vocabulary``), and the map
+    # from its columns to this block's (-1: not ours; the last slot maps its -1 to -1).
+    parent: Block | None = field(default=None, repr=False)
+    from_parent: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self._key = f"ids{next(_LOOKUP_KEYS)}"
+
+    def transform(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-zero TF-IDF features of a whole document at once, as (rows, columns, values):
+        the counting and weighting in numpy."""
+        rows, ids = self.lookup(items)
+        known = ids >= 0
+        rows, cols = rows[known], ids[known]
+        if not len(cols):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        width = len(self.vocabulary)
+        keys, counts = np.unique(rows * width + cols, return_counts=True)
+        rows_, cols_ = np.divmod(keys, width)
+        values = (np.log(counts) + 1.0) * self.idf[cols_]
+        norms = np.sqrt(np.bincount(rows_, weights=values * values, minlength=len(items)))
+        return rows_, cols_ + self.offset, values * (self.weight / norms[rows_])
+
+    def lookup(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """(item row, vocabulary column or -1) of every term of every item. Dictionary lookups are
+        the dearest step of serving, so each item keeps its ids, and a block sharing a parent's
+        vocabulary translates the parent's ids instead of looking the terms up again."""
+        if self.parent is not None:
+            rows, parent_ids = self.parent.lookup(items)
+            return rows, self.from_parent[parent_ids]
+        per_item, terms_of = [], BLOCKS[self.name]
+        for item in items:
+            ids = item.get(self._key)
+            if ids is None:
+                terms = terms_of(item)
+                ids = item[self._key] = np.fromiter(
+                    map(self.vocabulary.get, terms, repeat(-1, len(terms))), dtype=np.int64, count=len(terms))
+            per_item.append(ids)
+        rows = np.repeat(np.arange(len(items)), [len(ids) for ids in per_item])
+        return rows, np.concatenate(per_item) if per_item else np.zeros(0, dtype=np.int64)
+
+    def share_vocabulary(self, parent: Block) -> bool:
+        """Look terms up through ``parent`` if its vocabulary holds all of this block's terms."""
+        get = parent.vocabulary.get
+        columns = np.fromiter(map(get, self.vocabulary, repeat(-1)), dtype=np.int64, count=len(self.vocabulary))
+        if (columns < 0).any():
+            return False
+        self.from_parent = np.full(len(parent.vocabulary) + 1, -1, dtype=np.int64)
+        self.from_parent[columns] = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(self.vocabulary))
+        self.parent = parent
+        return True
+
+
+class CompactModel:
+    """Numpy-only scorer with the ``ParagraphScorer`` interface; learned state loaded from disk."""
+
+    def __init__(self, blocks: list[Block], coef: np.ndarray, intercept: np.ndarray, classes: list[str], stay: float,
+                 *, multilabel: bool = False, temperature: float = 1.0, override: float | None = None):
+        self.blocks = blocks
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.classes_ = classes
+        self.stay_ = stay
+        self.multilabel = multilabel  # one sigmoid per class (elements) instead of one softmax (sections)
+        self.temperature_ = temperature  # softmax temperature fitted on out-of-fold scores (calibration)
+        self.override_ = override  # probability above which content overrides its heading (None: default)
+        # Features × classes, contiguous: a document's features gather whole rows. Kept in the stored
+        # float32 (no copy when loaded from disk); gathered rows are widened to float64 exactly.
+        self._coef_t = np.ascontiguousarray(coef.T)
+
+    def predict_proba(self, structure: Structure) -> np.ndarray:
+        return self.predict_items(paragraph_items(structure))
+
+    def predict_items(self, items: list[dict], *, classes: list[str] | None = None) -> np.ndarray:
+        """Probabilities per item (rows) and class (columns: ``classes_``, or only ``classes`` of a
+        multilabel model, e.g. the elements no term has evidenced: the cost grows with the columns)."""
+        keep = np.arange(len(self.classes_)) if classes is None else np.array(
+            [self.classes_.index(c) for c in classes], dtype=np.int64)
+        if classes is not None and not self.multilabel:
+            raise ValueError("a softmax over a subset of the classes is not the model's probability")
+        scores = np.tile(self.intercept_[keep], (len(items), 1)).astype(np.float64)
+        for block in self.blocks:
+            rows, cols, values = block.transform(items)
+            if len(rows):  # rows come sorted: sum each paragraph's run of weighted coefficient rows
+                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                gathered = np.take(self._coef_t, cols, axis=0)  # several times faster than coef_t[cols]
+                weighted = (gathered if classes is None else gathered[:, keep]) * values[:, None]
+                scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
+        if self.multilabel:
+            return 1.0 / (1.0 + np.exp(-scores))
+        scores /= self.temperature_
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def share_vocabulary(self, other: CompactModel) -> bool:
+        """Serve this model's terms through ``other``'s vocabulary (same-named blocks) where it holds
+        them all: the element model's words are a subset of the section model's, so a document's
+        terms are looked up once for both. Predictions are unchanged (tested)."""
+        parents = {b.name: b for b in other.blocks}
+        return all(b.name in parents and b.share_vocabulary(parents[b.name]) for b in self.blocks)
+
+    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+        return fold_probabilities(self.predict_proba(structure), self.classes_, labels)
+
+    def save(self, path: Path) -> None:
+        """``path`` (.npz: coefficients, IDF arrays) and ``path`` with .json (classes, and each
+        block's terms in column order). Stored for loading speed, not size: an uncompressed .npz
+        and a JSON list load several times faster than a compressed archive and a JSON object."""
+        arrays = {"coef_t": self._coef_t, "intercept": self.intercept_}
+        meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel,
+                "temperature": self.temperature_, "override": self.override_, "blocks": []}
+        for k, b in enumerate(self.blocks):
+            arrays[f"idf{k}"] = b.idf.astype(np.float32)
+            terms = sorted(b.vocabulary, key=b.vocabulary.__getitem__)
+            meta["blocks"].append({"name": b.name, "terms": terms, "offset": b.offset, "weight": b.weight})
+        np.savez(path, **arrays)
+        path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> CompactModel:
+        arrays = np.load(path)
+        meta = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))
+        blocks = [
+            Block(b["name"], _vocabulary(b), arrays[f"idf{k}"].astype(np.float64), b["offset"], b.get("weight", 1.0))
+            for k, b in enumerate(meta["blocks"])
+        ]
+        return cls(blocks, arrays["coef_t"].T, arrays["intercept"], meta["classes"], meta["stay"],
+                   multilabel=meta.get("multilabel", False), temperature=meta.get("temperature", 1.0),
+                   override=meta.get("override"))
+
+
+def _vocabulary(block: dict) -> dict[str, int]:
+    return dict(zip(block["terms"], range(len(block["terms"]))))
+
+
+def fold_probabilities(proba: np.ndarray, classes: list[str], labels: list[str]) -> list[dict[str, float]]:
+    """Sum each target label's own probability and that of its equivalents in the other era
+    (``folding``). A 2015 section that maps onto two 2021 parts (S7 → P1, P10) is shared in proportion."""
+    folded = proba @ np.asarray(folding_weights(tuple(classes), tuple(labels)))
+    totals = folded.sum(axis=1, keepdims=True)
+    folded /= np.where(totals > 0, totals, 1.0)
+    return [dict(zip(labels, row)) for row in folded.tolist()]
