@@ -1,4 +1,4 @@
-"""Starting the Streamlit app for a test: a free loopback port and a wait for its health check."""
+"""Starting the Streamlit app for a test: a free loopback port, a wait for its health check, a stop."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ import time
 import urllib.request
 
 START_TIMEOUT = 120  # seconds for the server to answer its health check (a loaded 2-core machine is slow)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server, killing it if it does not end within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from appserver import free_port, wait_healthy
+from appserver import free_port, stop, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -52,12 +52,7 @@ def server(tmp_path_factory):
         wait_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

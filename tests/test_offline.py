@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from appserver import free_port, wait_healthy
+from appserver import free_port, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpora" / "real" / "000_1c9e8bbbf8b24faa.txt"
@@ -146,15 +146,6 @@ def _start_app(cwd: Path, env: dict, port: int, log_path: Path) -> subprocess.Po
     return process
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def _run_app_once(port: int) -> list[str]:
     """Open a session as the browser does and run the app script once (it analyses the bundled sample);
     the types of the messages the server sent back."""
@@ -190,7 +181,7 @@ def test_the_app_starts_and_analyses_without_the_network(guarded_env, tmp_path):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read()
         seen = _run_app_once(port)
     finally:
-        _stop(process)
+        stop(process)
     server_log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
     assert "script_finished" in seen and "delta" in seen, (seen, server_log[-3000:])
     assert "Traceback" not in server_log, server_log[-3000:]
@@ -212,5 +203,5 @@ def test_without_the_shipped_config_streamlit_would_look_outside(guarded_env, tm
         while not _attempts(log) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
-        _stop(process)
+        stop(process)
     assert _attempts(log), "the guard saw no lookup: it would not catch one either"
