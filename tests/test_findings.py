@@ -106,7 +106,7 @@ def test_a_leaders_concrete_act_is_found_wherever_the_report_tells_it(report):
 def test_the_leader_formula_alone_is_quoted_as_general(report):
     """Reports written with only the 第一责任人 formula (亲自部署、亲自过问…) get a LEAD finding that
     quotes the general sentence and says what it lacks, located at its paragraph."""
-    from analyzer.checks.findings import GENERAL_ONLY
+    from analyzer.checks.builders import GENERAL_ONLY
 
     findings = _lead_findings(report)
     assert len(findings) == 1

@@ -1,7 +1,7 @@
 """The checks as registered rules (in the manner of ruff and proselint): each has a stable id, the
 finding kinds it produces, a Chinese description, and its own example reports that must make it
-fire and stay quiet (the tests run them). The checks register themselves in ``findings``; ``add_findings`` runs every rule that is not
-switched off.
+fire and stay quiet (the tests run them). Each check is one file in ``checks/registered/`` that registers itself; ``findings.add_findings``
+loads them all and runs every rule that is not switched off.
 
 Rules are switched off by id, for one run (``govreport analyze --disable ID``) or for a legal office's
 house rules: the environment variable ``GOVREPORT_DISABLE`` (ids separated by commas) or a
@@ -39,6 +39,7 @@ class Rule:
     kinds: tuple[str, ...]
     description: str
     run: Callable = field(repr=False, compare=False)
+    order: int = 100  # run order (findings of one severity keep it)
     fires: str = ""
     quiet: str = ""
     previous: str = ""
@@ -48,13 +49,13 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def register(rule_id: str, *, kinds: tuple[str, ...], description: str, fires: str, quiet: str,
-             previous: str = ""):
+             previous: str = "", order: int = 100):
     """Decorator: register ``run`` as rule ``rule_id`` (ids are unique; order of registration is run order)."""
 
     def wrap(run: Callable) -> Callable:
         if rule_id in REGISTRY:
             raise RuleError(f"rule {rule_id!r} registered twice")
-        REGISTRY[rule_id] = Rule(rule_id, kinds, description, run, fires, quiet, previous)
+        REGISTRY[rule_id] = Rule(rule_id, kinds, description, run, order, fires, quiet, previous)
         return run
 
     return wrap
@@ -62,7 +63,7 @@ def register(rule_id: str, *, kinds: tuple[str, ...], description: str, fires: s
 
 def disabled_rules(extra: tuple[str, ...] | list[str] = (), *, folder: Path | None = None) -> frozenset[str]:
     """Ids switched off by ``extra``, ``GOVREPORT_DISABLE`` and ``govreport.yaml``; unknown ids are an
-    error. (The checks register themselves when ``findings`` is imported: call this after that.)"""
+    error. (The checks register themselves when ``findings.registered_rules`` loads them: call it first.)"""
     ids = set(extra) | {i.strip() for i in os.environ.get(DISABLE_ENV, "").split(",") if i.strip()}
     config = (folder or Path.cwd()) / CONFIG_FILE
     if config.is_file():

@@ -67,9 +67,10 @@ def _global_options(
 
 def resolve_disabled(ids: list[str]) -> frozenset[str]:
     """The check ids switched off by ``--disable``, ``GOVREPORT_DISABLE`` and ``govreport.yaml``."""
-    from analyzer.checks import findings  # noqa: F401 - the checks register themselves
+    from analyzer.checks.findings import registered_rules
     from analyzer.checks.rules import RuleError, disabled_rules
 
+    registered_rules()  # the checks register themselves as they are loaded
     try:
         return disabled_rules(ids)
     except RuleError as exc:

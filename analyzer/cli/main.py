@@ -123,12 +123,11 @@ def rules() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from analyzer.checks import findings  # noqa: F401 - the checks register themselves
-    from analyzer.checks.rules import REGISTRY
+    from analyzer.checks.findings import registered_rules
     from analyzer.messages import label
 
     table = Table("规则编号", "问题类型", "说明", "示例(会触发)")
-    for rule in REGISTRY.values():
+    for rule in registered_rules():
         example = rule.fires if not rule.fires.startswith("corpus:") else f"语料报告 {rule.fires.removeprefix('corpus:')}"
         table.add_row(rule.id, "、".join(label("kind", k) for k in rule.kinds), rule.description,
                       example.replace("\n", " / ")[:60])

@@ -46,7 +46,7 @@ def choose_outline(structure: Structure, requested: str = "auto") -> Choice:
         covering = [o for o in candidates if o.covers(year)]
         if covering:
             outline = covering[-1]
-            return Choice(outline.id, outline.label, f"报告年度为{year}年,适用{outline.label}({_span(outline)})")
+            return Choice(outline.id, outline.label, f"报告年度为{year}年,属于该纲要适用的{_span(outline)}")
         outline = min(candidates, key=lambda o: (_distance(o, year), -o.years[0]))
         return Choice(outline.id, outline.label,
                       f"报告年度{year}年不在已有纲要的期间内,按最近的{outline.label}({_span(outline)})检查,请人工确认")
