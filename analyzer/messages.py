@@ -41,11 +41,20 @@ def group(name: str) -> dict[str, Any]:
     return value
 
 
+_ADDED: dict[str, dict[str, str]] = {}  # labels registered by code (a check's own finding kinds)
+
+
+def add_labels(group_name: str, labels: dict[str, str]) -> None:
+    """Labels that come with code rather than the catalogue: a registered check names the finding kinds
+    it introduces (``checks.rules.register``), so adding a check needs no change here."""
+    _ADDED.setdefault(group_name, {}).update(labels)
+
+
 def label(group_name: str, code: str | None) -> str:
     """The label of ``code`` in a group (``label("severity", "high")`` → "高"); the code itself if unknown."""
     if code is None:
         return ""
-    return str(group(group_name).get(code, code))
+    return str(group(group_name).get(code) or _ADDED.get(group_name, {}).get(code, code))
 
 
 def text(key: str, **values: Any) -> str:

@@ -8,14 +8,14 @@ adds to every command-line run.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import field
 
 SectionStatus = Literal["covered", "thin", "missing"]
 Severity = Literal["high", "medium", "low"]
-FindingKind = Literal[
+FindingKind = Literal[  # the built-in checks' kinds (a registered check may add more)
     "missing_section",
     "thin_section",
     "missing_element",
@@ -94,7 +94,8 @@ class ParagraphResult(Record, kw_only=True):
 
 
 class Finding(Record, kw_only=True):
-    kind: FindingKind
+    # FindingKind for the built-in checks; a registered check may add its own (``govreport rules``)
+    kind: Annotated[str, msgspec.Meta(pattern="^[a-z_]+$")]
     severity: Severity
     location: list[int] | Literal["whole report"]
     message: str

@@ -76,3 +76,12 @@ def test_the_cli_lists_rules_and_refuses_an_unknown_one(seed_path):
     assert listed.exit_code == 0 and all(rule_id in listed.output for rule_id in RULES)
     refused = CliRunner().invoke(app, ["analyze", str(seed_path), "--disable", "no.such.rule"])
     assert refused.exit_code == 2 and "规则" in refused.output
+
+
+def test_every_kind_a_check_produces_has_a_chinese_name():
+    import re
+
+    from analyzer.messages import label
+
+    for rule in RULES.values():
+        assert all(re.search(r"[\u4e00-\u9fff]", label("kind", kind)) for kind in rule.kinds), rule.id

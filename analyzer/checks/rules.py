@@ -49,12 +49,17 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def register(rule_id: str, *, kinds: tuple[str, ...], description: str, fires: str, quiet: str,
-             previous: str = "", order: int = 100):
-    """Decorator: register ``run`` as rule ``rule_id`` (ids are unique; order of registration is run order)."""
+             previous: str = "", order: int = 100, kind_names: dict[str, str] | None = None):
+    """Decorator: register ``run`` as rule ``rule_id`` (ids are unique; ``order`` is the run order).
+    ``kind_names``: the Chinese names of finding kinds this rule introduces."""
 
     def wrap(run: Callable) -> Callable:
         if rule_id in REGISTRY:
             raise RuleError(f"rule {rule_id!r} registered twice")
+        if kind_names:
+            from analyzer.messages import add_labels
+
+            add_labels("kind", kind_names)
         REGISTRY[rule_id] = Rule(rule_id, kinds, description, run, order, fires, quiet, previous)
         return run
 
