@@ -15,6 +15,7 @@ from msgspec import field
 
 SectionStatus = Literal["covered", "thin", "missing"]
 Severity = Literal["high", "medium", "low"]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # most severe first: the order findings are listed in
 FindingKind = Literal[  # the built-in checks' kinds (a registered check may add more)
     "missing_section",
     "thin_section",

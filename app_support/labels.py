@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from analyzer.messages import group
+from analyzer.result import SEVERITIES
 
 STATUS_ZH: dict[str, str] = dict(group("status"))
 SEVERITY_ZH: dict[str, str] = dict(group("severity"))
@@ -17,7 +18,7 @@ KIND_ZH: dict[str, str] = dict(group("kind"))
 PART_ZH: dict[str, str] = dict(group("part"))
 PART_STATUS_ZH: dict[str, str] = dict(group("part_status"))
 ELEMENT_ZH: dict[str, str] = dict(group("element"))
-SEVERITY_ORDER = ("high", "medium", "low")
+SEVERITY_ORDER = SEVERITIES  # most severe first, as the analysis lists findings
 
 STATUS_COLOUR = {"covered": "#2e7d32", "thin": "#b26a00", "missing": "#c62828"}
 SEVERITY_COLOUR = {"high": "#c62828", "medium": "#b26a00", "low": "#1565c0"}

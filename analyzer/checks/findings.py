@@ -20,10 +20,9 @@ from analyzer.checks.quality import mark_paragraphs, report_stats, section_quali
 from analyzer.checks.rules import REGISTRY, Rule
 from analyzer.frameworks import Framework
 from analyzer.mapping.parts import PartStatus
-from analyzer.result import Analysis, Copying, ElementResult
+from analyzer.result import SEVERITIES, Analysis, Copying, ElementResult
 from analyzer.text.structure import Structure
 
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 MAX_EVIDENCE = 5  # sentences kept per element
 
 
@@ -63,7 +62,7 @@ def add_findings(
     for rule in registered_rules():
         if rule.id not in disable:
             findings += [msgspec.structs.replace(f, check=rule.id) for f in rule.run(context)]
-    analysis.findings.extend(sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]))
+    analysis.findings.extend(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
     elements = [e for s in analysis.sections for e in s.elements]
     analysis.stats.update(
         report_stats(analysis),
