@@ -6,21 +6,18 @@ One bad file never stops the others: it becomes a row holding its error message.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from analyzer.errors import InputError, advice_for
 from analyzer.frameworks import FrameworkError
+from analyzer.ingest.archive import MAX_TOTAL_BYTES, list_members, open_archive, read_member
 from analyzer.limits import Limits
 from analyzer.result import Analysis
 
 from .labels import ELEMENT_ZH, STATUS_ZH
 
-MAX_ZIP_MEMBERS = 500  # more files than a reviewer batch holds: refuse rather than churn
-MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # inflated bytes across one zip's members (zip-bomb guard)
-_UTF8_FLAG = 0x800
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -55,54 +52,32 @@ def expand_uploads(files: Iterable[tuple[str, bytes]], *, limits: Limits | None 
 
 
 def zip_members(name: str, data: bytes, *, limits: Limits) -> list[Upload]:
-    """The files inside a zip; a corrupt, encrypted or oversized zip or member becomes an error row."""
+    """The files inside an uploaded zip (read in memory, at most ``MAX_TOTAL_BYTES`` in all); a corrupt,
+    encrypted or oversized zip or member becomes an error row. Listing and reading follow the one
+    archive policy of ``analyzer.ingest.archive``."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir() and not _is_junk(i.filename)]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        return [Upload(name, None, f"the zip file cannot be read ({exc})", "corrupt_file")]
-    if len(infos) > MAX_ZIP_MEMBERS:
-        return [Upload(name, None, f"the zip holds {len(infos)} files, over the limit of {MAX_ZIP_MEMBERS}",
-                       "too_large")]
+        archive = open_archive(io.BytesIO(data))
+        members = list_members(archive, limits=limits)
+    except InputError as exc:
+        return [Upload(name, None, str(exc), exc.code)]
     out, total = [], 0
-    for info in infos:
-        member = f"{name}/{_member_name(info)}"
-        if info.flag_bits & 0x1:
-            out.append(Upload(member, None, "the file is encrypted inside the zip", "encrypted"))
+    for member in members:
+        shown = f"{name}/{member.name}"
+        if member.error is not None:
+            out.append(Upload(shown, None, member.error[1], member.error[0]))
             continue
         try:
-            with archive.open(info) as handle:
-                content = handle.read(limits.max_bytes + 1)  # never trust the header's size
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
-            out.append(Upload(member, None, f"the file cannot be read from the zip ({exc})", "corrupt_file"))
-            continue
-        if len(content) > limits.max_bytes:
-            out.append(Upload(member, None, f"the file is over the limit of {limits.max_bytes / 2**20:.0f} MB",
-                              "too_large"))
+            content = read_member(archive, member.stored, limits=limits)
+        except InputError as exc:
+            out.append(Upload(shown, None, str(exc), exc.code))
             continue
         total += len(content)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            out.append(Upload(name, None, f"the zip inflates to more than {MAX_ZIP_TOTAL_BYTES / 2**20:.0f} MB; "
+        if total > MAX_TOTAL_BYTES:
+            out.append(Upload(name, None, f"the zip inflates to more than {MAX_TOTAL_BYTES / 2**20:.0f} MB; "
                               "the remaining files were skipped", "too_large"))
             break
-        out.append(Upload(member, content))
+        out.append(Upload(shown, content))
     return out
-
-
-def _is_junk(filename: str) -> bool:
-    """macOS resource forks and hidden files that archivers add."""
-    path = PurePosixPath(filename)
-    return path.parts[0] == "__MACOSX" or path.name.startswith(".")
-
-
-def _member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name; Windows archivers store Chinese names as GBK without saying so."""
-    if info.flag_bits & _UTF8_FLAG:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
 
 
 def run_batch(

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app_support sits beside app.py, outside the installed package
     sys.path.insert(0, str(ROOT))
 
+from analyzer.ingest.archive import MAX_MEMBERS  # noqa: E402
 from app_support.batch import (  # noqa: E402
-    MAX_ZIP_MEMBERS,
     BatchRow,
     Upload,
     batch_table,
@@ -278,7 +278,7 @@ def test_corrupt_and_oversized_zips_become_error_rows():
     assert [(m.name, m.code) for m in members] == [("z.zip/big.txt", "too_large"), ("z.zip/small.txt", None)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for i in range(MAX_ZIP_MEMBERS + 1):
+        for i in range(MAX_MEMBERS + 1):
             archive.writestr(f"{i}.txt", "")
     assert expand_uploads([("many.zip", buffer.getvalue())])[0].code == "too_large"
 

@@ -16,7 +16,7 @@ STAGES: list[tuple[str, list[str]]] = [
     ("base", ["version", "errors", "limits", "cache", "assets", "messages", "issuers"]),
     ("frameworks", ["frameworks", "literals", "folding"]),
     ("text primitives", ["text", "text.headings"]),
-    ("ingest", ["ingest", "ingest.read", "ingest.budget", "ingest.docx", "ingest.pdf", "ingest.pdfguard",
+    ("ingest", ["ingest", "ingest.read", "ingest.archive", "ingest.budget", "ingest.docx", "ingest.pdf", "ingest.pdfguard",
                 "ingest.html", "ingest.txt", "ingest.normalize", "ingest.sanitize"]),
     ("text", ["text.structure", "text.segment", "text.segment_parity", "text.specificity", "text.automaton"]),
     ("result", ["result"]),
@@ -33,8 +33,9 @@ STAGES: list[tuple[str, list[str]]] = [
                   "training.evaluate_copying", "training.train", "training.modelcard"]),
     ("cli", ["cli.app", "cli.batch", "cli.main", "cli", "cli.__main__"]),
 ]
-# What the Streamlit app may use: the public API, the result records and what renders them.
-UI_MAY_IMPORT = {"", "result", "errors", "limits", "frameworks", "messages", "outputs", "outputs.render",
+# What the Streamlit app may use: the public API, the result records, what renders them, and the one
+# archive reader for uploaded zips.
+UI_MAY_IMPORT = {"", "result", "errors", "limits", "frameworks", "messages", "ingest", "ingest.archive", "outputs", "outputs.render",
                  "outputs.export", "outputs.annotate", "compare", "compare.tables", "mapping.model"}
 
 

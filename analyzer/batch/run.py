@@ -17,7 +17,6 @@ import signal
 import stat
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -26,19 +25,16 @@ from pathlib import Path
 from analyzer.batch.store import FileResult, Store, rows_from_analysis
 from analyzer.errors import (
     OTHER_ADVICE,
-    CorruptFile,
-    EncryptedDocument,
     GovreportError,
     InputError,
     TooLarge,
-    UnsupportedFormat,
 )
 from analyzer.ingest import SUPPORTED_SUFFIXES
+from analyzer.ingest.archive import ARCHIVE_SUFFIX, list_members, open_archive, read_member
 from analyzer.limits import Limits
 
 # Report-like files we cannot read are listed (and refused with a reason) rather than ignored silently.
 REFUSED_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".pages")
-ARCHIVE_SUFFIX = ".zip"
 MEMBER_SEPARATOR = "::"
 # Results per store transaction: each has a fixed cost in statements and commit (client CPU per
 # report, measured: 1.0 ms in groups of 32, 0.3 ms in groups of 200; benchmarks/README.md) …
@@ -233,31 +229,20 @@ def _not_regular(mode: int) -> str:
 
 
 def _zip_members(path: Path, limits: Limits) -> Iterator[InputItem]:
-    """Members of a zip archive, judged by their declared sizes only (nothing is inflated here)."""
+    """Members of a zip archive of report files, judged by their headers only (nothing is inflated here)."""
     archive = str(path)
     try:
-        with zipfile.ZipFile(archive) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield InputItem(archive, path.name, error=(CorruptFile.code, f"the zip archive cannot be opened ({exc})"))
+        with open_archive(archive) as zf:
+            members = list_members(zf, limits=limits)
+    except InputError as exc:
+        yield InputItem(archive, path.name, error=(exc.code, str(exc)))
         return
-    for info in infos:
-        member = info.filename
-        name = member.rsplit("/", 1)[-1]
-        if info.is_dir() or member.startswith("__MACOSX/") or name.startswith("."):
+    for member in members:
+        name = member.name.rsplit("/", 1)[-1]
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES + REFUSED_SUFFIXES + (ARCHIVE_SUFFIX,):
             continue
-        suffix = Path(name).suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES + REFUSED_SUFFIXES + (ARCHIVE_SUFFIX,):
-            continue
-        error = None
-        if suffix == ARCHIVE_SUFFIX:
-            error = (UnsupportedFormat.code, "an archive inside an archive is not opened; extract it first")
-        elif info.flag_bits & 0x1:
-            error = (EncryptedDocument.code, "the archive member is encrypted with a password")
-        elif info.file_size > limits.max_bytes:
-            error = (TooLarge.code, f"the archive member unpacks to {info.file_size / 2**20:.1f} MB, "
-                                    f"over the limit of {limits.max_bytes / 2**20:.0f} MB")
-        yield InputItem(f"{archive}{MEMBER_SEPARATOR}{member}", name, archive=archive, member=member, error=error)
+        yield InputItem(f"{archive}{MEMBER_SEPARATOR}{member.name}", name, archive=archive, member=member.stored,
+                        error=member.error)
 
 
 class Reader:
@@ -270,22 +255,10 @@ class Reader:
     def read(self, item: InputItem) -> bytes:
         if item.archive is None:
             return self._read_file(item.path)
-        try:
-            if self._zip is None or self._zip.filename != item.archive:
-                self.close()
-                self._zip = zipfile.ZipFile(item.archive)
-            # zipfile never returns more than the declared size; the cap guards the limit regardless.
-            with self._zip.open(item.member) as fh:
-                data = fh.read(self.limits.max_bytes + 1)
-        except KeyError:
-            raise CorruptFile("the archive no longer holds this member (it changed during the batch)") from None
-        except RuntimeError:
-            raise EncryptedDocument("the archive member is encrypted with a password") from None
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
-            raise CorruptFile(f"the archive member cannot be unpacked ({exc})") from None
-        if len(data) > self.limits.max_bytes:
-            raise TooLarge(f"the archive member is over the limit of {self.limits.max_bytes / 2**20:.0f} MB")
-        return data
+        if self._zip is None or self._zip.filename != item.archive:
+            self.close()
+            self._zip = open_archive(item.archive)
+        return read_member(self._zip, item.member, limits=self.limits)
 
     def _read_file(self, path: str) -> bytes:
         """A regular file's bytes: checked before it is opened, and opened so that nothing can block
