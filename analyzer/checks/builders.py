@@ -97,11 +97,6 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
         state = status.status if status else ("present" if any(p.part == part.id for p in analysis.paragraphs) else "missing")
         required = status.required if status else part.required
         passing = status.passing if status else None
-        if state == "missing":  # the part's own checks may have found its subject told elsewhere
-            seen = next((ev.paragraph for check in part.checks for ev in evidence.get(check.id, [])), None)
-            if seen is not None:
-                state, passing = "in_passing", seen
-                _mark_in_passing(analysis, part.id, seen)
         if required and state == "missing" and part.id != "META":
             out.append(Finding(
                 kind="missing_part", severity="high", location="whole report", section=part.id,
@@ -129,12 +124,6 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
                 suggestion=suggest.for_check(check, part.name, present=present, exclude=exclude),
             ))
     return out
-
-
-def _mark_in_passing(analysis: Analysis, part_id: str, paragraph: int) -> None:
-    for result in analysis.parts:
-        if result.id == part_id:
-            result.status, result.passing = "in_passing", paragraph
 
 
 def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> list[Finding]:

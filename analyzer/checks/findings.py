@@ -7,6 +7,7 @@ adding a check is adding a file (and its example reports); nothing here names a 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from functools import cache
@@ -52,6 +53,7 @@ def add_findings(
     section_quality(analysis)
     evidence = find_elements(analysis, framework, structure=structure, model=element_model)
     _fill_elements(analysis, framework, evidence)
+    parts = _told_elsewhere(parts, evidence, analysis) if parts is not None else None
     context = CheckContext(
         analysis=analysis, structure=structure, framework=framework, evidence=evidence,
         mentions=unmeasured_mentions(analysis, framework, evidence), flags=flags,
@@ -73,6 +75,22 @@ def add_findings(
         copied_share=round(copy.share, 3) if copy is not None else None,
         copied_chars_share=round(copy.chars_share, 3) if copy is not None else None,
     )
+
+
+def _told_elsewhere(statuses: list[PartStatus], evidence: dict[str, list[Evidence]],
+                    analysis: Analysis) -> list[PartStatus]:
+    """A missing part whose own checks found its subject elsewhere (the leader's acts told under
+    another part) is in passing, not missing: in the statuses the checks read and in the result."""
+    out = []
+    for status in statuses:
+        seen = next((ev.paragraph for check in status.part.checks for ev in evidence.get(check.id, [])), None)
+        if status.status == "missing" and seen is not None:
+            status = dataclasses.replace(status, status="in_passing", passing=seen)
+            for result in analysis.parts:
+                if result.id == status.part.id:
+                    result.status, result.passing = "in_passing", seen
+        out.append(status)
+    return out
 
 
 def _fill_elements(analysis: Analysis, framework: Framework, evidence: dict[str, list[Evidence]]) -> None:

@@ -6,7 +6,7 @@ paragraph per line written as ``LABEL [H] [C] [E=ID,ID] | text``. ``H`` marks a 
 paragraph evidences. Formulaic sentences are wrapped in ``⟪…⟫``; the markers are stripped from
 the text and the sentences kept as labels. See ``corpora/SOURCE_FORMAT.md``.
 
-This module imports only the standard library, PyYAML and ``errors`` so that corpus authors can run
+This module imports only the standard library, PyYAML, ``errors`` and ``assets`` so that corpus authors can run
 ``python -m analyzer.training.corpus check FILE…`` before anything else is installed.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from analyzer.assets import framework_dir
 from analyzer.errors import GovreportError
 
 SHARED_LABELS = ("INTRO", "PROBLEMS", "NEXT", "META", "OTHER")
@@ -36,7 +37,6 @@ DEFECTS = (
     "no_problems",
     "no_next",
 )
-FRAMEWORK_DIR = Path(__file__).resolve().parents[1] / "frameworks"
 
 
 def section_labels() -> dict[str, tuple[str, ...]]:
@@ -61,7 +61,7 @@ def element_ids() -> dict[str, frozenset[str]]:
 
 
 def _framework_files() -> list[dict]:
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(FRAMEWORK_DIR.glob("*.yaml"))]
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(framework_dir().glob("*.yaml"))]
 
 
 def _is_outline(framework: dict) -> bool:
