@@ -13,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 
+from analyzer.checks.rules import Params
 from analyzer.frameworks import Framework, load_framework
 from analyzer.ingest import Document, ingest_guarded, ingest_text
 from analyzer.issuers import issuer_level
@@ -49,16 +50,17 @@ def analyze(
     previous: str | Path | bytes | None = None,
     previous_filename: str | None = None,
     disable: frozenset[str] | set[str] = frozenset(),
+    params: Params | None = None,
 ) -> Analysis:
     """Analyse a report given as a path, as text, or as the bytes of a file named ``filename``.
     ``previous`` (same forms) is the issuer's earlier report: copied text is measured against it.
-    ``framework``: an outline or report-rule id, or auto; ``disable``: check ids not to run
-    (``govreport rules``)."""
+    ``framework``: an outline or report-rule id, or auto; ``disable``: check ids not to run;
+    ``params``: thresholds of checks, ``{check id: {name: value}}`` (``govreport rules``)."""
     limits = limits or Limits.from_env()
     document = _ingest(source, filename=filename, limits=limits)
     earlier = _ingest(previous, filename=previous_filename, limits=limits).paragraphs if previous is not None else None
     return analyze_document(document, framework=framework, segmenter=segmenter, scorer=scorer, previous=earlier,
-                            disable=disable)
+                            disable=disable, params=params)
 
 
 def analyze_document(
@@ -70,6 +72,7 @@ def analyze_document(
     previous: list[str] | None = None,
     element_model=None,
     disable: frozenset[str] | set[str] = frozenset(),
+    params: Params | None = None,
 ) -> Analysis:
     """Run every stage after ingestion on an already ingested document (``previous``: the
     paragraphs of the issuer's earlier report, to measure copying)."""
@@ -102,7 +105,7 @@ def analyze_document(
     from analyzer.checks.findings import add_findings
 
     add_findings(analysis, structure, plan.checked, copy=copy, element_model=element_model, parts=statuses,
-                 rule_id=plan.parts.id, disable=frozenset(disable))
+                 disable=frozenset(disable), params=params)
     return analysis
 
 

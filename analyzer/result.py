@@ -101,10 +101,11 @@ class Finding(Record, kw_only=True):
     location: list[int] | Literal["whole report"]
     message: str
     evidence: list[str] = field(default_factory=list)
-    rule: str
+    rule: str  # its stable id: <check>.<sub-id> (outline.sections.thin; ``govreport rules`` lists them)
     section: str | None = None
     suggestion: dict | None = None
     check: str | None = None  # the registered check that produced it (``govreport rules``; --disable ID)
+    element: str | None = None  # the outline element or the part's check it is about (its id in the framework)
 
 
 PartStatus = Literal["present", "in_passing", "missing", "optional_absent"]

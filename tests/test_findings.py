@@ -87,7 +87,7 @@ def test_report_without_problems_part_gets_a_missing_part():
 
 def _lead_findings(report):
     return [f for f in analyze(report.text, framework=report.meta["framework"]).findings
-            if f.rule.endswith(":LEAD")]
+            if f.element == "LEAD"]
 
 
 LEADERS = [r for r in CORPUS.values() if r.meta["framework"] != "duc-2019"]
@@ -119,7 +119,7 @@ def test_the_leader_formula_alone_is_quoted_as_general(report):
 
 
 def test_the_lead_check_tells_general_from_absent(seed_analysis):
-    lead = [f for f in seed_analysis.findings if f.rule.endswith(":LEAD")]
+    lead = [f for f in seed_analysis.findings if f.element == "LEAD"]
     assert len(lead) == 1 and lead[0].message.startswith("未见")  # the seed names no leader's duty at all
     generic = [r for r in LEADERS if "generic_leader" in (r.meta.get("defects") or []) and r.id != "seed-000"]
     quoted = [f for r in generic for f in _lead_findings(r) if f.evidence]

@@ -84,7 +84,7 @@ def test_first_responsible_person_content_only_in_passing_is_a_low_finding():
     analysis = analyze(text)
     part = next(p for p in analysis.parts if p.id == "R3")
     assert part.status == "in_passing" and part.passing is not None
-    (finding,) = [f for f in _findings(analysis, "missing_part", "R3") if f.rule.endswith("in-passing")]
+    (finding,) = [f for f in _findings(analysis, "missing_part", "R3") if f.rule == "report.parts.in-passing"]
     assert finding.severity == "low" and "顺带提及" in finding.message
 
 

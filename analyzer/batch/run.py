@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.batch.store import FileResult, Store, rows_from_analysis
+from analyzer.checks.rules import Params
 from analyzer.errors import (
     OTHER_ADVICE,
     GovreportError,
@@ -83,6 +84,7 @@ class Options:
     segmenter: str | None = None
     limits: Limits = field(default_factory=Limits.from_env)
     disable: frozenset[str] = frozenset()  # check ids not to run (a legal office's house rules)
+    params: Params = field(default_factory=dict)  # thresholds the house rules set: {check id: {name: value}}
 
 
 @dataclass
@@ -293,7 +295,7 @@ def analyze_item(task: Task, options: Options) -> FileResult:
     result = FileResult(task.path, task.name, "failed", sha256=task.sha256)
     try:
         analysis = analyze(task.data, filename=task.name, framework=options.framework, limits=options.limits,
-                           segmenter=options.segmenter, disable=options.disable)
+                           segmenter=options.segmenter, disable=options.disable, params=options.params)
     except InputError as exc:
         result.error = (exc.code, str(exc))
         return result

@@ -1,6 +1,8 @@
 """The findings each check builds: missing and thin sections, missing elements, missing or
 in-passing parts and their checks, 套话 paragraphs, missing metadata and copying. The registered
-checks (``registered/``) call these; ``findings.add_findings`` runs the checks."""
+checks (``registered/``) call these, with their thresholds; ``findings.add_findings`` runs the checks.
+Each finding's ``rule`` is the sub-id its check declares (``findings.add_findings`` prefixes the
+check's id); what it is about is in ``section`` and ``element``."""
 
 from __future__ import annotations
 
@@ -11,12 +13,11 @@ from analyzer.mapping.parts import PartStatus
 from analyzer.result import Analysis, Copying, Finding
 
 _METADATA_FIELDS = {"title": "标题", "issuer": "发文单位", "date": "成文日期", "year": "报告年度"}
-BOILERPLATE_HEAVY = 0.5  # a section with at least this share of formulaic text gets a finding of its own
-COPIED_HIGH, COPIED_MEDIUM = 0.3, 0.1
 GENERAL_ONLY = "只有原则性表述,未写明具体的次数、时间或文件"  # for elements that need a fact
 
 
-def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[Finding]:
+def section_findings(analysis: Analysis, framework: Framework, exclude, *, boilerplate_heavy: float) -> list[Finding]:
+    """Missing and thin sections, and covered ones with at least ``boilerplate_heavy`` of 套话."""
     out = []
     for result, section in zip(analysis.sections, framework.sections):
         if result.status == "missing":
@@ -24,7 +25,7 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
                 kind="missing_section", severity="high", location="whole report", section=section.id,
                 message=f"未见“{section.name}”部分的内容",
                 evidence=[_where_looked(analysis, framework)],
-                rule=f"{framework.id}:{section.id}",
+                rule="missing",
                 suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
             ))
         elif result.status == "thin":
@@ -32,14 +33,14 @@ def section_findings(analysis: Analysis, framework: Framework, exclude) -> list[
                 kind="thin_section", severity="medium", location=result.paragraphs, section=section.id,
                 message=f"“{section.name}”仅有{result.chars}字,内容单薄",
                 evidence=[p.text for p in analysis.paragraphs if p.index in result.paragraphs and not p.is_heading][:2],
-                rule=f"{framework.id}:{section.id}:thin",
+                rule="thin",
                 suggestion=suggest.for_section(section, framework, status="thin", exclude=exclude),
             ))
-        elif (result.boilerplate_ratio or 0) >= BOILERPLATE_HEAVY:
+        elif (result.boilerplate_ratio or 0) >= boilerplate_heavy:
             out.append(Finding(
                 kind="boilerplate", severity="medium", location=result.paragraphs, section=section.id,
                 message=f"“{section.name}”中{result.boilerplate_ratio:.0%}的文字为套话,缺少具体事实",
-                rule=f"boilerplate:section:{section.id}",
+                rule="boilerplate",
                 suggestion=suggest.for_section(section, framework, status="boilerplate", exclude=exclude),
             ))
     return out
@@ -66,28 +67,29 @@ def element_findings(analysis: Analysis, framework: Framework, evidence, exclude
             if evidence.get(element.id):
                 continue
             out.append(Finding(
-                kind="missing_element", severity="low", section=section.id,
+                kind="missing_element", severity="low", section=section.id, element=element.id,
                 **_not_seen(
                     f"“{section.name}”中未见“{element.name}”的相关内容",
                     f"“{section.name}”中“{element.name}”{GENERAL_ONLY}",
                     (mentions or {}).get(element.id),
                 ),
-                rule=f"{framework.id}:{element.id}",
                 suggestion=suggest.for_element(element, section, framework, exclude=exclude),
             ))
     return out
 
 
-def _not_seen(absent: str, general: str, mention: Evidence | None) -> dict:
-    """Message, location and evidence of a finding on an element without evidence: ``absent``, or,
-    when the report names it only in general terms, ``general`` with that sentence."""
+def _not_seen(absent: str, general: str, mention: Evidence | None, *, prefix: str = "") -> dict:
+    """Sub-id, message, location and evidence of a finding on an element without evidence: ``absent``
+    (sub-id ``missing``), or, when the report names it only in general terms, ``general`` with that
+    sentence (sub-id ``general``); ``prefix`` goes before the sub-id."""
     if mention is None:
-        return {"message": absent, "location": "whole report"}
-    return {"message": general, "location": [mention.paragraph], "evidence": [mention.sentence]}
+        return {"rule": f"{prefix}missing", "message": absent, "location": "whole report"}
+    return {"rule": f"{prefix}general", "message": general, "location": [mention.paragraph],
+            "evidence": [mention.sentence]}
 
 
 def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None,
-                  statuses: list[PartStatus] | None = None, rule_id: str = "") -> list[Finding]:
+                  statuses: list[PartStatus] | None = None) -> list[Finding]:
     """Required parts that are missing (high) or told only in passing inside another part (low), and
     the parts' report-level checks. An optional part is never a finding."""
     out = []
@@ -100,7 +102,7 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
         if required and state == "missing" and part.id != "META":
             out.append(Finding(
                 kind="missing_part", severity="high", location="whole report", section=part.id,
-                message=f"缺少必备部分“{part.name}”", rule=f"{rule_id}:{part.id}",
+                message=f"缺少必备部分“{part.name}”", rule="missing",
                 suggestion=suggest.for_part(part.id, part.name, framework, exclude=exclude),
             ))
         elif required and state == "in_passing":
@@ -108,7 +110,7 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
                 kind="missing_part", severity="low", location=[passing], section=part.id,
                 message=f"“{part.name}”只在其他部分中顺带提及,未单独报告",
                 evidence=[analysis.paragraphs[passing].text[:120]],
-                rule=f"{rule_id}:{part.id}:in-passing",
+                rule="in-passing",
                 suggestion=suggest.for_part(part.id, part.name, framework, exclude=exclude),
             ))
         present = state == "present"
@@ -118,9 +120,9 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
             if check.scope == "part" and not present and required:
                 continue  # the missing part is already reported
             out.append(Finding(
-                kind="missing_part", severity="medium", section=part.id,
-                **_not_seen(f"未见“{check.name}”", f"“{check.name}”{GENERAL_ONLY}", (mentions or {}).get(check.id)),
-                rule=f"{rule_id}:{check.id}",
+                kind="missing_part", severity="medium", section=part.id, element=check.id,
+                **_not_seen(f"未见“{check.name}”", f"“{check.name}”{GENERAL_ONLY}", (mentions or {}).get(check.id),
+                            prefix="check-"),
                 suggestion=suggest.for_check(check, part.name, present=present, exclude=exclude),
             ))
     return out
@@ -139,7 +141,7 @@ def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> l
             kind="boilerplate", severity="low", location=[index], section=paragraph.section,
             message=f"第{index + 1}段有{len(items)}句套话({kinds}):" + "、".join(f"“{flag.matched}”" for *_, flag in items[:3]),
             evidence=[sentence for _, _, sentence, _ in items],
-            rule="boilerplate:" + ",".join(dict.fromkeys(flag.entry for *_, flag in items)),
+            rule="paragraph",
         ))
     return out
 
@@ -148,7 +150,7 @@ def metadata_findings(analysis: Analysis) -> list[Finding]:
     meta = analysis.metadata
     return [
         Finding(kind="missing_metadata", severity="low", location="whole report",
-                message=f"未能识别{label}", rule=f"metadata:{field}")
+                message=f"未能识别{label}", rule=field)
         for field, label in _METADATA_FIELDS.items()
         if getattr(meta, field) in (None, "")
     ]
@@ -157,19 +159,19 @@ def metadata_findings(analysis: Analysis) -> list[Finding]:
 _KIND_NAMES = {"verbatim": "原样照抄", "figures_changed": "仅改动数字、年份或日期", "near": "稍作改写"}
 
 
-def copy_findings(analysis: Analysis, copy: Copying) -> list[Finding]:
-    """Mark copied sentences on their paragraphs and report the sentence share, per kind, with the
-    first passages side by side (later ⇐ earlier)."""
+def copy_findings(analysis: Analysis, copy: Copying, *, high: float, medium: float) -> list[Finding]:
+    """Mark copied sentences on their paragraphs and report the sentence share (from ``medium``, and
+    severe from ``high``), per kind, with the first passages side by side (later ⇐ earlier)."""
     for passage in copy.passages:
         analysis.paragraphs[passage.later_paragraph].copied.append(list(passage.later_span))
-    if copy.share < COPIED_MEDIUM:
+    if copy.share < medium:
         return []
-    severity = "high" if copy.share >= COPIED_HIGH else "medium"
+    severity = "high" if copy.share >= high else "medium"
     kinds = "、".join(f"{_KIND_NAMES[kind]}{n}句" for kind, n in copy.counts.items() if n)
     return [Finding(
         kind="copied", severity=severity,
         location=sorted({p.later_paragraph for p in copy.passages}),
         message=f"正文{copy.sentences}句中有{copy.copied_sentences}句(约{copy.share:.0%})与对照报告相同或近似:{kinds}",
         evidence=[f"{p.later} ⇐ {p.earlier}" for p in copy.passages[:5]],
-        rule="copied:previous-report",
+        rule="copied",
     )]

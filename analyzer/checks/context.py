@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from analyzer.checks.elements import Evidence
 from analyzer.frameworks import Framework
@@ -14,7 +15,8 @@ from analyzer.text.structure import Structure
 @dataclass(frozen=True)
 class CheckContext:
     """What every check reads: the analysis so far, the parsed structure, the framework (the outline's
-    sections and the parts the report must have), and what the shared searches found."""
+    sections and the parts the report must have), what the shared searches found, and the thresholds
+    of the check that reads it (``params``: its declared defaults, or a house rule's values)."""
 
     analysis: Analysis
     structure: Structure
@@ -25,4 +27,4 @@ class CheckContext:
     exclude: frozenset[str]
     copy: Copying | None
     parts: list[PartStatus] | None
-    rule_id: str
+    params: Mapping[str, float] = field(default_factory=dict)

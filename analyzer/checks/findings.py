@@ -2,7 +2,9 @@
 statistics, and add the findings, most severe first.
 
 Every check is a file in ``analyzer/checks/registered/`` that registers one rule (``rules.register``):
-adding a check is adding a file (and its example reports); nothing here names a check.
+adding a check is adding a file (and its example reports); nothing here names a check. A check's
+findings carry their sub-id in ``rule``; here they get their full id (``<check id>.<sub-id>``) and
+``check``, so that no check can name another's findings.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from analyzer.checks import registered
 from analyzer.checks.context import CheckContext
 from analyzer.checks.elements import Evidence, find_elements, unmeasured_mentions
 from analyzer.checks.quality import mark_paragraphs, report_stats, section_quality
-from analyzer.checks.rules import REGISTRY, Rule
+from analyzer.checks.rules import REGISTRY, Params, Rule, effective_params
 from analyzer.frameworks import Framework
 from analyzer.mapping.parts import PartStatus
 from analyzer.result import SEVERITIES, Analysis, Copying, ElementResult
@@ -43,12 +45,13 @@ def add_findings(
     copy: Copying | None = None,
     element_model=None,
     parts: list[PartStatus] | None = None,
-    rule_id: str | None = None,
     disable: frozenset[str] = frozenset(),
+    params: Params | None = None,
 ) -> None:
     """Run every registered check not in ``disable``, fill the quality fields and statistics, and append
     the findings, most severe first. ``framework`` holds the outline's sections and the parts the
-    report must have (``parts``: their statuses; ``rule_id``: the file those parts come from)."""
+    report must have (``parts``: their statuses); ``params``: thresholds set by house rules (rule id →
+    name → value; the others keep the defaults the rules declare)."""
     flags = mark_paragraphs(analysis)
     section_quality(analysis)
     evidence = find_elements(analysis, framework, structure=structure, model=element_model)
@@ -58,12 +61,13 @@ def add_findings(
         analysis=analysis, structure=structure, framework=framework, evidence=evidence,
         mentions=unmeasured_mentions(analysis, framework, evidence), flags=flags,
         exclude=frozenset(p.text for p in analysis.paragraphs), copy=copy, parts=parts,
-        rule_id=rule_id or framework.id,
     )
     findings = []
-    for rule in registered_rules():
-        if rule.id not in disable:
-            findings += [msgspec.structs.replace(f, check=rule.id) for f in rule.run(context)]
+    rules = [rule for rule in registered_rules() if rule.id not in disable]
+    thresholds = effective_params(params)
+    for rule in rules:
+        found = rule.run(dataclasses.replace(context, params=thresholds[rule.id]))
+        findings += [msgspec.structs.replace(f, check=rule.id, rule=rule.finding_id(f.rule)) for f in found]
     analysis.findings.extend(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
     elements = [e for s in analysis.sections for e in s.elements]
     analysis.stats.update(

@@ -65,13 +65,14 @@ def _global_options(
         os.environ["GOVREPORT_DATA"] = str(data)  # read by analyzer.assets, which every command imports later
 
 
-def resolve_disabled(ids: list[str]) -> frozenset[str]:
-    """The check ids switched off by ``--disable``, ``GOVREPORT_DISABLE`` and ``govreport.yaml``."""
+def resolve_house_rules(ids: list[str]):
+    """The checks switched off by ``--disable``, ``GOVREPORT_DISABLE`` and ``govreport.yaml``, and the
+    thresholds that file sets (``rules.HouseRules``); a bad id or value stops the command first."""
     from analyzer.checks.findings import registered_rules
-    from analyzer.checks.rules import RuleError, disabled_rules
+    from analyzer.checks.rules import RuleError, house_rules
 
     registered_rules()  # the checks register themselves as they are loaded
     try:
-        return disabled_rules(ids)
+        return house_rules(ids)
     except RuleError as exc:
         fail(exc.advice, detail=str(exc))

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from analyzer.cli.app import EXIT_BAD_INPUT, app, resolve_disabled
+from analyzer.cli.app import EXIT_BAD_INPUT, app, resolve_house_rules
 from analyzer.cli.app import fail as _fail
 
 EXIT_FAILED_FILES = 1
@@ -68,10 +68,10 @@ def batch(
         store = _open_store(db)
     except StoreError as exc:
         _fail(str(exc))
-    switched_off = resolve_disabled(disable or [])
+    house = resolve_house_rules(disable or [])
     with store:
         report = _run(items, store=store, jobs=jobs, framework=framework, engine=engine.value, scheduler=scheduler,
-                      force=force, command="govreport batch " + " ".join(sys.argv[2:]), disable=switched_off)
+                      force=force, command="govreport batch " + " ".join(sys.argv[2:]), house=house)
         console = Console()
         if not console.is_terminal and not os.environ.get("COLUMNS"):  # a log or a pipe: wide enough for the table
             console = Console(width=160)
@@ -255,13 +255,15 @@ def _open_store(path: Path, *, read_only: bool = False):
     return Store(path, read_only=read_only)
 
 
-def _run(items, *, store, jobs, framework, engine, scheduler, force, command, disable=frozenset()):
-    """Run the batch with a progress display. Ctrl-C or SIGTERM (a job scheduler's stop) keeps
-    what is done and says how to resume."""
+def _run(items, *, store, jobs, framework, engine, scheduler, force, command, house=None):
+    """Run the batch with a progress display (``house``: the house rules' switched-off checks and
+    thresholds). Ctrl-C or SIGTERM (a job scheduler's stop) keeps what is done and says how to resume."""
     import signal
 
     from analyzer.batch.run import BatchError, Options, cap_jobs, run_batch
+    from analyzer.checks.rules import HouseRules
 
+    house = house or HouseRules()
     jobs, note = cap_jobs(jobs, files=sum(item.error is None for item in items))
     if note:
         typer.echo(note, err=True)
@@ -272,7 +274,8 @@ def _run(items, *, store, jobs, framework, engine, scheduler, force, command, di
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         with _progress(len(items)) as progress:
-            return run_batch(items, store=store, options=Options(framework=framework, disable=disable), jobs=jobs, engine=engine,
+            options = Options(framework=framework, disable=house.disable, params=house.params)
+            return run_batch(items, store=store, options=options, jobs=jobs, engine=engine,
                              scheduler=scheduler, force=force, progress=progress, command=command)
     except BatchError as exc:
         _fail(str(exc))

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from analyzer.cli.app import EXIT_BROKEN_INSTALL, app, corpus_app, resolve_disabled
+from analyzer.cli.app import EXIT_BROKEN_INSTALL, app, corpus_app, resolve_house_rules
 from analyzer.cli.app import fail as _fail
 
 # Set by a command that has written and closed everything it opened, so that its process may end
@@ -62,9 +62,10 @@ def analyze(
         _fail(str(exc))
     if annotate is not None and annotate.resolve() == file.resolve():
         _fail("批注版 Word 不能覆盖原文件,请另选保存位置", detail="annotate target is the input file")
-    switched_off = resolve_disabled(disable or [])
+    house = resolve_house_rules(disable or [])
     try:
-        result = run(file, framework=framework, segmenter=segmenter, previous=previous, disable=switched_off)
+        result = run(file, framework=framework, segmenter=segmenter, previous=previous, disable=house.disable,
+                     params=house.params)
     except InputError as exc:
         _fail(exc.advice, detail=str(exc))
     except FrameworkError as exc:
@@ -119,19 +120,33 @@ def _json_for_output(text: str) -> str:
 
 @app.command()
 def rules() -> None:
-    """列出全部检查规则:编号、产生的问题类型和说明(可用 --disable 或 govreport.yaml 关闭)。"""
+    """列出全部检查规则:编号、产生的问题类型、说明、各类问题的编号、参数(默认值)和示例(可用 --disable 或 govreport.yaml 关闭、调整)。"""
     from rich.console import Console
     from rich.table import Table
 
     from analyzer.checks.findings import registered_rules
+
+    table = Table(show_lines=True)
+    for header in ("规则编号", "问题类型", "说明", "各类问题的编号", "参数 = 默认值", "示例(会触发)"):
+        table.add_column(header, overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut
+    for rule in registered_rules():
+        table.add_row(*_rule_cells(rule))
+    Console().print(table)
+    typer.echo("在工作文件夹的 govreport.yaml 中可关闭规则(disable: [规则编号])或调整参数"
+               "(params: {规则编号: {参数名: 数值}})。")
+
+
+def _rule_cells(rule) -> tuple[str, ...]:
+    """One row of ``govreport rules``; every text is escaped, the example report above all."""
+    from rich.markup import escape
+
     from analyzer.messages import label
 
-    table = Table("规则编号", "问题类型", "说明", "示例(会触发)")
-    for rule in registered_rules():
-        example = rule.fires if not rule.fires.startswith("corpus:") else f"语料报告 {rule.fires.removeprefix('corpus:')}"
-        table.add_row(rule.id, "、".join(label("kind", k) for k in rule.kinds), rule.description,
-                      example.replace("\n", " / ")[:60])
-    Console().print(table)
+    findings = "\n".join(f"{rule.finding_id(sub)}({meaning})" for sub, meaning in rule.findings.items())
+    params = "\n".join(f"{name} = {param.default:g}({param.description})" for name, param in rule.params.items())
+    example = f"语料报告 {rule.fires.removeprefix('corpus:')}" if rule.fires.startswith("corpus:") else rule.fires
+    return (escape(rule.id), "、".join(label("kind", k) for k in rule.kinds), escape(rule.description),
+            escape(findings), escape(params or "无"), escape(example.replace("\n", " / ")[:60]))
 
 
 @app.command()

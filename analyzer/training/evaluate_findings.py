@@ -124,7 +124,7 @@ def _sections(report, analysis, tally):
 def _elements(report, analysis, tally):
     """Positive = element missing. Only elements of sections the report covers are judged."""
     present = {e for p in report.paragraphs for e in p.elements}
-    said_missing = {f.rule.split(":", 1)[1] for f in analysis.findings if f.kind == "missing_element"}
+    said_missing = {f.element for f in analysis.findings if f.kind == "missing_element"}
     gold_missing_sections = set(report.meta.get("missing_sections") or [])
     for section in analysis.sections:
         if section.status == "missing" or section.id in gold_missing_sections:
@@ -169,7 +169,7 @@ def _checks(report, analysis, tally):
         "LEAD": ("LEAD" not in tags, True),
         "NEXTYEAR_TARGET": (bool(defects & {"vague_next", "no_next"}), "NEXT" in labels),
     }
-    said = {f.rule.split(":", 1)[1] for f in analysis.findings if f.kind == "missing_part"}
+    said = {f.element for f in analysis.findings if f.kind == "missing_part" and f.element}
     for check, (truth, judged) in truth_missing.items():
         if not judged:
             continue

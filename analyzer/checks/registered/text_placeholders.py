@@ -23,6 +23,7 @@ PLACEHOLDER = re.compile(
 
 @register("text.placeholders", order=45, kinds=("placeholder",), kind_names={"placeholder": "未替换的占位符"},
           description="模板占位符未替换(XX件、××局、〇〇年、某某、【待补充】)",
+          findings={"paragraph": "这一段有未替换的占位符"},
           fires="现将2023年法治政府建设情况报告如下:\n全年办理行政复议案件XX件,纠错××件,【待补充】。",
           quiet="现将2023年法治政府建设情况报告如下:\n二〇二三年全年办理行政复议案件15件,纠错3件。")
 def check_placeholders(context: CheckContext) -> list[Finding]:
@@ -34,7 +35,7 @@ def check_placeholders(context: CheckContext) -> list[Finding]:
             out.append(Finding(
                 kind="placeholder", severity="medium", location=[paragraph.index], section=paragraph.section,
                 message=f"第{paragraph.index + 1}段有未替换的占位符:{quoted}", evidence=[paragraph.text[:120]],
-                rule="text:placeholders",
+                rule="paragraph",
                 suggestion={"text": "用本年度的实际数字、名称和日期替换占位符;确无数据的,删去该句。",
                             "why": "占位符说明草稿尚未填写完整,报送前必须替换。", "figures": [], "exemplars": []},
             ))
