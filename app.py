@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from analyzer.errors import InputError, advice_for
+from analyzer.errors import INTERNAL, advice_for, failure
 from analyzer.frameworks import FrameworkError
 from analyzer.result import Analysis
 from app_support.corpus import SAMPLE_REPORT
@@ -82,17 +82,14 @@ def framework_choices() -> dict[str, str]:
 
 def show_failure(name: str, exc: Exception) -> None:
     """The analyzer's one-sentence Chinese message for bad input; the technical detail only in a 详情 expander
-    (never a traceback); a short note for a bug."""
+    (never a traceback); a short note for a bug. Classified as the batch classifies a file (``failure``)."""
     from app_support.text import md_escape
 
-    if isinstance(exc, (InputError, FrameworkError)):
-        advice = exc.advice if isinstance(exc, InputError) else advice_for("framework")
-        st.error(f"无法分析 {md_escape(name)}:{advice}", icon=":material/error:")
-        detail = str(exc)
-    else:
+    code, detail = failure(exc, internals=False)
+    if code == INTERNAL:
         LOG.error("internal error on %s", name, exc_info=exc)
-        st.error(f"无法分析 {md_escape(name)}:{advice_for('internal')}", icon=":material/build:")
-        detail = f"内部错误:{type(exc).__name__}"
+    st.error(f"无法分析 {md_escape(name)}:{advice_for(code)}",
+             icon=":material/build:" if code == INTERNAL else ":material/error:")
     with st.expander("详情"):
         st.text(detail)
 

@@ -16,6 +16,13 @@ class GovreportError(Exception):
     code = "govreport"
     advice = "govreport 无法完成这项操作。"
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _CLASS_ADVICE.setdefault(cls.code, cls.advice)  # advice_for(code) knows every error class's code
+
+
+_CLASS_ADVICE: dict[str, str] = {}
+
 
 class InputError(GovreportError, ValueError):
     """Base class: the input cannot be analysed. ``code`` is stable and stored by the batch."""
@@ -82,10 +89,13 @@ ERROR_KINDS: tuple[type[InputError], ...] = (
 )
 
 
+INTERNAL = "internal_error"  # the code of a bug met on one file: not the file's fault
+
 # Codes the batch stores besides the input errors'.
 OTHER_ADVICE = {
     "framework": "所选的检查框架无法加载。请换用其他框架，或请管理员检查框架文件。",
-    "internal": "分析程序内部出错(不是文件的问题)。请把文件交给维护人员复查。",
+    INTERNAL: "分析程序内部出错(不是文件的问题)。请把文件交给维护人员复查。",
+    "worker_crashed": "分析这份文件的进程意外退出(可能内存不足或被终止)，文件已跳过。请单独重新分析这份文件，或交给维护人员复查。",
     # Entries a batch skips while listing its inputs: only regular files are read.
     "not_regular_file": "这不是普通文件(而是管道、设备等)，没有读取。请只提交报告文件。",
     "broken_link": "这是一个指向不存在位置的快捷链接(符号链接)，没有读取。请提交报告文件本身。",
@@ -96,9 +106,22 @@ OTHER_ADVICE = {
 }
 
 
+def failure(exc: BaseException, *, internals: bool = True) -> tuple[str, str]:
+    """How a file that could not be analysed is recorded, by the batch and the app alike: (stable
+    code, detail). An error of ours keeps its code and sentence; anything else is a bug (``INTERNAL``),
+    detailed with its type and, with ``internals``, its message (for the batch's administrator; a web
+    page shows only the type). ``advice_for(code)`` is what it means, in Chinese."""
+    if isinstance(exc, GovreportError):
+        return exc.code, str(exc)
+    if not internals:
+        return INTERNAL, f"内部错误:{type(exc).__name__}"
+    return INTERNAL, f"the analysis failed on this file ({type(exc).__name__}: {exc})"
+
+
 def advice_for(code: str | None) -> str:
-    """The Chinese explanation for an error code stored by the batch or raised as ``InputError``."""
+    """The Chinese explanation for an error code stored by the batch or raised by any error class
+    (``failure``)."""
     for kind in ERROR_KINDS:
         if kind.code == code:
             return kind.advice
-    return OTHER_ADVICE.get(code or "", InputError.advice)
+    return OTHER_ADVICE.get(code or "") or _CLASS_ADVICE.get(code or "", InputError.advice)

@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from analyzer.errors import InputError, advice_for
-from analyzer.frameworks import FrameworkError
+from analyzer.errors import InputError, advice_for, failure
 from analyzer.ingest.archive import MAX_TOTAL_BYTES, list_members, open_archive, read_member
 from analyzer.limits import Limits
 from analyzer.result import Analysis
@@ -98,16 +97,15 @@ def run_batch(
 
 
 def analyze_one(upload: Upload, analyze: Callable[[str, bytes], Analysis]) -> BatchRow:
+    """One upload analysed, or a row with the reason it failed, classified as the library's batch does
+    (``errors.failure``; a web page shows a bug's type only)."""
     if upload.data is None:
         return BatchRow(upload.name, error=upload.error, code=upload.code)
     try:
         return BatchRow(upload.name, analysis=analyze(upload.name, upload.data))
-    except InputError as exc:
-        return BatchRow(upload.name, error=str(exc), code=exc.code)
-    except FrameworkError as exc:
-        return BatchRow(upload.name, error=str(exc), code="framework")
-    except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the batch
-        return BatchRow(upload.name, error=f"internal error: {type(exc).__name__}", code="internal")
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+        code, detail = failure(exc, internals=False)
+        return BatchRow(upload.name, error=detail, code=code)
 
 
 def section_names(rows: list[BatchRow]) -> dict[str, str]:

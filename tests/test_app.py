@@ -298,7 +298,7 @@ def test_one_failing_file_does_not_stop_the_batch(seed_analysis):
     seen = []
     rows = run_batch(uploads, analyze, on_progress=lambda done, total, name: seen.append((done, total)))
     assert [(r.error, r.code) for r in rows] == [("no Chinese text", "not_chinese"),
-                                                 ("internal error: KeyError", "internal"), (None, None),
+                                                 ("内部错误:KeyError", "internal_error"), (None, None),
                                                  ("the zip file cannot be read", "corrupt_file")]
     assert seen[-1] == (4, 4)
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analyzer.errors import ERROR_KINDS, OTHER_ADVICE, InputError, advice_for
+from analyzer.errors import ERROR_KINDS, INTERNAL, OTHER_ADVICE, InputError, advice_for, failure
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -26,7 +26,8 @@ def test_advice_is_chinese_and_ends_a_sentence(kind):
 
 
 def test_codes_the_batch_stores_besides_input_errors():
-    assert advice_for("internal") == OTHER_ADVICE["internal"] and "不是文件的问题" in advice_for("internal")
+    assert advice_for(INTERNAL) == OTHER_ADVICE[INTERNAL] and "不是文件的问题" in advice_for(INTERNAL)
+    assert "内存" in advice_for("worker_crashed")
     assert advice_for("framework") == OTHER_ADVICE["framework"]
     assert advice_for(None) == advice_for("no such code") == InputError.advice
 
@@ -56,3 +57,18 @@ def test_every_error_a_user_sees_shares_one_base_with_a_code_and_chinese_advice(
     codes = [kind.code for kind in kinds]
     assert len(set(codes)) == len(codes)
     assert all(re.search(r"[\u4e00-\u9fff]", kind.advice) for kind in kinds)
+
+
+def test_one_classification_of_a_failed_file_for_the_batch_and_the_app():
+    """An error of ours keeps its code and sentence, and its code has its class's Chinese advice; anything
+    else is a bug, with its message only where the administrator reads it."""
+    from analyzer.checks.rules import RuleError
+    from analyzer.errors import NotChinese
+    from analyzer.frameworks import FrameworkError
+
+    assert failure(NotChinese("no Chinese text")) == ("not_chinese", "no Chinese text")
+    assert failure(FrameworkError("bad outline")) == ("framework", "bad outline")
+    assert failure(RuleError("no such rule"))[0] == "rule" and advice_for("rule") == RuleError.advice
+    assert failure(KeyError("secret path")) == (INTERNAL, "the analysis failed on this file (KeyError: 'secret path')")
+    code, detail = failure(KeyError("secret path"), internals=False)
+    assert code == INTERNAL and "secret" not in detail and "KeyError" in detail

@@ -25,10 +25,12 @@ from pathlib import Path
 from analyzer.batch.store import FileResult, Store, rows_from_analysis
 from analyzer.checks.rules import Params
 from analyzer.errors import (
+    INTERNAL,
     OTHER_ADVICE,
     GovreportError,
     InputError,
     TooLarge,
+    failure,
 )
 from analyzer.ingest import SUPPORTED_SUFFIXES
 from analyzer.ingest.archive import ARCHIVE_SUFFIX, list_members, open_archive, read_member
@@ -296,11 +298,8 @@ def analyze_item(task: Task, options: Options) -> FileResult:
     try:
         analysis = analyze(task.data, filename=task.name, framework=options.framework, limits=options.limits,
                            segmenter=options.segmenter, disable=options.disable, params=options.params)
-    except InputError as exc:
-        result.error = (exc.code, str(exc))
-        return result
-    except Exception as exc:  # a bug met on one file must not stop the batch; the reason is kept
-        result.error = ("internal_error", f"the analysis failed on this file ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # a bad file, or a bug met on one file, must not stop the batch; the reason is kept
+        result.error = failure(exc)
         return result
     seconds = time.perf_counter() - start
     result.outcome, result.seconds = "analysed", seconds
@@ -449,7 +448,7 @@ def _worker_main(conn, options: Options, per_file: PerFile, client_ends=(), clie
         try:
             result = per_file(task, options)
         except Exception as exc:  # noqa: BLE001 - reported for this file; the worker lives on
-            result = _failed(task, ("internal_error", f"the analysis failed on this file ({type(exc).__name__}: {exc})"))
+            result = _failed(task, failure(exc))
         conn.send(result)
 
 
@@ -493,7 +492,7 @@ class DaskEngine:
         except KilledWorker:
             return [_failed(task, WORKER_CRASHED)]
         except Exception as exc:
-            return [_failed(task, ("internal_error", f"the cluster could not analyse this file ({type(exc).__name__}: {exc})"))]
+            return [_failed(task, (INTERNAL, f"the cluster could not analyse this file ({type(exc).__name__}: {exc})"))]
         finally:
             future.release()
 
