@@ -143,11 +143,15 @@ def test_content_confidently_elsewhere_overrides_its_heading():
 
 
 def test_content_below_the_threshold_keeps_its_heading():
-    structure = parse_structure(_LEADER_PART)
+    """(The report has an S3 part of its own, so no task is missing and the heading keeps its paragraph.)"""
+    structure = parse_structure(_LEADER_PART + ["二、推进行政决策科学化、民主化、法治化", "全年重大行政决策均经合法性审查。"])
     leader = {"S7": 0.9, "S3": 0.05, "INTRO": 0.05}
-    scorer = _FixedScorer({0: leader, 1: leader, 2: {"S3": 0.75, "S7": 0.2, "INTRO": 0.05}}, override=0.8)
+    decisions = {"S3": 0.9, "S7": 0.05, "INTRO": 0.05}
+    scorer = _FixedScorer({0: leader, 1: leader, 2: {"S3": 0.75, "S7": 0.2, "INTRO": 0.05}, 3: decisions, 4: decisions},
+                          override=0.8)
     out = map_sections(structure, load_framework("fzzf-2015"), scorer=scorer)
     assert (out[2].label, out[2].source) == ("S7", "inherited")
+    assert out[4].label == "S3"
 
 
 def test_cue_terms_never_override_a_heading():
@@ -188,3 +192,44 @@ def test_a_scorer_never_makes_a_long_paragraph_metadata():
 
     assert label_of("对照督察反馈意见逐条制定整改措施,截至2024年10月31日已全部完成整改,共办理复议案件12件。") == "S6"
     assert label_of("特此报告。") == "META"
+
+
+# Team-written: a topical heading whose third item reports a different task (数字法治政府 under 执法).
+_TOPICAL_RUN = [
+    "一、提升执法质效",
+    "全年开展农资质量专项检查6次，立案查处违法案件23件。",
+    "推行说理式执法，全年制作说理式处罚决定书41份。",
+    "依托执法信息平台实现案件网上办理，网上办案率达到100%，平台自动预警问题线索19条。",
+]
+_ENFORCEMENT = {"P5": 0.9, "P9": 0.05, "INTRO": 0.05}
+
+
+def _topical_scorer(third: dict[str, float]) -> _FixedScorer:
+    return _FixedScorer({0: _ENFORCEMENT, 1: _ENFORCEMENT, 2: _ENFORCEMENT, 3: third}, override=0.96)
+
+
+def test_a_task_no_paragraph_was_mapped_to_takes_the_paragraph_that_clearly_says_it():
+    out = map_sections(parse_structure(_TOPICAL_RUN), load_framework("fzzf-2021"),
+                       scorer=_topical_scorer({"P9": 0.85, "P5": 0.14, "INTRO": 0.01}))
+    assert [a.label for a in out] == ["P5", "P5", "P5", "P9"]
+    assert (out[3].source, out[3].heading_label) == ("content", "P5")
+
+
+def test_a_weak_score_for_a_missing_task_moves_nothing():
+    """Below ``RESCUE_MISSING`` the task stays missing: a paragraph that merely mentions it keeps its heading."""
+    out = map_sections(parse_structure(_TOPICAL_RUN), load_framework("fzzf-2021"),
+                       scorer=_topical_scorer({"P9": 0.4, "P5": 0.59, "INTRO": 0.01}))
+    assert [a.label for a in out] == ["P5", "P5", "P5", "P5"]
+
+
+def test_a_rescue_never_empties_the_task_it_takes_from():
+    structure = parse_structure(["一、提升执法质效", _TOPICAL_RUN[3]])
+    out = map_sections(structure, load_framework("fzzf-2021"),
+                       scorer=_FixedScorer({0: _ENFORCEMENT, 1: {"P9": 0.85, "P5": 0.14, "INTRO": 0.01}}, override=0.96))
+    assert [a.label for a in out] == ["P5", "P5"]
+
+
+def test_without_a_trained_model_nothing_is_rescued():
+    """Cue counts are not probabilities: the rescue needs the model's calibrated scores."""
+    out = map_sections(parse_structure(_TOPICAL_RUN), load_framework("fzzf-2021"))
+    assert "P9" not in [a.label for a in out[:3]]
