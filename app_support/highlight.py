@@ -51,6 +51,11 @@ mark.gr-bp.gr-cp{background:linear-gradient(#ffe08a,#f8c4c4)}
 .gr-legend span{margin-right:12px}
 .gr-quote{border-left:3px solid #d0d0d0;padding:2px 8px;margin:4px 0;color:#333;font-size:14px}
 .gr-muted{color:#666;font-size:13px}
+table.gr-cov{border-collapse:collapse;font-size:14px;margin-bottom:8px}
+table.gr-cov th,table.gr-cov td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
+table.gr-cov th{background:#f0f2f6;white-space:nowrap}
+table.gr-cov .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.gr-cov .bar{height:12px;background:var(--c);display:inline-block;vertical-align:middle;margin-right:6px;min-width:1px}
 </style>"""
 
 BOILERPLATE_TITLE = "套话:空泛的程式化表述"

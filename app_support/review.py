@@ -72,7 +72,7 @@ def coverage_table(analysis: Analysis) -> str:
             f"<td class='num'>{percent(s.specificity, digits=0)}</td>"
             f"<td class='num'>{percent(s.boilerplate_ratio, digits=0)}</td><td>{escape(paragraphs)}</td></tr>")
     head = "".join(f"<th>{escape(h)}</th>" for h in ("序号", "部分", "状态", "占正文比例", "具体度", "套话比例", "段落"))
-    return f"<table class='block'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<table class='block gr-cov'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _finding_line(finding: Finding) -> str:

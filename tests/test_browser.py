@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -77,15 +78,24 @@ def page(browser):
     context.close()
 
 
-def _upload_and_wait(page, url: str, file: Path) -> None:
-    """Open the app, upload ``file`` through the page's uploader, and wait for its analysis."""
+def _upload_and_wait(page, url: str, file: Path) -> float:
+    """Open the app, upload ``file`` through the page's uploader, wait for its analysis, and log the
+    seconds from the upload to the results in ``tests/artifacts/timings.tsv`` (a log, never asserted:
+    speed is judged by ``benchmarks/bench_app.py``)."""
     page.goto(url)
     sample_note = page.get_by_text("尚未上传报告")
     sample_note.wait_for(timeout=RESULT_TIMEOUT)  # the bundled sample is shown first
+    started = time.perf_counter()
     page.locator("input[type=file]").first.set_input_files(str(file))
     sample_note.wait_for(state="detached", timeout=RESULT_TIMEOUT)
     page.get_by_text("问题清单").first.wait_for(timeout=RESULT_TIMEOUT)
     page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=RESULT_TIMEOUT)
+    seconds = time.perf_counter() - started
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "timings.tsv").open("a", encoding="utf-8") as log:
+        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\tupload->results\t{file.name}\t"
+                  f"{len(file.read_text(encoding='utf-8'))}\t{seconds:.3f}\n")
+    return seconds
 
 
 def _full_page_screenshot(page, path: Path) -> None:
@@ -111,6 +121,24 @@ def test_uploaded_seed_shows_sections_and_boilerplate(page, server, seed_path, t
     _full_page_screenshot(page, shot)
     assert shot.stat().st_size > 50_000
     assert not page.dialogs
+
+
+def test_a_long_report_uploaded_twice_shows_its_own_results(page, server, tmp_path):
+    """A 10,000-character report (corpus reports joined) is analysed and shown, and again when the
+    server is warm; both upload → results times go to the timing log."""
+    paragraphs = []
+    for source in sorted((ROOT / "corpora" / "src").glob("au1*.txt")):
+        paragraphs += [line.split(" | ", 1)[1] for line in source.read_text(encoding="utf-8").splitlines()
+                       if " | " in line and not line.startswith("META")]
+        if len("\n".join(paragraphs)) >= 10_000:
+            break
+    report = tmp_path / "long-report.txt"
+    report.write_text("某市2023年法治政府建设情况报告\n" + "\n".join(paragraphs)[:10_000], encoding="utf-8")
+    for _ in range(2):
+        _upload_and_wait(page, server, report)
+        assert page.get_by_text("某市2023年法治政府建设情况报告").count() > 0
+    lines = (ARTIFACTS / "timings.tsv").read_text(encoding="utf-8").splitlines()
+    assert sum("long-report.txt" in line for line in lines[-2:]) == 2
 
 
 def test_excel_download_is_built_on_click(page, server, seed_path):
