@@ -91,9 +91,12 @@ ERROR_KINDS: tuple[type[InputError], ...] = (
 
 INTERNAL = "internal_error"  # the code of a bug met on one file: not the file's fault
 
+# ``frameworks.FrameworkError``'s advice, here so that a stored code reads the same wherever it is shown.
+FRAMEWORK_ADVICE = "对照框架文件缺失或格式有误。请换用其他框架，或请管理员按提示修正框架文件。"
+
 # Codes the batch stores besides the input errors'.
 OTHER_ADVICE = {
-    "framework": "所选的检查框架无法加载。请换用其他框架，或请管理员检查框架文件。",
+    "framework": FRAMEWORK_ADVICE,
     INTERNAL: "分析程序内部出错(不是文件的问题)。请把文件交给维护人员复查。",
     "worker_crashed": "分析这份文件的进程意外退出(可能内存不足或被终止)，文件已跳过。请单独重新分析这份文件，或交给维护人员复查。",
     # Entries a batch skips while listing its inputs: only regular files are read.

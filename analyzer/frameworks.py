@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta, field
 
 from analyzer.assets import framework_dir
-from analyzer.errors import GovreportError
+from analyzer.errors import FRAMEWORK_ADVICE, GovreportError
 
 FRAMEWORK_DIR = framework_dir()
 # Extra folders of framework files (os.pathsep-separated): a legal office's own outline, or a new
@@ -54,7 +54,7 @@ class FrameworkError(GovreportError, ValueError):
     """A framework file is missing or malformed."""
 
     code = "framework"
-    advice = "对照框架文件缺失或格式有误。请换用其他框架，或请管理员按提示修正框架文件。"
+    advice = FRAMEWORK_ADVICE
 
 
 NonEmpty = Annotated[list[str], Meta(min_length=1)]

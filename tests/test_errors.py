@@ -72,3 +72,11 @@ def test_one_classification_of_a_failed_file_for_the_batch_and_the_app():
     assert failure(KeyError("secret path")) == (INTERNAL, "the analysis failed on this file (KeyError: 'secret path')")
     code, detail = failure(KeyError("secret path"), internals=False)
     assert code == INTERNAL and "secret" not in detail and "KeyError" in detail
+
+
+def test_a_stored_framework_error_reads_as_the_error_itself():
+    """The batch stores only the code: the page that shows it later must say what the error said."""
+    from analyzer.errors import advice_for
+    from analyzer.frameworks import FrameworkError
+
+    assert advice_for(FrameworkError.code) == FrameworkError.advice
