@@ -30,7 +30,6 @@ _WIDTH.update({0x3000: 0x20, 0xFE59: ord("("), 0xFE5A: ord(")"), 0xFE55: ord(":"
 _WIDTH.update({0xFE54: ord(";"), 0xFE56: ord("?"), 0xFE57: ord("!"), 0x00A0: 0x20, 0x200B: None, 0xFEFF: None})
 _WIDTH.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
 _SPACES = re.compile(r"\s+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\(\s*[a-zü]*[{_TONED}][a-zü]*\s*\)")
 # Field lines of a web page: a label and its value ("发布时间:2024-01-05"), or a bare page control.
@@ -99,7 +98,3 @@ def normalize_paragraphs(paragraphs: list[str]) -> tuple[list[str], bool]:
     cleaned = [p for p in (clean_paragraph(p) for p in paragraphs) if p]
     joined, converted = to_simplified("\n".join(cleaned))
     return (joined.split("\n") if converted else cleaned), converted
-
-
-def cjk_count(text: str) -> int:
-    return len(_CJK.findall(text))
