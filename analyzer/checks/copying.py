@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from analyzer.ingest.normalize import normalize_width
@@ -156,14 +158,14 @@ class SentenceIndex:
         self.exact: dict[str, int] = {}
         self.key: dict[str, int] = {}
         self.grams: list[set[str]] = []
-        self.postings: dict[str, list[int]] = {}
+        self.postings: defaultdict[str, list[int]] = defaultdict(list)
         for i, sentence in enumerate(self.sentences):
             self.exact.setdefault(sentence.exact, i)
             self.key.setdefault(sentence.key, i)
             grams = shingles(sentence.key)
             self.grams.append(grams)
             for gram in grams:
-                self.postings.setdefault(gram, []).append(i)
+                self.postings[gram].append(i)
 
     def match(self, sentence: Sentence) -> tuple[int, str, float] | None:
         """(earlier sentence, kind, similarity) of the best source of ``sentence``, or None."""
@@ -172,10 +174,9 @@ class SentenceIndex:
         if sentence.key in self.key:
             return self.key[sentence.key], "figures_changed", 1.0
         grams = shingles(sentence.key)
-        overlap: dict[int, int] = {}
-        for gram in grams:
-            for i in self.postings.get(gram, ()):
-                overlap[i] = overlap.get(i, 0) + 1
+        # Shared 3-grams per earlier sentence, counted in C (in the order a loop would meet them).
+        postings = self.postings
+        overlap = Counter(chain.from_iterable(postings[gram] for gram in grams if gram in postings))
         best, best_score = None, 0.0
         for i, shared in overlap.items():
             score = similarity(shared, len(grams), len(self.grams[i]))
