@@ -99,8 +99,8 @@ class Block:
 class WordPairs:
     """A words block's vocabulary (``features.terms_of``: words, then ``a_b`` bigrams of
     neighbouring words) read as words and pairs of words, so that a document's terms are looked up
-    without building its bigram strings: each distinct word of the document is looked up once,
-    and the bigrams are found as pairs of word numbers in a sorted array (``numpy.searchsorted``).
+    without building its bigram strings: each word is looked up once, and the bigrams are found as
+    pairs of word numbers in a sorted array (``numpy.searchsorted``), the whole document at once.
 
     A bigram ``a_b`` is in the vocabulary exactly when some vocabulary term splits at one of its
     underscores into ``a`` and ``b``; every such split is registered, so words holding ``_``
@@ -134,10 +134,7 @@ class WordPairs:
         """Each item's vocabulary columns (-1: unknown) of its words, then of its bigrams: the
         order of ``terms_of(item)``."""
         lengths = [len(item["words"]) for item in items]
-        words = list(chain.from_iterable(item["words"] for item in items))
-        distinct = list(dict.fromkeys(words))  # each distinct word looked up in the large table once
-        numbers = dict(zip(distinct, self.numbers(distinct).tolist()))
-        coded = np.fromiter(map(numbers.__getitem__, words), dtype=np.int64, count=len(words))
+        coded = self.numbers(list(chain.from_iterable(item["words"] for item in items)))
         unigrams = self.column[coded]
         bigrams = self._pair_columns(coded)
         ends = np.cumsum(lengths)
