@@ -61,8 +61,8 @@ _FIGURE_KINDS = (
 # Every figure starts with a digit, a Chinese numeral, 百 (百分之) or an opening bracket or 第 (文号):
 # the look-ahead lets the engine pass other characters at once instead of trying each alternative
 # there (same matches, tested over the corpus; most of the time of normalising a sentence).
-FIGURE_START = rf"[\d{_CN}百\[〔【(第]"
-_FIGURES = re.compile(f"(?={FIGURE_START})(?:"
+_FIGURE_START = rf"[\d{_CN}百\[〔【(第]"
+_FIGURES = re.compile(f"(?={_FIGURE_START})(?:"
                       + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _FIGURE_KINDS) + ")")
 
 

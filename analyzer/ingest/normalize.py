@@ -21,6 +21,7 @@ readers drop them (documented in docs/LIMITS.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from analyzer.text.headings import clean_marker
@@ -31,7 +32,7 @@ _WIDTH.update({0xFE54: ord(";"), 0xFE56: ord("?"), 0xFE57: ord("!"), 0x00A0: 0x2
 _WIDTH.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
 
 
-def _runs_of(codes) -> re.Pattern[str]:
+def _runs_of(codes: Iterable[int]) -> re.Pattern[str]:
     """A pattern for runs of the characters ``codes``, written as ranges."""
     ranges, codes = [], sorted(codes)
     for code in codes:

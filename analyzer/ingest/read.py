@@ -130,7 +130,7 @@ _CJK_CHARS = re.compile("[\u4e00-\u9fff]+")
 def _check_chinese(paragraphs: list[str]) -> None:
     text = "".join(paragraphs)
     # One pass over the text: what remains without its Chinese characters tells their number, and
-    # holds every kana and other letter (a tenth of a report: counted in C).
+    # holds every kana and other letter (counted in C).
     rest = _CJK_CHARS.sub("", text)
     cjk = len(text) - len(rest)
     kana = len(_KANA.findall(rest))

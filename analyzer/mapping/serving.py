@@ -240,15 +240,23 @@ def _pair_table(vocabulary: dict[str, int]) -> dict[str, list]:
     pairs = [(term.split("_"), column) for term, column in vocabulary.items() if "_" in term]
     firsts = [_join(parts[:k]) for parts, _ in pairs for k in range(1, len(parts))]
     seconds = [_join(parts[k:]) for parts, _ in pairs for k in range(1, len(parts))]
-    columns = [column for parts, column in pairs for _ in range(1, len(parts))]
+    columns = np.fromiter((column for parts, column in pairs for _ in range(1, len(parts))), dtype=np.int64,
+                          count=len(firsts))
     others = [h for h in dict.fromkeys(chain(firsts, seconds)) if h not in vocabulary]
     size = _size(vocabulary)
-    number = {**{term: column + 1 for term, column in vocabulary.items()},
-              **dict(zip(others, range(size + 1, size + 1 + len(others))))}
+    numbered = dict(zip(others, range(size + 1, size + 1 + len(others))))
     width = size + len(others) + 1
-    keys = [number[a] * width + number[b] for a, b in zip(firsts, seconds)]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    return {"others": others, "keys": [keys[k] for k in order], "columns": [columns[k] for k in order]}
+    keys = _half_numbers(firsts, vocabulary, numbered) * width + _half_numbers(seconds, vocabulary, numbered)
+    order = np.argsort(keys, kind="stable")
+    return {"others": others, "keys": keys[order].tolist(), "columns": columns[order].tolist()}
+
+
+def _half_numbers(halves: list[str], vocabulary: dict[str, int], others: dict[str, int]) -> np.ndarray:
+    """Word numbers of bigram halves: a term's column + 1, else its number among ``others``."""
+    numbers = np.fromiter(map(vocabulary.get, halves, repeat(-1)), dtype=np.int64, count=len(halves)) + 1
+    for k in np.flatnonzero(numbers == 0).tolist():
+        numbers[k] = others[halves[k]]
+    return numbers
 
 
 def _size(vocabulary: dict[str, int]) -> int:
