@@ -8,7 +8,7 @@ fields, minimum lengths), and a malformed file raises ``FrameworkError`` naming 
 from __future__ import annotations
 
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -254,8 +254,22 @@ def load_framework_file(path: Path) -> Framework:
 
 def framework_paths() -> dict[str, Path]:
     """Every framework file by id: the shipped ones, then those of ``GOVREPORT_FRAMEWORKS`` folders."""
-    dirs = [FRAMEWORK_DIR] + [Path(d) for d in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if d]
+    dirs = (FRAMEWORK_DIR, *(Path(d) for d in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if d))
+    return dict(_paths_in(dirs, tuple(map(_modified, dirs))))
+
+
+@lru_cache(maxsize=16)
+def _paths_in(dirs: tuple[Path, ...], modified: tuple[int | None, ...]) -> dict[str, Path]:
+    """The folders' framework files, listed again only when a folder changes (``modified``: a file
+    added, removed or renamed changes the folder's time): an analysis asks a dozen times."""
     return {p.stem: p for d in dirs for p in sorted(d.glob("*.yaml"))}
+
+
+def _modified(directory: Path) -> int | None:
+    try:
+        return directory.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def load_framework(framework_id: str) -> Framework:

@@ -140,3 +140,17 @@ def test_unknown_framework_lists_the_known_ones():
     with pytest.raises(FrameworkError) as info:
         load_framework("fzzf-1999")
     assert "fzzf-2015" in str(info.value)
+
+
+def test_a_file_added_to_a_folder_already_listed_is_seen(tmp_path, monkeypatch):
+    """The folders' listing is kept between calls (an analysis asks a dozen times), but a file
+    added or removed afterwards is seen at the next call."""
+    from analyzer.frameworks import EXTRA_DIRS_ENV, available_frameworks
+
+    monkeypatch.setenv(EXTRA_DIRS_ENV, str(tmp_path))
+    assert "extra-outline" not in available_frameworks()
+    path = tmp_path / "extra-outline.yaml"
+    path.write_text("id: extra-outline\n", encoding="utf-8")
+    assert "extra-outline" in available_frameworks()
+    path.unlink()
+    assert "extra-outline" not in available_frameworks()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.ingest import ingest_text
 from analyzer.text.headings import clean_marker, heading_marker, strip_marker
@@ -49,3 +51,23 @@ def test_headings_in_traditional_text_are_recognised_after_conversion():
     assert document.converted_traditional
     assert document.paragraphs[1] == "一、认真组织部署落实"
     assert [heading_marker(p)[0] for p in document.paragraphs[1:4]] == [1, 2, 3]
+
+
+def _clean_marker_by_subn(text: str) -> str:
+    """The reference: each garbled-marker pattern tried with ``subn`` over the whole line."""
+    from analyzer.text.headings import _GARBLED, NUMERALS
+
+    if not text or not (text.lstrip()[:1] in NUMERALS or text.lstrip()[:1] in "(0123456789"):
+        return text
+    for pattern, replacement in _GARBLED:
+        cleaned, count = pattern.subn(replacement, text, count=1)
+        if count:
+            return cleaned
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("一二三十(),,..．、 12法“《\n"), max_size=10))
+def test_clean_marker_matches_only_at_the_start_as_subn_would(text):
+    """The patterns are anchored: matching at the start and splicing is what ``subn`` does."""
+    assert clean_marker(text) == _clean_marker_by_subn(text)

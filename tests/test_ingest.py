@@ -8,6 +8,8 @@ from collections import Counter
 
 import pytest
 from builders import make_blank_pdf, make_docx, make_html, make_pdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.errors import (
     CorruptFile,
@@ -238,3 +240,27 @@ def test_report_lines_are_not_chrome(line):
 )
 def test_pinyin_annotations_after_characters_are_dropped(annotated, plain):
     assert clean_paragraph(annotated) == plain
+
+
+_WIDTH_SAMPLE = "".join(map(chr, [0x00A0, 0x200B, 0x3000, 0xD800, 0xDFFF, 0xFE50, 0xFE54, 0xFE57, 0xFE59, 0xFE5A, 0xFEFF,
+                                  0xFF01, 0xFF08, 0xFF0C, 0xFF10, 0xFF5E, 0xFF5F, 0xFE58, 0x3001])) + "法治a ,\n。"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_WIDTH_SAMPLE), max_size=20))
+def test_width_folding_translates_only_what_the_table_maps(text):
+    """``normalize_width`` translates runs of mapped characters: the same as ``str.translate``
+    with the table over the whole text (kept here as the reference)."""
+    from analyzer.ingest.normalize import _WIDTH
+
+    assert normalize_width(text) == text.translate(_WIDTH)
+
+
+def test_width_folding_over_the_corpus_is_the_plain_translation():
+    from builders import corpus_texts
+
+    from analyzer.ingest.normalize import _WIDTH
+
+    paragraphs = [t for texts in corpus_texts() for t in texts]
+    assert [normalize_width(t) for t in paragraphs] == [t.translate(_WIDTH) for t in paragraphs]
+    assert sum(normalize_width(t) != t for t in paragraphs) > 100

@@ -68,3 +68,42 @@ def test_a_vocabulary_that_is_not_a_subset_is_not_shared():
     assert subset.share_vocabulary(parent)
     rows, ids = subset.lookup([{"words": ["法治", "政府"], "heading": ""}])
     assert rows.tolist() == [0, 0, 0] and ids.tolist() == [-1, 0, -1]  # 法治, 政府, 法治_政府
+
+
+# -- the batched word look-up against the term-by-term one it replaced ---------------------------
+
+def _plain_columns(vocabulary: dict[str, int], item: dict) -> list[int]:
+    """The reference: build each term of ``words_of`` as a string and look it up."""
+    from analyzer.mapping.features import words_of
+
+    return [vocabulary.get(term, -1) for term in words_of(item)]
+
+
+def test_word_pairs_match_the_string_lookup_over_the_corpus():
+    from builders import corpus_texts
+
+    from analyzer.mapping.serving import WordPairs
+
+    vocabulary = default_scorer().blocks[0].vocabulary
+    pairs = WordPairs(vocabulary)
+    for paragraphs in corpus_texts():
+        structure = parse_structure(paragraphs)
+        attach_tokens(structure)
+        items = [{"words": item["words"]} for item in paragraph_items(structure)]
+        got = [ids.tolist() for ids in pairs.columns(items)]
+        assert got == [_plain_columns(vocabulary, item) for item in items]
+
+
+@pytest.mark.parametrize("words", [
+    [], ["a"], ["a", "b"], ["a_b"], ["a", "b_c"], ["a_b", "c"], ["x", "a"], ["a", "a", "b", "c", "z", "_"],
+    ["_", "b"], ["", "_b"], ["b", "c"], ["a_b", "c", "d"], ["c", "d"],
+])
+def test_word_pairs_resolve_underscores_as_the_strings_do(words):
+    """Terms with several underscores, halves that are not terms, and words holding underscores."""
+    from analyzer.mapping.serving import WordPairs
+
+    terms = ["a", "b", "a_b", "a_b_c", "_", "__b", "c_d", "b_c", "a_b_c_d", "z__"]
+    vocabulary = {term: k for k, term in enumerate(terms)}
+    items = [{"words": words}, {"words": list(reversed(words))}, {"words": words[:1]}]
+    got = [ids.tolist() for ids in WordPairs(vocabulary).columns(items)]
+    assert got == [_plain_columns(vocabulary, item) for item in items]

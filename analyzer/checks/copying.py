@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from analyzer.ingest.normalize import normalize_width
@@ -46,7 +48,7 @@ TOKENS = {"doc_number": "\ue001", "date": "\ue002", "percent": "\ue003", "year":
 _CN = "零〇一二两三四五六七八九十"
 _CN_NUMBER = f"[{_CN}][{_CN}百千万亿]*"
 _UNITS = "件次项个人名家条部场期批余多倍户起元篇份所座台辆宗类轮支天日月年届周岁米亩吨万亿处张册本套间栋块棵株公千"
-_FIGURES = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
+_FIGURE_KINDS = (
     ("doc_number", r"[\[〔【(]\s*(?:19|20)\d{2}\s*[\]〕】)]\s*(?:第\s*)?\d{1,5}\s*号|第\s*\d{1,5}\s*号"),
     ("date", r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
              r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?"
@@ -55,7 +57,13 @@ _FIGURES = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
     ("percent", r"\d+(?:\.\d+)?\s*[%‰]|百分之[零〇一二两三四五六七八九十百点]+"),
     ("year", r"(?:19|20)\d{2}\s*年度?|[〇零一二三四五六七八九]{4}\s*年度?"),
     ("number", rf"\d+(?:[.,]\d+)*(?:\s*[万亿])?|{_CN_NUMBER}(?=[{_UNITS}])|(?<=第){_CN_NUMBER}"),
-)))
+)
+# Every figure starts with a digit, a Chinese numeral, 百 (百分之) or an opening bracket or 第 (文号):
+# the look-ahead lets the engine pass other characters at once instead of trying each alternative
+# there (same matches, tested over the corpus; most of the time of normalising a sentence).
+_FIGURE_START = rf"[\d{_CN}百\[〔【(第]"
+_FIGURES = re.compile(f"(?={_FIGURE_START})(?:"
+                      + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _FIGURE_KINDS) + ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,14 +158,14 @@ class SentenceIndex:
         self.exact: dict[str, int] = {}
         self.key: dict[str, int] = {}
         self.grams: list[set[str]] = []
-        self.postings: dict[str, list[int]] = {}
+        self.postings: defaultdict[str, list[int]] = defaultdict(list)
         for i, sentence in enumerate(self.sentences):
             self.exact.setdefault(sentence.exact, i)
             self.key.setdefault(sentence.key, i)
             grams = shingles(sentence.key)
             self.grams.append(grams)
             for gram in grams:
-                self.postings.setdefault(gram, []).append(i)
+                self.postings[gram].append(i)
 
     def match(self, sentence: Sentence) -> tuple[int, str, float] | None:
         """(earlier sentence, kind, similarity) of the best source of ``sentence``, or None."""
@@ -166,10 +174,9 @@ class SentenceIndex:
         if sentence.key in self.key:
             return self.key[sentence.key], "figures_changed", 1.0
         grams = shingles(sentence.key)
-        overlap: dict[int, int] = {}
-        for gram in grams:
-            for i in self.postings.get(gram, ()):
-                overlap[i] = overlap.get(i, 0) + 1
+        # Shared 3-grams per earlier sentence, counted in C (in the order a loop would meet them).
+        postings = self.postings
+        overlap = Counter(chain.from_iterable(postings[gram] for gram in grams if gram in postings))
         best, best_score = None, 0.0
         for i, shared in overlap.items():
             score = similarity(shared, len(grams), len(self.grams[i]))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.errors import CorruptFile, EmptyDocument, NotChinese, TooLarge, UnsupportedFormat
-from analyzer.ingest.normalize import cjk_count, normalize_paragraphs
+from analyzer.ingest.normalize import normalize_paragraphs
 from analyzer.ingest.sanitize import strip_controls
 from analyzer.limits import DEFAULT_LIMITS, Limits
 
@@ -129,9 +129,12 @@ _CJK_CHARS = re.compile("[\u4e00-\u9fff]+")
 
 def _check_chinese(paragraphs: list[str]) -> None:
     text = "".join(paragraphs)
-    cjk = cjk_count(text)
-    kana = len(_KANA.findall(text))
-    letters = cjk + sum(map(str.isalpha, _CJK_CHARS.sub("", text)))  # other letters, counted in C
+    # One pass over the text: what remains without its Chinese characters tells their number, and
+    # holds every kana and other letter (counted in C).
+    rest = _CJK_CHARS.sub("", text)
+    cjk = len(text) - len(rest)
+    kana = len(_KANA.findall(rest))
+    letters = cjk + sum(map(str.isalpha, rest))
     if cjk < _MIN_CJK or cjk < _MIN_CJK_SHARE * letters or kana > _MAX_KANA_SHARE * cjk:
         raise NotChinese(
             f"the document contains no Chinese report text ({cjk} Chinese characters); "

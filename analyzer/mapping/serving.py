@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from itertools import count, repeat
+from itertools import chain, count, repeat
 from pathlib import Path
 
 import numpy as np
 
+from analyzer.cache import cached
 from analyzer.folding import folding_weights
-from analyzer.mapping.features import BLOCKS, paragraph_items
+from analyzer.mapping.features import BLOCKS, paragraph_items, terms_of
 from analyzer.text.structure import Structure
 
 _LOOKUP_KEYS = count()  # each vocabulary's looked-up ids are kept in the items under a key of its own
@@ -39,6 +40,7 @@ class Block:
 
     def __post_init__(self):
         self._key = f"ids{next(_LOOKUP_KEYS)}"
+        self._pairs: WordPairs | None = None  # built at the first look-up (words block only)
 
     def transform(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero TF-IDF features of a whole document at once, as (rows, columns, values):
@@ -63,16 +65,24 @@ class Block:
         if self.parent is not None:
             rows, parent_ids = self.parent.lookup(items)
             return rows, self.from_parent[parent_ids]
-        per_item, terms_of = [], BLOCKS[self.name]
-        for item in items:
-            ids = item.get(self._key)
-            if ids is None:
-                terms = terms_of(item)
-                ids = item[self._key] = np.fromiter(
-                    map(self.vocabulary.get, terms, repeat(-1, len(terms))), dtype=np.int64, count=len(terms))
-            per_item.append(ids)
+        missing = [item for item in items if self._key not in item]
+        if missing:
+            for item, ids in zip(missing, self._look_up(missing)):
+                item[self._key] = ids
+        per_item = [item[self._key] for item in items]
         rows = np.repeat(np.arange(len(items)), [len(ids) for ids in per_item])
         return rows, np.concatenate(per_item) if per_item else np.zeros(0, dtype=np.int64)
+
+    def _look_up(self, items: list[dict]) -> list[np.ndarray]:
+        """Each item's vocabulary columns, in the order of its terms: the words block through its
+        ``WordPairs`` (all items at once), any other block term by term."""
+        if BLOCKS[self.name] is terms_of:
+            if self._pairs is None:
+                self._pairs = WordPairs(self.vocabulary)
+            return self._pairs.columns(items)
+        get, terms_of_item = self.vocabulary.get, BLOCKS[self.name]
+        return [np.fromiter(map(get, terms, repeat(-1, len(terms))), dtype=np.int64, count=len(terms))
+                for terms in map(terms_of_item, items)]
 
     def share_vocabulary(self, parent: Block) -> bool:
         """Look terms up through ``parent`` if its vocabulary holds all of this block's terms."""
@@ -84,6 +94,65 @@ class Block:
         self.from_parent[columns] = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(self.vocabulary))
         self.parent = parent
         return True
+
+
+class WordPairs:
+    """A words block's vocabulary (``features.terms_of``: words, then ``a_b`` bigrams of
+    neighbouring words) read as words and pairs of words, so that a document's terms are looked up
+    without building its bigram strings: each word is looked up once, and the bigrams are found as
+    pairs of word numbers in a sorted array (``numpy.searchsorted``), the whole document at once.
+
+    A bigram ``a_b`` is in the vocabulary exactly when some vocabulary term splits at one of its
+    underscores into ``a`` and ``b``; every such split is registered, so words holding ``_``
+    resolve as the string lookup would (tested against it over the corpus)."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.vocabulary = vocabulary
+        # Splitting every bigram term costs more than a short report's analysis: the table is
+        # kept in the disk cache, keyed by the terms in column order.
+        table = cached("word-pairs", ["\0".join(vocabulary).encode("utf-8")], lambda: _pair_table(vocabulary),
+                       code=(__file__,))
+        # A word's number is its column + 1 (0: unknown); bigram halves that are not terms
+        # themselves (none in the shipped model) are numbered after the vocabulary.
+        size = _size(vocabulary)
+        self.others = dict(zip(table["others"], range(size + 1, size + 1 + len(table["others"]))))
+        self.column = np.arange(-1, size + len(self.others), dtype=np.int64)
+        self.column[size + 1:] = -1
+        self.pair_keys = np.asarray(table["keys"], dtype=np.int64)
+        self.pair_columns = np.asarray(table["columns"], dtype=np.int64)
+        self.width = len(self.column)
+
+    def numbers(self, words: list[str]) -> np.ndarray:
+        """Each word's number: its vocabulary column + 1, a bigram half's own number, or 0."""
+        known = np.fromiter(map(self.vocabulary.get, words, repeat(-1)), dtype=np.int64, count=len(words)) + 1
+        if self.others:
+            for k in np.flatnonzero(known == 0).tolist():
+                known[k] = self.others.get(words[k], 0)
+        return known
+
+    def columns(self, items: list[dict]) -> list[np.ndarray]:
+        """Each item's vocabulary columns (-1: unknown) of its words, then of its bigrams: the
+        order of ``terms_of(item)``."""
+        lengths = [len(item["words"]) for item in items]
+        coded = self.numbers(list(chain.from_iterable(item["words"] for item in items)))
+        unigrams = self.column[coded]
+        bigrams = self._pair_columns(coded)
+        ends = np.cumsum(lengths)
+        return [np.concatenate((unigrams[end - n:end], bigrams[end - n:end - 1] if n else bigrams[:0]))
+                for n, end in zip(lengths, ends.tolist())]
+
+    def _pair_columns(self, coded: np.ndarray) -> np.ndarray:
+        """Column of the bigram of each word and the next (-1: none), plus a padding -1 at the end;
+        the pairs across two items are computed too but never read."""
+        columns = np.full(len(coded), -1, dtype=np.int64)
+        if not len(self.pair_keys) or len(coded) < 2:
+            return columns
+        first, second = coded[:-1], coded[1:]
+        keys = first * self.width + second
+        at = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
+        found = (first > 0) & (second > 0) & (self.pair_keys[at] == keys)
+        columns[:-1][found] = self.pair_columns[at[found]]
+        return columns
 
 
 class CompactModel:
@@ -163,6 +232,40 @@ class CompactModel:
         return cls(blocks, arrays["coef_t"].T, arrays["intercept"], meta["classes"], meta["stay"],
                    multilabel=meta.get("multilabel", False), temperature=meta.get("temperature", 1.0),
                    override=meta.get("override"))
+
+
+def _pair_table(vocabulary: dict[str, int]) -> dict[str, list]:
+    """Every way a term splits at an underscore into two halves, as sorted pair keys (the halves'
+    word numbers, ``WordPairs``) and the term's column; the halves that are not terms themselves."""
+    pairs = [(term.split("_"), column) for term, column in vocabulary.items() if "_" in term]
+    firsts = [_join(parts[:k]) for parts, _ in pairs for k in range(1, len(parts))]
+    seconds = [_join(parts[k:]) for parts, _ in pairs for k in range(1, len(parts))]
+    columns = np.fromiter((column for parts, column in pairs for _ in range(1, len(parts))), dtype=np.int64,
+                          count=len(firsts))
+    others = [h for h in dict.fromkeys(chain(firsts, seconds)) if h not in vocabulary]
+    size = _size(vocabulary)
+    numbered = dict(zip(others, range(size + 1, size + 1 + len(others))))
+    width = size + len(others) + 1
+    keys = _half_numbers(firsts, vocabulary, numbered) * width + _half_numbers(seconds, vocabulary, numbered)
+    order = np.argsort(keys, kind="stable")
+    return {"others": others, "keys": keys[order].tolist(), "columns": columns[order].tolist()}
+
+
+def _half_numbers(halves: list[str], vocabulary: dict[str, int], others: dict[str, int]) -> np.ndarray:
+    """Word numbers of bigram halves: a term's column + 1, else its number among ``others``."""
+    numbers = np.fromiter(map(vocabulary.get, halves, repeat(-1)), dtype=np.int64, count=len(halves)) + 1
+    for k in np.flatnonzero(numbers == 0).tolist():
+        numbers[k] = others[halves[k]]
+    return numbers
+
+
+def _size(vocabulary: dict[str, int]) -> int:
+    """Columns of a vocabulary (0 … n-1 in the shipped models, but never assumed)."""
+    return max(vocabulary.values(), default=-1) + 1
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "_".join(parts)
 
 
 def _vocabulary(block: dict) -> dict[str, int]:

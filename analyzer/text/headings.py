@@ -56,7 +56,7 @@ def clean_marker(text: str) -> str:
     if not text or not (text.lstrip()[:1] in NUMERALS or text.lstrip()[:1] in "(0123456789"):
         return text  # the common case: the line opens with no marker at all
     for pattern, replacement in _GARBLED:
-        cleaned, count = pattern.subn(replacement, text, count=1)
-        if count:
-            return cleaned
+        found = pattern.match(text)  # anchored: tried at the start only (``subn`` would try every position)
+        if found:
+            return found.expand(replacement) + text[found.end():]
     return text
