@@ -174,8 +174,9 @@ full recipe: with the calibration refitted (temperature 0.758 instead of 0.660, 
 more smoothing) the same CV gave 0.656 / 0.633 against 0.683 / 0.697, and the real held-out part 0.933 / 0.793
 against 0.934 / 0.820; it is dropped (`features.BLOCKS` keeps it).
 Headings act through the mapper (a heading that names a section decides; a heading whose words are only
-the report's subject, or whose items clearly belong to two sections, is a generic INTRO heading), neighbours through the Viterbi step. One model is trained on all labels of both outlines; at
-prediction time probabilities are folded into the framework's label space (e.g. `P2` counts for `S1`).
+the report's subject, or whose items clearly belong to two sections, is a generic INTRO heading), neighbours
+through the Viterbi step. One model is trained on all labels of both outlines; at prediction time
+probabilities are folded into the framework's label space (e.g. `P2` counts for `S1`).
 
 ## Metrics
 {metrics['folds']}-fold cross-validation **grouped by report** (copy pairs share a group, so no text of a test
