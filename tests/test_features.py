@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.mapping.features import heading_of, lead_of, paragraph_items, position_of
+from analyzer.mapping.features import heading_of, lead_chars_of, lead_of, paragraph_items, position_of
 from analyzer.pipeline import attach_tokens
 from analyzer.text.structure import parse_structure
 
@@ -44,3 +44,18 @@ def test_position_tells_prefaces_from_later_body_paragraphs():
             if not p.is_heading and p.index not in structure.metadata.meta_paragraphs]
     assert body[0].endswith("_before_headings") and not body[-1].endswith("_before_headings")
     assert len(set(body)) == len(body)
+
+
+def test_lead_clause_character_ngrams_survive_a_different_word_cut():
+    _, items = _items()
+    grams = lead_chars_of(items[3])  # (一)规范行政裁量权基准。…
+    assert "C:裁量" in grams and "C:量权基" in grams  # bigrams and trigrams inside one segmenter word
+    assert not any("一" in g or "(" in g or "全年" in g for g in grams)  # not the marker, not past the clause
+    assert "C:评查" in lead_chars_of(items[4]) and not any("是" in g for g in lead_chars_of(items[4]))
+
+
+def test_lead_clause_character_ngrams_ignore_quotation_marks_and_spaces():
+    structure = parse_structure(["二是深化“放管服” 改革，全年取消事项5项。"])
+    attach_tokens(structure)
+    grams = lead_chars_of(paragraph_items(structure)[0])
+    assert "C:放管服" in grams and "C:服改" in grams

@@ -21,6 +21,9 @@ _LEAD_END = re.compile(r"[。，,；;：:！？!?]")
 LEAD_CHARS = 24
 # An enumeration word opening a body line (一是, 首先) is a marker, not content.
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|同时)[，,:：]?")
+# Quotation marks, brackets and spaces inside a lead clause are typography, not the task's name.
+_NOT_CONTENT = re.compile(r"[\s“”‘’\"'《》〈〉「」『』()（）【】]+")
+LEAD_NGRAMS = (2, 3)  # character n-gram lengths of the lead clause
 FIRST_POSITIONS = 3  # body paragraphs 0, 1, 2 get a position term of their own; later ones share one
 
 
@@ -56,6 +59,7 @@ def _paragraph_items(structure: Structure) -> list[dict]:
             "words": [w for w, _, _ in p.tokens if w.strip()],
             "heading": " ".join(chain),
             "lead": _lead_words(p),
+            "lead_text": _lead_text(p),
             "heading_words": heading_words,
             "position": position,
         })
@@ -74,12 +78,23 @@ def _content_words(p) -> list[str]:
     return [w for w, s, _ in p.tokens if s >= start and w.strip()]
 
 
+def _lead_span(text: str) -> tuple[int, int]:
+    """Offsets of the paragraph's first clause (after any marker), at most ``LEAD_CHARS`` characters."""
+    start = _content_start(text)
+    found = _LEAD_END.search(text, start)
+    return start, min(found.start() if found else len(text), start + LEAD_CHARS)
+
+
 def _lead_words(p) -> list[str]:
-    """Words of the paragraph's first clause (after any marker), at most ``LEAD_CHARS`` characters."""
-    start = _content_start(p.text)
-    found = _LEAD_END.search(p.text, start)
-    end = min(found.start() if found else len(p.text), start + LEAD_CHARS)
+    """Words of the paragraph's lead clause."""
+    start, end = _lead_span(p.text)
     return [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]
+
+
+def _lead_text(p) -> str:
+    """The lead clause's characters, without spaces and quotation marks (what the writer named)."""
+    start, end = _lead_span(p.text)
+    return _NOT_CONTENT.sub("", p.text[start:end])
 
 
 def words_of(item: dict) -> list[str]:
@@ -92,6 +107,13 @@ def lead_of(item: dict) -> list[str]:
     """The lead clause's words and bigrams, marked apart from the same words elsewhere."""
     words = item.get("lead", [])
     return [f"L:{w}" for w in words] + [f"L:{a}_{b}" for a, b in zip(words, words[1:])]
+
+
+def lead_chars_of(item: dict) -> list[str]:
+    """Character n-grams (``LEAD_NGRAMS``) of the lead clause: the task name survives a segmenter's
+    different cut, a rare compound or a variant wording (执法监督 in 加强执法监督检查 and 执法监督质效)."""
+    text = item.get("lead_text", "")
+    return [f"C:{text[k:k + n]}" for n in LEAD_NGRAMS for k in range(len(text) - n + 1)]
 
 
 def heading_of(item: dict) -> list[str]:
@@ -117,6 +139,7 @@ def terms_of(item: dict) -> list[str]:
 BLOCKS: dict[str, Callable[[dict], list[str]]] = {
     "words": terms_of,
     "lead": lead_of,
+    "lead_chars": lead_chars_of,
     "heading": heading_of,
     "position": position_of,
 }

@@ -20,8 +20,9 @@ from analyzer.mapping.serving import fold_probabilities
 from analyzer.text.structure import Structure
 
 # Feature blocks and their weights in the union. On grouped CV over the real training reports the
-# lead clause helped and the heading's words and the position did not (figures in the model card);
-# ``features.BLOCKS`` keeps those blocks so that they can be re-measured.
+# lead clause's words helped; the heading's words, the position and the lead clause's character
+# n-grams did not (figures in the model card); ``features.BLOCKS`` keeps those blocks so that they
+# can be re-measured.
 DEFAULT_BLOCKS: tuple[tuple[str, float], ...] = (("words", 1.0), ("lead", 1.0))
 CALIBRATION_FOLDS = 3  # grouped folds whose out-of-fold scores fit the temperature and override threshold
 OVERRIDE_GRID = tuple(round(0.5 + 0.02 * k, 2) for k in range(25))  # candidate thresholds 0.50 … 0.98
