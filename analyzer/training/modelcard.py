@@ -172,7 +172,8 @@ weight-2 block), so the prior stays learned from all training text (the real ope
 0.34: they switch section almost every paragraph). The one screened gain, `lead_chars`, did not survive the
 full recipe: with the calibration refitted (temperature 0.758 instead of 0.660, flatter probabilities and so
 more smoothing) the same CV gave 0.656 / 0.633 against 0.683 / 0.697, and the real held-out part 0.933 / 0.793
-against 0.934 / 0.820; it is dropped (`features.BLOCKS` keeps it).
+against 0.934 / 0.820; it is dropped (`features.BLOCKS` keeps it). (This round was measured before the
+mapper's missing-task rescue, `sections.RESCUE_MISSING`; the tables below include it.)
 Headings act through the mapper (a heading that names a section decides; a heading whose words are only
 the report's subject, or whose items clearly belong to two sections, is a generic INTRO heading), neighbours
 through the Viterbi step. One model is trained on all labels of both outlines; at prediction time
