@@ -201,6 +201,9 @@ MIGRATIONS = {
         "sql": ["UPDATE reports SET yoy_copied_share = NULL, yoy_previous = NULL"]},
 }
 REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
+# the paragraphs the cross-report comparisons read: the body, without headings and title/signature lines
+_BODY_TEXTS = "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx"
+_INSERT_ROWS = 20_000  # rows per insert when a table is rewritten from a stream (templates)
 
 
 def columns(table: str) -> list[str]:
@@ -521,25 +524,33 @@ class Store:
         ])
         self.con.execute("COMMIT")
 
-    def replace_templates(self, templates) -> None:
-        """Replace the ``templates`` table with ``templates`` (``templates.find_templates`` output)."""
+    def replace_templates(self, templates: Iterable) -> int:
+        """Replace the ``templates`` table with ``templates`` (``templates.iter_templates`` output),
+        written a chunk of rows at a time as they come; returns the templates written."""
         self.con.execute("BEGIN")
-        self.con.execute("DELETE FROM templates")
-        self._insert("templates", [
-            (t.id, t.text, len(t.issuers), len({o.sha256 for o in t.occurrences}), o.sha256, o.issuer, o.year,
-             o.paragraph, o.start, o.end, o.text)
-            for t in templates for o in t.occurrences
-        ])
+        try:
+            self.con.execute("DELETE FROM templates")
+            count, rows = 0, []
+            for t in templates:
+                count += 1
+                reports = len({o.sha256 for o in t.occurrences})
+                rows += [(t.id, t.text, len(t.issuers), reports, o.sha256, o.issuer, o.year, o.paragraph, o.start,
+                          o.end, o.text) for o in t.occurrences]
+                if len(rows) >= _INSERT_ROWS:
+                    self._insert("templates", rows)
+                    rows = []
+            self._insert("templates", rows)
+        except BaseException:
+            self._rollback()  # the previous templates stay
+            raise
         self.con.execute("COMMIT")
+        return count
 
     # ----- reads
     def query(self, sql: str, params: list | None = None) -> Iterator[dict]:
-        """Rows of ``sql`` as dicts, fetched in chunks so large results never sit in memory at once."""
-        cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        while chunk := cursor.fetchmany(1000):
-            for row in chunk:
-                yield dict(zip(names, row))
+        """Rows of ``sql`` as dicts, fetched in chunks so large results never sit in memory at once (run
+        when the first row is asked for, as a generator)."""
+        yield from _rows(self.con.execute(sql, params or []))
 
     def report_rows(self) -> Iterator[dict]:
         """Every stored report with its metrics."""
@@ -554,19 +565,27 @@ class Store:
                           "FROM paragraphs WHERE NOT is_heading GROUP BY ALL")
 
     def report_texts(self, *, issuers: Iterable[str] | None = None) -> Iterator[dict]:
-        """Each report's issuer, year and body paragraphs, one report at a time, ordered by issuer and year."""
+        """Each report's issuer, year and body paragraphs, one report at a time, ordered by issuer and year.
+
+        The reports are listed through a second cursor, a chunk at a time, so that neither their
+        texts nor their list sit in memory whatever the size of the store."""
         where, params = "", []
         if issuers is not None:
             where, params = "WHERE r.issuer IN (SELECT unnest(?))", [list(issuers)]
-        heads = list(self.query(
-            f"SELECT sha256, issuer, year, level, path FROM reports r {where} ORDER BY issuer, year, sha256", params
-        ))
-        for head in heads:
-            texts = self.con.execute(
-                "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx",
-                [head["sha256"]],
-            ).fetchall()
-            yield {**head, "paragraphs": [t for _, t in texts], "indexes": [i for i, _ in texts]}
+        heads = self.con.cursor()
+        try:
+            for head in _rows(heads.execute(
+                f"SELECT sha256, issuer, year, level, path FROM reports r {where} ORDER BY issuer, year, sha256", params
+            )):
+                texts = self.con.execute(_BODY_TEXTS, [head["sha256"]]).fetchall()
+                yield {**head, "paragraphs": [t for _, t in texts], "indexes": [i for i, _ in texts]}
+        finally:
+            heads.close()
+
+    def paragraph_texts(self, sha256: str) -> dict[int, str]:
+        """One report's body paragraphs by index (those ``report_texts`` gives), e.g. to read back a
+        sentence kept as (paragraph, start, end)."""
+        return dict(self.con.execute(_BODY_TEXTS, [sha256]).fetchall())
 
     def template_rows(self) -> Iterator[dict]:
         """One row per template: its wording, issuers and reports, and who used it in which year."""
@@ -585,6 +604,14 @@ class Store:
         whose last result was left half-read)."""
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
+
+
+def _rows(cursor) -> Iterator[dict]:
+    """A query's rows as dicts, fetched a thousand at a time."""
+    names = [d[0] for d in cursor.description]
+    while chunk := cursor.fetchmany(1000):
+        for row in chunk:
+            yield dict(zip(names, row))
 
 
 def schema_markdown() -> str:
