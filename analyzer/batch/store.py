@@ -203,7 +203,8 @@ MIGRATIONS = {
 REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
 # the paragraphs the cross-report comparisons read: the body, without headings and title/signature lines
 _BODY_TEXTS = "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx"
-_INSERT_ROWS = 20_000  # rows per insert when a table is rewritten from a stream (templates)
+_INSERT_ROWS = 20_000  # rows per insert (and commit) when a table is rewritten from a stream (templates)
+_STAGING = "templates_next"  # where new templates are written before they replace the table
 
 
 def columns(table: str) -> list[str]:
@@ -379,15 +380,17 @@ class Store:
             self.con.close()
             raise StoreError(f"cannot create the store {self.path}: {exc}") from None
 
-    def _create_table(self, table: str) -> None:
+    def _create_table(self, table: str, *, name: str | None = None) -> None:
+        """Create ``table`` of ``TABLES`` with its comments (under ``name`` if given, e.g. to stage it)."""
         doc, cols = TABLES[table]
+        name = name or table
         key = PRIMARY_KEYS.get(table)
-        body = ", ".join(f"{name} {kind}" for name, kind, _ in cols)
+        body = ", ".join(f"{column} {kind}" for column, kind, _ in cols)
         body += f", PRIMARY KEY ({', '.join(key)})" if key else ""
-        self.con.execute(f"CREATE TABLE {table} ({body})")
-        self.con.execute(f"COMMENT ON TABLE {table} IS '{doc.replace(chr(39), chr(39) * 2)}'")
-        for name, _, meaning in cols:
-            self._comment(table, name, meaning)
+        self.con.execute(f"CREATE TABLE {name} ({body})")
+        self.con.execute(f"COMMENT ON TABLE {name} IS '{doc.replace(chr(39), chr(39) * 2)}'")
+        for column, _, meaning in cols:
+            self._comment(name, column, meaning)
 
     def _comment(self, table: str, column: str, meaning: str) -> None:
         self.con.execute(f"COMMENT ON COLUMN {table}.{column} IS '{meaning.replace(chr(39), chr(39) * 2)}'")
@@ -490,8 +493,9 @@ class Store:
         self._insert("run_files", [(run_id, r.path, r.sha256, r.outcome) for r in results])
         self.con.execute("COMMIT")
 
-    def _insert(self, table: str, rows: list[tuple]) -> None:
-        """Insert rows through one Arrow table: far faster than row-by-row statements."""
+    def _insert(self, table: str, rows: list[tuple], *, into: str | None = None) -> None:
+        """Insert rows of ``table``'s columns (into ``into``, a table of the same columns, if given)
+        through one Arrow table: far faster than row-by-row statements."""
         if not rows:
             return
         import pyarrow as pa
@@ -500,7 +504,7 @@ class Store:
         data = pa.table({name: pa.array(list(values)) for name, values in zip(names, zip(*rows))})
         self.con.register("_incoming", data)
         try:
-            self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _incoming")
+            self.con.execute(f"INSERT INTO {into or table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
@@ -525,11 +529,16 @@ class Store:
         self.con.execute("COMMIT")
 
     def replace_templates(self, templates: Iterable) -> int:
-        """Replace the ``templates`` table with ``templates`` (``templates.iter_templates`` output),
-        written a chunk of rows at a time as they come; returns the templates written."""
-        self.con.execute("BEGIN")
+        """Replace the ``templates`` table with ``templates`` (``templates.iter_templates`` output);
+        returns the templates written.
+
+        The rows go to a staging table a chunk at a time, each chunk committed, and the staging table
+        then takes the table's place in one transaction: readers see the old templates or the new
+        ones, never a part, and memory stays flat (DuckDB holds a transaction's rows in memory until
+        it commits; ~800,000 rows in one transaction exceed ``MEMORY_LIMIT``)."""
+        self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")  # left over by a run that was killed
+        self._create_table("templates", name=_STAGING)
         try:
-            self.con.execute("DELETE FROM templates")
             count, rows = 0, []
             for t in templates:
                 count += 1
@@ -537,13 +546,17 @@ class Store:
                 rows += [(t.id, t.text, len(t.issuers), reports, o.sha256, o.issuer, o.year, o.paragraph, o.start,
                           o.end, o.text) for o in t.occurrences]
                 if len(rows) >= _INSERT_ROWS:
-                    self._insert("templates", rows)
+                    self._insert("templates", rows, into=_STAGING)
                     rows = []
-            self._insert("templates", rows)
+            self._insert("templates", rows, into=_STAGING)
+            self.con.execute("BEGIN")
+            self.con.execute("DROP TABLE templates")
+            self.con.execute(f"ALTER TABLE {_STAGING} RENAME TO templates")
+            self.con.execute("COMMIT")
         except BaseException:
             self._rollback()  # the previous templates stay
+            self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")
             raise
-        self.con.execute("COMMIT")
         return count
 
     # ----- reads

@@ -37,6 +37,7 @@ MIN_CHARS = 12  # shorter sentences (现将有关情况报告如下) are formula
 _PRIME = (1 << 31) - 1
 _CHUNK = 25_000  # 3-gram positions hashed at once: bounds memory to NUM_PERM × _CHUNK × 8 bytes (13 MB)
 _GRAM_CACHE = 4096  # 3-gram sets kept while candidate pairs are checked (a bucket's members come back)
+_ROWS = 65_536  # uses handled at once where each needs temporaries
 ParagraphTexts = Callable[[str], Mapping[int, str]]  # sha256 → that report's paragraph texts by index
 
 
@@ -146,9 +147,12 @@ def _template_groups(uses: _Uses, group_of_key: np.ndarray, *, min_issuers: int)
     bodies: dict[str, int] = {}
     body_of_report = np.array([-1 if canonical.get(issuer) is None else bodies.setdefault(canonical[issuer], len(bodies))
                                for _, issuer, _ in uses.reports], dtype=np.int64)
-    groups = group_of_key[uses.table[:, _KEY]].astype(np.int64)
-    bodies_used = body_of_report[uses.table[:, _REPORT]]
-    pairs = np.unique(groups[bodies_used >= 0] * (len(bodies) + 1) + bodies_used[bodies_used >= 0])
+    pairs = np.empty(0, dtype=np.int64)  # group × (bodies + 1) + body, each (group, body) used once
+    for first in range(0, len(uses.table), _ROWS):  # a chunk at a time: the temporaries stay small
+        chunk = uses.table[first:first + _ROWS]
+        body = body_of_report[chunk[:, _REPORT]]
+        group = group_of_key[chunk[:, _KEY]].astype(np.int64)
+        pairs = np.union1d(pairs, group[body >= 0] * (len(bodies) + 1) + body[body >= 0])
     issuers = np.bincount(pairs // (len(bodies) + 1), minlength=int(group_of_key.max(initial=-1)) + 1)
     return issuers >= min_issuers
 
@@ -159,10 +163,11 @@ def _read_texts(table: np.ndarray, lookup: Callable[[int], Mapping[int, str]]) -
     numbers: dict[str, int] = {}
     text_ids = np.empty(len(table), dtype=np.int32)
     paragraphs, current = {}, -1
-    for row, (report, paragraph, start, end) in enumerate(table[:, :_KEY].tolist()):
-        if report != current:
-            paragraphs, current = lookup(report), report
-        text_ids[row] = numbers.setdefault(paragraphs[paragraph][start:end], len(numbers))
+    for first in range(0, len(table), _ROWS):  # as Python ints a chunk at a time: ~150 bytes a row
+        for row, (report, paragraph, start, end) in enumerate(table[first:first + _ROWS, :_KEY].tolist(), first):
+            if report != current:
+                paragraphs, current = lookup(report), report
+            text_ids[row] = numbers.setdefault(paragraphs[paragraph][start:end], len(numbers))
     return list(numbers), text_ids
 
 
