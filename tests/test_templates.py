@@ -108,13 +108,13 @@ def test_the_numpy_bands_give_datasketchs_buckets_over_corpus_sentences():
     from datasketch import LeanMinHash, MinHashLSH
 
     from analyzer.checks.copying import sentences
-    from analyzer.compare.templates import LSH_THRESHOLD, NUM_PERM, band_buckets, lsh_params
+    from analyzer.compare.templates import LSH_BANDS, LSH_ROWS, LSH_THRESHOLD, NUM_PERM, band_buckets
 
     keys = sorted({s.key for texts in corpus_texts() for s in sentences(texts)})
     keys += [k[:len(k) // 2] + "又" + k[len(k) // 2 + 1:] for k in keys[::3]]  # one character changed
     signatures = minhash_signatures(keys)
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    assert lsh_params() == (lsh.b, lsh.r) == (16, 4)
+    assert (LSH_BANDS, LSH_ROWS) == (lsh.b, lsh.r)  # the bands datasketch would choose
     for number, signature in enumerate(signatures):
         lsh.insert(number, LeanMinHash(seed=1, hashvalues=signature.astype(np.uint64), scheme="legacy"),
                    check_duplication=False)

@@ -23,7 +23,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +33,10 @@ MIN_ISSUERS = 3
 SIMILARITY = 0.6  # 3-gram Jaccard of normalised sentences from which two are one template's variants
 LSH_THRESHOLD = 0.4  # below SIMILARITY, so that pairs near it are rarely missed by the buckets
 NUM_PERM = 64
+# The bands and rows per band datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (its
+# ``_optimal_param``; a test holds them equal), written out: importing datasketch, and SciPy with it,
+# costs ~45 MB of memory in a process that has no other use for them.
+LSH_BANDS, LSH_ROWS = 16, 4
 MIN_CHARS = 12  # shorter sentences (现将有关情况报告如下) are formulas, not templates
 _PRIME = (1 << 31) - 1
 _CHUNK = 25_000  # 3-gram positions hashed at once: bounds memory to NUM_PERM × _CHUNK × 8 bytes (13 MB)
@@ -216,8 +220,7 @@ def _similar_groups(keys: list[str]) -> list[list[int]]:
     if len(keys) > 1:
         grams = lru_cache(maxsize=_GRAM_CACHE)(lambda i: shingles(keys[i]))
         checked: set[int] = set()  # pairs as a * len(keys) + b
-        bands, rows = lsh_params()
-        for members in band_buckets(minhash_signatures(keys), bands=bands, rows=rows):
+        for members in band_buckets(minhash_signatures(keys), bands=LSH_BANDS, rows=LSH_ROWS):
             for a, b in _pairs(members.tolist()):
                 if root(a) == root(b) or a * len(keys) + b in checked:
                     continue
@@ -228,16 +231,6 @@ def _similar_groups(keys: list[str]) -> list[list[int]]:
     for i in range(len(keys)):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
-
-
-@cache
-def lsh_params(threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
-    """(bands, rows per band) as datasketch's ``MinHashLSH`` chooses them for ``threshold``: (16, 4)
-    for 0.4 and 64 permutations."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
 
 
 def band_buckets(signatures: np.ndarray, *, bands: int, rows: int) -> Iterator[np.ndarray]:
