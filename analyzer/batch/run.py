@@ -22,7 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.batch.store import READ_MEMORY_LIMIT, FileResult, Store, rows_from_analysis
+from analyzer.batch.store import FileResult, Store, rows_from_analysis
 from analyzer.checks.rules import Params
 from analyzer.errors import (
     INTERNAL,
@@ -697,8 +697,7 @@ def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
         issuers = [name for name, key in canonical.items() if key in touched]
         if not issuers:
             return 0
-    with store.memory_limit(READ_MEMORY_LIMIT):
-        pairs = list(yoy_pairs(store.report_texts(issuers=issuers)))
+    pairs = list(yoy_pairs(store.report_texts(issuers=issuers)))
     store.set_yoy(pairs)
     return len(pairs)
 
@@ -709,6 +708,4 @@ def update_templates(store: Store) -> int:
     a time and the templates written as they are built: memory does not grow with the store."""
     from analyzer.compare.templates import iter_templates
 
-    with store.memory_limit(READ_MEMORY_LIMIT):  # both readings of the reports happen here, before any write
-        templates = iter_templates(store.report_texts(), texts=store.paragraph_texts)
-    return store.replace_templates(templates)
+    return store.replace_templates(iter_templates(store.report_texts(), texts=store.paragraph_texts))

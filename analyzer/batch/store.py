@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,10 +38,6 @@ SCHEMA_VERSION = 2  # 2: copying in sentences, templates; outline, rule, layout 
 # gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat: with 64 MB
 # the client's peak grows 11% from 1,000 to 10,000 reports, with 256 MB 49% (benchmarks/README.md).
 MEMORY_LIMIT = os.environ.get("GOVREPORT_STORE_MEMORY", "64MB")
-# … and while every report is read once (year-over-year copying, templates), DuckDB would keep the
-# blocks it read up to that cap, which a small store never reaches and a large one fills: a low cap
-# there keeps the end of a 10,000-report batch as small as that of a 1,000-report one.
-READ_MEMORY_LIMIT = "16MB"
 
 # (column, type, meaning). The first column of every per-report table is the report's sha256.
 TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
@@ -565,16 +560,6 @@ class Store:
         return count
 
     # ----- reads
-    @contextmanager
-    def memory_limit(self, limit: str) -> Iterator[None]:
-        """Cap DuckDB's memory at ``limit`` inside the block (e.g. ``READ_MEMORY_LIMIT`` while reading
-        every report once: nothing read needs to stay cached), then give it ``MEMORY_LIMIT`` again."""
-        self.con.execute(f"SET memory_limit = '{limit}'")
-        try:
-            yield
-        finally:
-            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-
     def query(self, sql: str, params: list | None = None) -> Iterator[dict]:
         """Rows of ``sql`` as dicts, fetched in chunks so large results never sit in memory at once (run
         when the first row is asked for, as a generator)."""
