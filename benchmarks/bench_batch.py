@@ -159,7 +159,16 @@ def child(folder: str, db: str, jobs: int, count: int) -> None:
         "store_s": sum(writes),
         "transactions": len(writes),
         "store_mb": Path(db).stat().st_size / 2**20,
+        "templates": _count(db, "SELECT count(DISTINCT template_id) FROM templates"),
+        "unwritten": [reason for _, reason in report.unwritten],  # e.g. templates that could not be stored
     }))
+
+
+def _count(db: str, sql: str) -> int:
+    import duckdb
+
+    with duckdb.connect(db, read_only=True) as con:
+        return con.execute(sql).fetchone()[0]
 
 
 def run(folder: Path, work: Path, *, jobs: int, count: int) -> dict:
@@ -215,12 +224,15 @@ def throughput(work: Path, texts: list[str], count: int, runs: dict) -> None:
 
 def memory(work: Path, sizes: list[int], runs: dict) -> None:
     """Peak memory of client and workers at growing batch sizes (2 jobs): flat if results stream."""
-    print(f"\n   {'batch size':>10} {'client peak':>12} {'worker peak':>12} {'store':>9}   (2 jobs)")
+    print(f"\n   {'batch size':>10} {'client peak':>12} {'worker peak':>12} {'store':>9} {'templates':>10}   (2 jobs)")
     for size in sizes:
         if (2, size) not in runs:
             runs[(2, size)] = run(work / "reports", work, jobs=2, count=size)
         r = runs[(2, size)]
-        print(f"   {size:10,} {r['client_peak_mb']:9.0f} MB {r['worker_peak_mb']:9.0f} MB {r['store_mb']:6.1f} MB")
+        print(f"   {size:10,} {r['client_peak_mb']:9.0f} MB {r['worker_peak_mb']:9.0f} MB {r['store_mb']:6.1f} MB "
+              f"{r['templates']:10,}")
+        for reason in r["unwritten"]:  # an end step that failed would make the peak look lower than it is
+            print(f"   {'':10} not stored: {reason}")
     peaks = [runs[(2, s)]["client_peak_mb"] for s in sizes]
     if len(peaks) > 1:
         growth = peaks[-1] - peaks[0]

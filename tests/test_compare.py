@@ -181,6 +181,39 @@ def test_yoy_copying_pairs_each_report_with_the_issuers_nearest_earlier_one():
     assert yoy.loc["a22", "previous_year"] == 2020 and yoy.loc["a22", "copied_share"] == pytest.approx(1.0, abs=1e-3)
 
 
+def test_yoy_pairs_read_reports_once_and_keep_only_the_first_of_each_issuer_and_year():
+    """A one-shot stream is enough; a later report of the same issuer name and year is let go at once,
+    the first one read is compared, and names are matched across spellings."""
+    import gc
+    import weakref
+
+    from analyzer.compare.tables import yoy_pairs
+
+    old = ["全年共办理行政复议案件十二件，依法纠正违法行政行为三件。"]
+    reports = [
+        {"sha256": "a19", "issuer": "江城市市场监督管理局", "year": 2019, "paragraphs": old},
+        {"sha256": "a20", "issuer": "江城市场监管局", "year": 2020, "paragraphs": old},
+        {"sha256": "late", "issuer": "江城市场监管局", "year": 2020, "paragraphs": ["另一份同年报告的内容完全不同。"]},
+        {"sha256": "b19", "issuer": "乙局", "year": 2019, "paragraphs": old},
+    ]
+    watched = {}
+
+    class Report(dict):
+        pass
+
+    def stream():
+        for report in reports:
+            copy = Report(report)
+            watched[report["sha256"]] = weakref.ref(copy)
+            yield copy
+            del copy
+        gc.collect()
+        assert watched["late"]() is None and watched["a20"]() is not None
+
+    (pair,) = yoy_pairs(stream())
+    assert (pair["sha256"], pair["previous_sha256"], pair["copied_share"]) == ("a20", "a19", 1.0)
+
+
 # ----------------------------------------------------------------------------- the command
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory):

@@ -98,3 +98,99 @@ def test_the_templates_command_refuses_a_missing_store(tmp_path):
 
     result = CliRunner().invoke(app, ["templates", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
+
+
+def test_the_numpy_bands_give_datasketchs_buckets_over_corpus_sentences():
+    """The buckets are cut from the signatures with numpy instead of datasketch's ``MinHashLSH``:
+    band by band, the same groups of sentences share a bucket (corpus sentences and edited copies of
+    them, so that buckets of several members abound)."""
+    from builders import corpus_texts
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from analyzer.checks.copying import sentences
+    from analyzer.compare.templates import LSH_BANDS, LSH_ROWS, LSH_THRESHOLD, NUM_PERM, band_buckets
+
+    keys = sorted({s.key for texts in corpus_texts() for s in sentences(texts)})
+    keys += [k[:len(k) // 2] + "又" + k[len(k) // 2 + 1:] for k in keys[::3]]  # one character changed
+    signatures = minhash_signatures(keys)
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (LSH_BANDS, LSH_ROWS) == (lsh.b, lsh.r)  # the bands datasketch would choose
+    for number, signature in enumerate(signatures):
+        lsh.insert(number, LeanMinHash(seed=1, hashvalues=signature.astype(np.uint64), scheme="legacy"),
+                   check_duplication=False)
+    shared = 0
+    for band, table in enumerate(lsh.hashtables):
+        expected = {frozenset(table.get(k)) for k in table.keys() if len(table.get(k)) > 1}
+        cut = signatures[:, band * lsh.r:(band + 1) * lsh.r]
+        found = [m.tolist() for m in band_buckets(cut, bands=1, rows=lsh.r)]
+        assert all(m == sorted(m) for m in found)
+        assert {frozenset(m) for m in found} == expected
+        shared += len(expected)
+    assert len(keys) > 3000 and shared > 1000
+
+
+class _Report(dict):
+    """A report mapping that can be watched with a weak reference (to see when it is let go)."""
+
+
+def test_templates_read_each_report_once_and_only_template_sentences_back():
+    """For a store of any size: the reports come as a one-shot stream and are let go as soon as read;
+    the sentences of the uses that make a template are read back through ``texts``, only for the
+    reports that have one, at the paragraph indexes the store gives."""
+    import gc
+    import weakref
+
+    from analyzer.compare.templates import iter_templates
+
+    reports = [_report("a", "桐川市水务局", 2023, 3, 12), _report("b", "桐川市审计局", 2023, 5, 4),
+               _report("c", "桐川市统计局", 2024, 2, 7),
+               {"sha256": "d", "issuer": "桐川市财政局", "year": 2024, "paragraphs": ["推进预算绩效管理改革，压减一般性支出。"]}]
+    for report in reports:
+        report["indexes"] = [4, 9][:len(report["paragraphs"])]  # headings before: the store's numbering
+    expected = find_templates(reports)
+    watched = []
+
+    def stream():
+        for report in reports:
+            gc.collect()
+            assert all(ref() is None for ref in watched[:-1]), "an earlier report is still held"
+            copy = _Report(report)
+            watched.append(weakref.ref(copy))
+            yield copy
+
+    looked_up = []
+
+    def texts(sha256):
+        looked_up.append(sha256)
+        report = next(r for r in reports if r["sha256"] == sha256)
+        return dict(zip(report["indexes"], report["paragraphs"]))
+
+    found = sorted(iter_templates(stream(), texts=texts), key=lambda t: (-len(t.issuers), -len(t.occurrences), t.id))
+    assert found == expected and len(found) == 2
+    assert {o.paragraph for t in found for o in t.occurrences} == {4}
+    assert looked_up == ["a", "b", "c"]  # once each, and never the report without a template
+
+
+def test_replacing_templates_writes_them_in_chunks_or_keeps_the_old_ones(tmp_path, monkeypatch):
+    from analyzer.batch import store as store_module
+    from analyzer.batch.store import Store
+    from analyzer.compare.templates import Occurrence, Template
+
+    monkeypatch.setattr(store_module, "_INSERT_ROWS", 2)
+    reports = [_report("a", "桐川市水务局", 2023, 3, 12), _report("b", "桐川市审计局", 2023, 5, 4),
+               _report("c", "桐川市统计局", 2024, 2, 7)]
+    templates = find_templates(reports)
+
+    def failing():
+        yield Template("t9", "某句", ["甲局"], [2024], [Occurrence("z", "甲局", 2024, 1, 0, 2, "某句")])
+        raise RuntimeError("the reports could not be read")
+
+    with Store(tmp_path / "r.duckdb") as store:
+        assert store.replace_templates(iter(templates)) == 2
+        before = sorted(store.query("SELECT * FROM templates"), key=str)
+        with pytest.raises(RuntimeError):
+            store.replace_templates(failing())
+        after = sorted(store.query("SELECT * FROM templates"), key=str)
+        tables = {row["table_name"] for row in store.query("SELECT table_name FROM duckdb_tables()")}
+    assert len(before) == sum(len(t.occurrences) for t in templates) == 6
+    assert after == before and "templates_next" not in tables

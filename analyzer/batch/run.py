@@ -704,9 +704,8 @@ def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
 
 def update_templates(store: Store) -> int:
     """Recompute the ``templates`` table over every stored report (a new report can turn a sentence of
-    two issuers into a template of three); returns the templates found."""
-    from analyzer.compare.templates import find_templates
+    two issuers into a template of three); returns the templates found. The reports are read one at
+    a time and the templates written as they are built: memory does not grow with the store."""
+    from analyzer.compare.templates import iter_templates
 
-    templates = find_templates(store.report_texts())
-    store.replace_templates(templates)
-    return len(templates)
+    return store.replace_templates(iter_templates(store.report_texts(), texts=store.paragraph_texts))

@@ -201,6 +201,10 @@ MIGRATIONS = {
         "sql": ["UPDATE reports SET yoy_copied_share = NULL, yoy_previous = NULL"]},
 }
 REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
+# the paragraphs the cross-report comparisons read: the body, without headings and title/signature lines
+_BODY_TEXTS = "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx"
+_INSERT_ROWS = 20_000  # rows per insert (and commit) when a table is rewritten from a stream (templates)
+_STAGING = "templates_next"  # where new templates are written before they replace the table
 
 
 def columns(table: str) -> list[str]:
@@ -376,15 +380,17 @@ class Store:
             self.con.close()
             raise StoreError(f"cannot create the store {self.path}: {exc}") from None
 
-    def _create_table(self, table: str) -> None:
+    def _create_table(self, table: str, *, name: str | None = None) -> None:
+        """Create ``table`` of ``TABLES`` with its comments (under ``name`` if given, e.g. to stage it)."""
         doc, cols = TABLES[table]
+        name = name or table
         key = PRIMARY_KEYS.get(table)
-        body = ", ".join(f"{name} {kind}" for name, kind, _ in cols)
+        body = ", ".join(f"{column} {kind}" for column, kind, _ in cols)
         body += f", PRIMARY KEY ({', '.join(key)})" if key else ""
-        self.con.execute(f"CREATE TABLE {table} ({body})")
-        self.con.execute(f"COMMENT ON TABLE {table} IS '{doc.replace(chr(39), chr(39) * 2)}'")
-        for name, _, meaning in cols:
-            self._comment(table, name, meaning)
+        self.con.execute(f"CREATE TABLE {name} ({body})")
+        self.con.execute(f"COMMENT ON TABLE {name} IS '{doc.replace(chr(39), chr(39) * 2)}'")
+        for column, _, meaning in cols:
+            self._comment(name, column, meaning)
 
     def _comment(self, table: str, column: str, meaning: str) -> None:
         self.con.execute(f"COMMENT ON COLUMN {table}.{column} IS '{meaning.replace(chr(39), chr(39) * 2)}'")
@@ -487,8 +493,9 @@ class Store:
         self._insert("run_files", [(run_id, r.path, r.sha256, r.outcome) for r in results])
         self.con.execute("COMMIT")
 
-    def _insert(self, table: str, rows: list[tuple]) -> None:
-        """Insert rows through one Arrow table: far faster than row-by-row statements."""
+    def _insert(self, table: str, rows: list[tuple], *, into: str | None = None) -> None:
+        """Insert rows of ``table``'s columns (into ``into``, a table of the same columns, if given)
+        through one Arrow table: far faster than row-by-row statements."""
         if not rows:
             return
         import pyarrow as pa
@@ -497,7 +504,7 @@ class Store:
         data = pa.table({name: pa.array(list(values)) for name, values in zip(names, zip(*rows))})
         self.con.register("_incoming", data)
         try:
-            self.con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _incoming")
+            self.con.execute(f"INSERT INTO {into or table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
@@ -521,25 +528,42 @@ class Store:
         ])
         self.con.execute("COMMIT")
 
-    def replace_templates(self, templates) -> None:
-        """Replace the ``templates`` table with ``templates`` (``templates.find_templates`` output)."""
-        self.con.execute("BEGIN")
-        self.con.execute("DELETE FROM templates")
-        self._insert("templates", [
-            (t.id, t.text, len(t.issuers), len({o.sha256 for o in t.occurrences}), o.sha256, o.issuer, o.year,
-             o.paragraph, o.start, o.end, o.text)
-            for t in templates for o in t.occurrences
-        ])
-        self.con.execute("COMMIT")
+    def replace_templates(self, templates: Iterable) -> int:
+        """Replace the ``templates`` table with ``templates`` (``templates.iter_templates`` output);
+        returns the templates written.
+
+        The rows go to a staging table a chunk at a time, each chunk committed, and the staging table
+        then takes the table's place in one transaction: readers see the old templates or the new
+        ones, never a part, and memory stays flat (DuckDB holds a transaction's rows in memory until
+        it commits; ~800,000 rows in one transaction exceed ``MEMORY_LIMIT``)."""
+        self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")  # left over by a run that was killed
+        self._create_table("templates", name=_STAGING)
+        try:
+            count, rows = 0, []
+            for t in templates:
+                count += 1
+                reports = len({o.sha256 for o in t.occurrences})
+                rows += [(t.id, t.text, len(t.issuers), reports, o.sha256, o.issuer, o.year, o.paragraph, o.start,
+                          o.end, o.text) for o in t.occurrences]
+                if len(rows) >= _INSERT_ROWS:
+                    self._insert("templates", rows, into=_STAGING)
+                    rows = []
+            self._insert("templates", rows, into=_STAGING)
+            self.con.execute("BEGIN")
+            self.con.execute("DROP TABLE templates")
+            self.con.execute(f"ALTER TABLE {_STAGING} RENAME TO templates")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self._rollback()  # the previous templates stay
+            self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")
+            raise
+        return count
 
     # ----- reads
     def query(self, sql: str, params: list | None = None) -> Iterator[dict]:
-        """Rows of ``sql`` as dicts, fetched in chunks so large results never sit in memory at once."""
-        cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        while chunk := cursor.fetchmany(1000):
-            for row in chunk:
-                yield dict(zip(names, row))
+        """Rows of ``sql`` as dicts, fetched in chunks so large results never sit in memory at once (run
+        when the first row is asked for, as a generator)."""
+        yield from _rows(self.con.execute(sql, params or []))
 
     def report_rows(self) -> Iterator[dict]:
         """Every stored report with its metrics."""
@@ -554,19 +578,27 @@ class Store:
                           "FROM paragraphs WHERE NOT is_heading GROUP BY ALL")
 
     def report_texts(self, *, issuers: Iterable[str] | None = None) -> Iterator[dict]:
-        """Each report's issuer, year and body paragraphs, one report at a time, ordered by issuer and year."""
+        """Each report's issuer, year and body paragraphs, one report at a time, ordered by issuer and year.
+
+        The reports are listed through a second cursor, a chunk at a time, so that neither their
+        texts nor their list sit in memory whatever the size of the store."""
         where, params = "", []
         if issuers is not None:
             where, params = "WHERE r.issuer IN (SELECT unnest(?))", [list(issuers)]
-        heads = list(self.query(
-            f"SELECT sha256, issuer, year, level, path FROM reports r {where} ORDER BY issuer, year, sha256", params
-        ))
-        for head in heads:
-            texts = self.con.execute(
-                "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx",
-                [head["sha256"]],
-            ).fetchall()
-            yield {**head, "paragraphs": [t for _, t in texts], "indexes": [i for i, _ in texts]}
+        heads = self.con.cursor()
+        try:
+            for head in _rows(heads.execute(
+                f"SELECT sha256, issuer, year, level, path FROM reports r {where} ORDER BY issuer, year, sha256", params
+            )):
+                texts = self.con.execute(_BODY_TEXTS, [head["sha256"]]).fetchall()
+                yield {**head, "paragraphs": [t for _, t in texts], "indexes": [i for i, _ in texts]}
+        finally:
+            heads.close()
+
+    def paragraph_texts(self, sha256: str) -> dict[int, str]:
+        """One report's body paragraphs by index (those ``report_texts`` gives), e.g. to read back a
+        sentence kept as (paragraph, start, end)."""
+        return dict(self.con.execute(_BODY_TEXTS, [sha256]).fetchall())
 
     def template_rows(self) -> Iterator[dict]:
         """One row per template: its wording, issuers and reports, and who used it in which year."""
@@ -585,6 +617,14 @@ class Store:
         whose last result was left half-read)."""
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
+
+
+def _rows(cursor) -> Iterator[dict]:
+    """A query's rows as dicts, fetched a thousand at a time."""
+    names = [d[0] for d in cursor.description]
+    while chunk := cursor.fetchmany(1000):
+        for row in chunk:
+            yield dict(zip(names, row))
 
 
 def schema_markdown() -> str:

@@ -177,15 +177,9 @@ def yoy_pairs(reports: Iterable) -> Iterator[dict]:
     = 江城市场监管局; 市司法局 = the one 某市司法局 in the set). Each row carries the shares, the sentence
     counts and the ``copying`` record (passages side by side).
     """
-    from analyzer.checks.copying import compare_paragraphs, match_issuers
+    from analyzer.checks.copying import compare_paragraphs
 
-    items = [text_record(r) for r in reports]
-    canonical = match_issuers(r["issuer"] for r in items)
-    by_issuer: dict[str, dict[int, dict]] = {}
-    for record in items:
-        key = canonical.get(record["issuer"])
-        if key is not None and record["year"] is not None:
-            by_issuer.setdefault(key, {}).setdefault(record["year"], record)  # one report per issuer-year: the first
+    by_issuer = _first_per_issuer_year(reports)
     for key in sorted(by_issuer):
         by_year = by_issuer[key]
         years = sorted(by_year)
@@ -203,6 +197,30 @@ def yoy_pairs(reports: Iterable) -> Iterator[dict]:
                 "sentences": result.sentences, **{f"n_{kind}": n for kind, n in result.counts.items()},
                 "copying": result,
             }
+
+
+def _first_per_issuer_year(reports: Iterable) -> dict[str, dict[int, dict]]:
+    """Issuer key → year → the first report of that issuer and year, reading ``reports`` once: only
+    the first report per name and year is kept (names are matched once all are known), so memory
+    grows with issuer-years, not with reports."""
+    from analyzer.checks.copying import match_issuers
+
+    names: set[str | None] = set()
+    first: dict[tuple[str, int], tuple[int, dict]] = {}  # (name, year) → (reading order, record)
+    for order, report in enumerate(reports):
+        record = text_record(report)
+        names.add(record["issuer"])
+        if record["issuer"] is not None and record["year"] is not None:
+            first.setdefault((record["issuer"], record["year"]), (order, record))
+    canonical = match_issuers(names)
+    by_issuer: dict[str, dict[int, tuple[int, dict]]] = {}
+    for (name, year), (order, record) in first.items():
+        key = canonical.get(name)
+        if key is not None:
+            years = by_issuer.setdefault(key, {})
+            if year not in years or order < years[year][0]:  # one report per issuer-year: the first read
+                years[year] = (order, record)
+    return {key: {year: record for year, (_, record) in years.items()} for key, years in by_issuer.items()}
 
 
 YOY_COLUMNS = ["issuer", "year", "previous_year", "sha256", "previous_sha256", "copied_share", "copied_chars_share",

@@ -4,18 +4,26 @@ dozen departments paste into their reports, each with its own name and figures).
 Every body sentence is normalised as ``copying`` does (figures, years, dates and 文号 become tokens)
 and the issuer's own name (full or short, 我局/本局) becomes one token too. Identical normalised
 sentences are grouped at once; the distinct ones get a MinHash signature of their character 3-grams
-(computed for all of them together with numpy) and go into a datasketch ``MinHashLSH``, whose
-buckets give candidate pairs without comparing every sentence with every other. A candidate pair
-whose exact 3-gram Jaccard reaches ``SIMILARITY`` joins one group; a group used by reports of at
-least ``MIN_ISSUERS`` different issuers (names matched by ``copying.match_issuers``) is a template.
+(computed for all of them together with numpy), cut into the bands datasketch's ``MinHashLSH``
+would use; sentences equal on a band share a bucket, which gives candidate pairs without comparing
+every sentence with every other. A candidate pair whose exact 3-gram Jaccard reaches ``SIMILARITY``
+joins one group; a group used by reports of at least ``MIN_ISSUERS`` different issuers (names
+matched by ``copying.match_issuers``) is a template.
+
+Memory does not grow with the reports' text: they are read once, one at a time, and each sentence
+is kept as five numbers (report, paragraph, start, end, key); the wording of the uses that end up in
+a template is read back afterwards (``iter_templates``'s ``texts``), and templates are handed on one
+at a time, so that a store writes them as they come.
 """
 
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,9 +33,16 @@ MIN_ISSUERS = 3
 SIMILARITY = 0.6  # 3-gram Jaccard of normalised sentences from which two are one template's variants
 LSH_THRESHOLD = 0.4  # below SIMILARITY, so that pairs near it are rarely missed by the buckets
 NUM_PERM = 64
+# The bands and rows per band datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (its
+# ``_optimal_param``; a test holds them equal), written out: importing datasketch, and SciPy with it,
+# costs ~45 MB of memory in a process that has no other use for them.
+LSH_BANDS, LSH_ROWS = 16, 4
 MIN_CHARS = 12  # shorter sentences (现将有关情况报告如下) are formulas, not templates
 _PRIME = (1 << 31) - 1
-_CHUNK = 100_000  # 3-gram positions hashed at once: bounds memory to NUM_PERM × _CHUNK × 8 bytes
+_CHUNK = 25_000  # 3-gram positions hashed at once: bounds memory to NUM_PERM × _CHUNK × 8 bytes (13 MB)
+_GRAM_CACHE = 4096  # 3-gram sets kept while candidate pairs are checked (a bucket's members come back)
+_ROWS = 65_536  # uses handled at once where each needs temporaries
+ParagraphTexts = Callable[[str], Mapping[int, str]]  # sha256 → that report's paragraph texts by index
 
 
 @dataclass(frozen=True)
@@ -66,50 +81,134 @@ def text_record(item) -> dict:
     return item
 
 
-def find_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS) -> list[Template]:
-    """Templates among ``reports``: mappings with sha256, issuer, year, paragraphs (body texts) and
-    optionally indexes (each paragraph's index in its report), or ``Analysis`` objects. Most used first."""
-    records = [text_record(r) for r in reports]
-    canonical = match_issuers(r["issuer"] for r in records)
-    by_key: dict[str, list[tuple[int, object]]] = {}
+def find_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS,
+                   texts: ParagraphTexts | None = None) -> list[Template]:
+    """Templates among ``reports`` (as ``iter_templates`` takes them), most used first."""
+    found = iter_templates(reports, min_issuers=min_issuers, texts=texts)
+    return sorted(found, key=lambda t: (-len(t.issuers), -len(t.occurrences), t.id))
+
+
+def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS,
+                   texts: ParagraphTexts | None = None) -> Iterator[Template]:
+    """Templates among ``reports``, one at a time in no particular order, for a store of any size.
+
+    ``reports``: mappings with sha256, issuer, year, paragraphs (body texts) and optionally indexes
+    (each paragraph's index in its report), or ``Analysis`` objects; read once, one at a time.
+    ``texts``: sha256 → that report's paragraphs by index, to read back the sentences that end up
+    in a template (a store's ``paragraph_texts``). Without it the paragraphs are kept as they are
+    read, which suits reports already in memory. Every sentence is kept as five numbers meanwhile,
+    so memory grows by ~20 bytes per sentence, not by the reports' text.
+    """
+    uses = _collect((text_record(r) for r in reports), keep=texts is None)
+    groups = _similar_groups(uses.keys)
+    group_of_key = np.empty(len(uses.keys), dtype=np.int32)
+    for number, members in enumerate(groups):
+        group_of_key[members] = number
+    chosen = _template_groups(uses, group_of_key, min_issuers=min_issuers)
+    selected = np.flatnonzero(chosen[group_of_key[uses.table[:, _KEY]]])
+    lookup = uses.kept.__getitem__ if texts is None else (lambda number: texts(uses.reports[number][0]))
+    wordings, text_ids = _read_texts(uses.table[selected], lookup)
+    uses.kept.clear()  # the texts needed are in ``wordings`` now
+    return _templates(uses, groups, group_of_key, selected, wordings, text_ids)
+
+
+_REPORT, _PARAGRAPH, _START, _END, _KEY = range(5)  # the columns of ``_Uses.table``
+
+
+@dataclass
+class _Uses:
+    """Every sentence long enough to be a template's, as numbers: report number, paragraph index,
+    start, end and the number of its normalised key."""
+
+    keys: list[str]  # key number → normalised sentence
+    reports: list[tuple[str, str | None, int | None]]  # report number → sha256, issuer, year
+    table: np.ndarray  # one int32 row per use, ``_REPORT`` … ``_KEY``, in reading order
+    kept: dict[int, dict[int, str]]  # report number → paragraphs by index, when no lookup is given
+
+
+def _collect(records: Iterable[Mapping], *, keep: bool) -> _Uses:
+    """Read each report once and keep only numbers per sentence (and its paragraphs if ``keep``)."""
+    numbers: dict[str, int] = {}
+    names: dict[str | None, str | None] = {}  # one string per issuer name, not one per report
+    reports, kept, flat = [], {}, array("i")
     for number, record in enumerate(records):
-        for sentence in sentences(record["paragraphs"], names=name_variants(record["issuer"])):
+        issuer = names.setdefault(record["issuer"], record["issuer"])
+        reports.append((record["sha256"], issuer, record["year"]))
+        indexes = record.get("indexes") or range(len(record["paragraphs"]))
+        if keep:
+            kept[number] = dict(zip(indexes, record["paragraphs"]))
+        for sentence in sentences(record["paragraphs"], names=name_variants(issuer)):
             if len(sentence.exact) >= MIN_CHARS:
-                by_key.setdefault(sentence.key, []).append((number, sentence))
-    keys = list(by_key)
-    groups = _similar_groups(keys)
-    templates = []
-    for members in groups:
-        uses = [use for k in members for use in by_key[keys[k]]]
-        issuers = {canonical.get(records[n]["issuer"]) for n, _ in uses} - {None}
-        if len(issuers) < min_issuers:
-            continue
-        occurrences = [_occurrence(records[n], s) for n, s in uses]
-        wording = Counter(o.text for o in occurrences).most_common(1)[0][0]
-        first_names = {}
-        for o in occurrences:
-            first_names.setdefault(canonical.get(o.issuer), o.issuer)
-        templates.append(Template(
-            id=hashlib.sha1(min(keys[k] for k in members).encode("utf-8")).hexdigest()[:12],
-            text=wording,
-            issuers=sorted(v for k, v in first_names.items() if k),
-            years=sorted({o.year for o in occurrences if o.year is not None}),
-            occurrences=sorted(occurrences, key=lambda o: (o.issuer or "", o.year or 0, o.sha256, o.paragraph, o.start)),
-        ))
-    return sorted(templates, key=lambda t: (-len(t.issuers), -len(t.occurrences), t.id))
+                key = numbers.setdefault(sentence.key, len(numbers))
+                flat.extend((number, indexes[sentence.paragraph], sentence.start, sentence.end, key))
+    return _Uses(list(numbers), reports, np.frombuffer(flat, dtype=np.int32).reshape(-1, 5), kept)
 
 
-def _occurrence(record: Mapping, sentence) -> Occurrence:
-    indexes = record.get("indexes")
-    paragraph = indexes[sentence.paragraph] if indexes else sentence.paragraph
-    return Occurrence(record["sha256"], record["issuer"], record["year"], paragraph, sentence.start, sentence.end,
-                      sentence.text)
+def _template_groups(uses: _Uses, group_of_key: np.ndarray, *, min_issuers: int) -> np.ndarray:
+    """Per group, whether reports of at least ``min_issuers`` issuers (as ``match_issuers`` matches
+    their names) use it."""
+    canonical = match_issuers(issuer for _, issuer, _ in uses.reports)
+    bodies: dict[str, int] = {}
+    body_of_report = np.array([-1 if canonical.get(issuer) is None else bodies.setdefault(canonical[issuer], len(bodies))
+                               for _, issuer, _ in uses.reports], dtype=np.int64)
+    pairs = np.empty(0, dtype=np.int64)  # group × (bodies + 1) + body, each (group, body) used once
+    for first in range(0, len(uses.table), _ROWS):  # a chunk at a time: the temporaries stay small
+        chunk = uses.table[first:first + _ROWS]
+        body = body_of_report[chunk[:, _REPORT]]
+        group = group_of_key[chunk[:, _KEY]].astype(np.int64)
+        pairs = np.union1d(pairs, group[body >= 0] * (len(bodies) + 1) + body[body >= 0])
+    issuers = np.bincount(pairs // (len(bodies) + 1), minlength=int(group_of_key.max(initial=-1)) + 1)
+    return issuers >= min_issuers
+
+
+def _read_texts(table: np.ndarray, lookup: Callable[[int], Mapping[int, str]]) -> tuple[list[str], np.ndarray]:
+    """Each use's sentence as printed, numbered: (distinct texts, text number per use). ``table`` is in
+    reading order, so each report's paragraphs are looked up once."""
+    numbers: dict[str, int] = {}
+    text_ids = np.empty(len(table), dtype=np.int32)
+    paragraphs, current = {}, -1
+    for first in range(0, len(table), _ROWS):  # as Python ints a chunk at a time: ~150 bytes a row
+        for row, (report, paragraph, start, end) in enumerate(table[first:first + _ROWS, :_KEY].tolist(), first):
+            if report != current:
+                paragraphs, current = lookup(report), report
+            text_ids[row] = numbers.setdefault(paragraphs[paragraph][start:end], len(numbers))
+    return list(numbers), text_ids
+
+
+def _templates(uses: _Uses, groups: list[list[int]], group_of_key: np.ndarray, selected: np.ndarray,
+               wordings: list[str], text_ids: np.ndarray) -> Iterator[Template]:
+    """Build the templates of the selected uses, group by group; a group's uses in the order of its
+    keys and then of reading (the order the most common wording is chosen in on ties)."""
+    canonical = match_issuers(issuer for _, issuer, _ in uses.reports)
+    table = uses.table[selected]
+    order = np.lexsort((table[:, _KEY], group_of_key[table[:, _KEY]]))
+    group_numbers = group_of_key[table[order, _KEY]]
+    cuts = np.flatnonzero(np.diff(group_numbers)) + 1
+    for rows in np.split(order, cuts) if len(order) else ():
+        members = groups[group_of_key[table[rows[0], _KEY]]]
+        occurrences = [Occurrence(*uses.reports[report], paragraph, start, end, wordings[text])
+                       for (report, paragraph, start, end), text
+                       in zip(table[rows, :_KEY].tolist(), text_ids[rows].tolist())]
+        yield _template(occurrences, canonical, min(uses.keys[k] for k in members))
+
+
+def _template(occurrences: list[Occurrence], canonical: Mapping[str, str], first_key: str) -> Template:
+    wording = Counter(o.text for o in occurrences).most_common(1)[0][0]
+    first_names = {}
+    for o in occurrences:
+        first_names.setdefault(canonical.get(o.issuer), o.issuer)
+    return Template(
+        id=hashlib.sha1(first_key.encode("utf-8")).hexdigest()[:12],
+        text=wording,
+        issuers=sorted(v for k, v in first_names.items() if k),
+        years=sorted({o.year for o in occurrences if o.year is not None}),
+        occurrences=sorted(occurrences, key=lambda o: (o.issuer or "", o.year or 0, o.sha256, o.paragraph, o.start)),
+    )
 
 
 def _similar_groups(keys: list[str]) -> list[list[int]]:
-    """Groups of key numbers joined by candidate pairs from the LSH buckets that pass ``SIMILARITY``."""
-    from datasketch import LeanMinHash, MinHashLSH
-
+    """Groups of key numbers joined by candidate pairs from the LSH buckets that pass ``SIMILARITY``
+    (connected components: the order pairs are checked in does not change them)."""
     parent = list(range(len(keys)))
 
     def root(i: int) -> int:
@@ -119,28 +218,34 @@ def _similar_groups(keys: list[str]) -> list[list[int]]:
         return i
 
     if len(keys) > 1:
-        signatures = minhash_signatures(keys)
-        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        for i, signature in enumerate(signatures):
-            # "legacy": datasketch's name for affine hashes modulo a prime, which these are
-            lsh.insert(i, LeanMinHash(seed=1, hashvalues=signature, scheme="legacy"), check_duplication=False)
-        grams: dict[int, set[str]] = {}
-        checked: set[tuple[int, int]] = set()
-        for table in lsh.hashtables:
-            for bucket in table.keys():
-                members = sorted(table.get(bucket))
-                for a, b in _pairs(members):
-                    if root(a) == root(b) or (a, b) in checked:
-                        continue
-                    checked.add((a, b))
-                    ga = grams.setdefault(a, shingles(keys[a]))
-                    gb = grams.setdefault(b, shingles(keys[b]))
-                    if jaccard(ga, gb) >= SIMILARITY:
-                        parent[root(a)] = root(b)
+        grams = lru_cache(maxsize=_GRAM_CACHE)(lambda i: shingles(keys[i]))
+        checked: set[int] = set()  # pairs as a * len(keys) + b
+        for members in band_buckets(minhash_signatures(keys), bands=LSH_BANDS, rows=LSH_ROWS):
+            for a, b in _pairs(members.tolist()):
+                if root(a) == root(b) or a * len(keys) + b in checked:
+                    continue
+                checked.add(a * len(keys) + b)
+                if jaccard(grams(a), grams(b)) >= SIMILARITY:
+                    parent[root(a)] = root(b)
     groups: dict[int, list[int]] = {}
     for i in range(len(keys)):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+def band_buckets(signatures: np.ndarray, *, bands: int, rows: int) -> Iterator[np.ndarray]:
+    """The members (ascending) of every bucket of two or more: signatures equal on a whole band, band
+    after band. These are the buckets of datasketch's ``MinHashLSH`` (a band's values as its key),
+    without its dictionaries: one sort per band."""
+    for band in range(bands):
+        values = np.ascontiguousarray(signatures[:, band * rows:(band + 1) * rows])
+        _, bucket = np.unique(values, axis=0, return_inverse=True)
+        bucket = bucket.reshape(-1)
+        order = np.argsort(bucket, kind="stable")  # stable: members stay ascending
+        sizes = np.bincount(bucket)
+        starts = np.cumsum(sizes) - sizes
+        for number in np.flatnonzero(sizes > 1):
+            yield order[starts[number]:starts[number] + sizes[number]]
 
 
 def _pairs(members: list[int], *, limit: int = 40):
@@ -152,12 +257,13 @@ def _pairs(members: list[int], *, limit: int = 40):
 
 
 def minhash_signatures(texts: list[str], *, num_perm: int = NUM_PERM, seed: int = 1) -> np.ndarray:
-    """MinHash signatures (texts × num_perm, uint64) of each text's character 3-grams, for all texts
-    at once: the 3-grams are hashed from the code points with numpy instead of one Python call each."""
+    """MinHash signatures (texts × num_perm) of each text's character 3-grams, for all texts at once:
+    the 3-grams are hashed from the code points with numpy instead of one Python call each. The
+    values are below 2**31 (modulo ``_PRIME``), so they are kept as uint32: half the memory."""
     rng = np.random.RandomState(seed)
     a = rng.randint(1, _PRIME, size=num_perm, dtype=np.uint64)
     b = rng.randint(0, _PRIME, size=num_perm, dtype=np.uint64)
-    out = np.empty((len(texts), num_perm), dtype=np.uint64)
+    out = np.empty((len(texts), num_perm), dtype=np.uint32)
     start = 0
     while start < len(texts):
         stop, size = start, 0
@@ -177,7 +283,9 @@ def _signatures(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
     gram = (gram ^ (gram >> np.uint64(29))) % np.uint64(_PRIME)
     counts = lengths - 2
     valid = (codes[:-2] != 0) & (codes[1:-1] != 0) & (codes[2:] != 0)  # 3-grams inside one text
-    hashed = (a[:, None] * gram[valid][None, :] + b[:, None]) % np.uint64(_PRIME)
+    hashed = a[:, None] * gram[valid][None, :]  # in place from here: one num_perm × chunk array
+    hashed += b[:, None]
+    hashed %= np.uint64(_PRIME)
     offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return np.minimum.reduceat(hashed, offsets, axis=1).T
 
