@@ -56,6 +56,18 @@ def test_a_switched_off_rule_does_not_run(seed_path):
     assert len(quiet.findings) == len(full.findings) - sum(f.check == "text.boilerplate" for f in full.findings)
 
 
+def test_one_kind_of_a_checks_findings_can_be_switched_off(seed_path):
+    """A legal office that accepts short sections switches off ``outline.sections.thin`` only: the
+    check's other findings stay."""
+    full = analyze(seed_path)
+    thin = [f for f in full.findings if f.rule == "outline.sections.thin"]
+    others = [f for f in full.findings if f.check == "outline.sections" and f.rule != "outline.sections.thin"]
+    assert thin and others
+    quiet = analyze(seed_path, disable=disabled_rules(["outline.sections.thin"], folder=seed_path.parent))
+    assert not any(f.rule == "outline.sections.thin" for f in quiet.findings)
+    assert [f.rule for f in quiet.findings if f.check == "outline.sections"] == [f.rule for f in others]
+
+
 def test_every_check_is_one_file_of_the_registered_package():
     folder = Path(__file__).resolve().parent.parent / "analyzer" / "checks" / "registered"
     files = {p.stem for p in folder.glob("*.py")} - {"__init__"}

@@ -48,8 +48,9 @@ def add_findings(
     disable: frozenset[str] = frozenset(),
     params: Params | None = None,
 ) -> None:
-    """Run every registered check not in ``disable``, fill the quality fields and statistics, and append
-    the findings, most severe first. ``framework`` holds the outline's sections and the parts the
+    """Run every registered check not in ``disable`` (check ids, or finding ids such as
+    ``outline.sections.thin`` to drop one kind of a check's findings), fill the quality fields and
+    statistics, and append the findings, most severe first. ``framework`` holds the outline's sections and the parts the
     report must have (``parts``: their statuses); ``params``: thresholds set by house rules (rule id →
     name → value; the others keep the defaults the rules declare)."""
     flags = mark_paragraphs(analysis)
@@ -67,7 +68,8 @@ def add_findings(
     thresholds = effective_params(params)
     for rule in rules:
         found = rule.run(dataclasses.replace(context, params=thresholds[rule.id]))
-        findings += [msgspec.structs.replace(f, check=rule.id, rule=rule.finding_id(f.rule)) for f in found]
+        findings += [g for g in (msgspec.structs.replace(f, check=rule.id, rule=rule.finding_id(f.rule)) for f in found)
+                     if g.rule not in disable]  # a house rule may switch off one kind of a check's findings
     analysis.findings.extend(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
     elements = [e for s in analysis.sections for e in s.elements]
     analysis.stats.update(

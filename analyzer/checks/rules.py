@@ -9,8 +9,8 @@ Finding ids: every finding's ``rule`` is ``<check id>.<sub-id>`` (``outline.sect
 What a finding is about stays in its own fields (``section``, ``element``), never in the id, so no
 code parses an id.
 
-House rules (a legal office's): rules are switched off by id, for one run (``govreport analyze
---disable ID``), for a shell (``GOVREPORT_DISABLE``, ids separated by commas) or in a
+House rules (a legal office's): rules are switched off by id — a whole check (``outline.sections``) or
+one kind of its findings (``outline.sections.thin``) — for one run (``govreport analyze --disable ID``), for a shell (``GOVREPORT_DISABLE``, ids separated by commas) or in a
 ``govreport.yaml`` file in the working folder (``disable: [ID, …]``); the same file overrides a
 rule's thresholds (``params: {ID: {name: value}}``).
 """
@@ -123,13 +123,19 @@ def house_rules(extra: tuple[str, ...] | list[str] = (), *, folder: Path | None 
     config = (folder or Path.cwd()) / CONFIG_FILE
     settings = _configured(config) if config.is_file() else {}
     ids |= set(settings.get("disable", []))
-    unknown = sorted(ids - set(REGISTRY))
+    unknown = sorted(ids - switchable_ids())
     if unknown:
-        raise RuleError(f"unknown rule ids {unknown}; known: {sorted(REGISTRY)}",
+        raise RuleError(f"unknown rule ids {unknown}; known: {sorted(switchable_ids())}",
                         advice=f"没有编号为 {'、'.join(unknown)} 的规则。请用 govreport rules 查看全部规则编号。")
     params = settings.get("params", {})
     effective_params(params)  # refused here, before any report is read
     return HouseRules(frozenset(ids), params)
+
+
+def switchable_ids() -> set[str]:
+    """What a house rule may switch off: a whole check (``outline.sections``) or one kind of its
+    findings (``outline.sections.thin``)."""
+    return set(REGISTRY) | {rule.finding_id(sub) for rule in REGISTRY.values() for sub in rule.findings}
 
 
 def disabled_rules(extra: tuple[str, ...] | list[str] = (), *, folder: Path | None = None) -> frozenset[str]:
