@@ -65,6 +65,12 @@ def _global_options(
         os.environ["GOVREPORT_DATA"] = str(data)  # read by analyzer.assets, which every command imports later
 
 
+# ``--disable`` of every command that analyses: check ids or finding ids, resolved by ``resolve_house_rules``.
+DisableOption = Annotated[list[str] | None, typer.Option(
+    "--disable", metavar="规则",
+    help="不运行这项检查,或只关闭它的一类问题(如 outline.sections.thin;可重复;编号见 govreport rules)")]
+
+
 def resolve_house_rules(ids: list[str]):
     """The checks switched off by ``--disable``, ``GOVREPORT_DISABLE`` and ``govreport.yaml``, and the
     thresholds that file sets (``rules.HouseRules``); a bad id or value stops the command first."""

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from analyzer.cli.app import EXIT_BAD_INPUT, app, resolve_house_rules
+from analyzer.cli.app import EXIT_BAD_INPUT, DisableOption, app, resolve_house_rules
 from analyzer.cli.app import fail as _fail
 
 EXIT_FAILED_FILES = 1
@@ -42,8 +42,7 @@ def batch(
     csv: Annotated[Path | None, typer.Option(help="同时把汇总写成 CSV 文件")] = None,
     force: Annotated[bool, typer.Option("--force", help="重新分析库中已有的文件")] = False,
     follow_links: Annotated[bool, typer.Option("--follow-links", help="跟随指向输入文件夹之外的符号链接")] = False,
-    disable: Annotated[list[str] | None, typer.Option(
-        "--disable", metavar="规则", help="不运行这项检查,或只关闭它的一类问题(如 outline.sections.thin;可重复;编号见 govreport rules)")] = None,
+    disable: DisableOption = None,
     engine: Annotated[Engine, typer.Option(help="本机多进程(local)或 Dask 集群(dask)")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址,tcp://主机:端口")] = None,
     show: Annotated[int, typer.Option(help="屏幕上显示的汇总行数")] = 20,

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from analyzer.cli.app import EXIT_BROKEN_INSTALL, app, corpus_app, resolve_house_rules
+from analyzer.cli.app import EXIT_BROKEN_INSTALL, DisableOption, app, corpus_app, resolve_house_rules
 from analyzer.cli.app import fail as _fail
 
 # Set by a command that has written and closed everything it opened, so that its process may end
@@ -38,8 +38,7 @@ def analyze(
     annotate: Annotated[Path | None, typer.Option(help="把批注版 Word(.docx)写到此处")] = None,
     segmenter: Annotated[str | None, typer.Option(help="分词器:rjieba(默认)或 jieba")] = None,
     previous: Annotated[Path | None, typer.Option(help="本单位上一年度报告,用于检查雷同")] = None,
-    disable: Annotated[list[str] | None, typer.Option(
-        "--disable", metavar="规则", help="不运行这项检查,或只关闭它的一类问题(如 outline.sections.thin;可重复;编号见 govreport rules)")] = None,
+    disable: DisableOption = None,
 ) -> None:
     """分析一份报告,列出各部分覆盖情况和发现的问题。"""
     from analyzer.errors import InputError, advice_for

@@ -55,11 +55,12 @@ def _paragraph_items(structure: Structure) -> list[dict]:
             position = f"body{min(body_seen, FIRST_POSITIONS)}" + ("" if heading_seen else "_before_headings")
             body_seen += 1
         heading_seen = heading_seen or p.is_heading
+        lead = _lead_span(p.text)
         items.append({
             "words": [w for w, _, _ in p.tokens if w.strip()],
             "heading": " ".join(chain),
-            "lead": _lead_words(p),
-            "lead_text": _lead_text(p),
+            "lead": _lead_words(p, lead),
+            "lead_text": _NOT_CONTENT.sub("", p.text[lead[0]:lead[1]]),
             "heading_words": heading_words,
             "position": position,
         })
@@ -85,16 +86,10 @@ def _lead_span(text: str) -> tuple[int, int]:
     return start, min(found.start() if found else len(text), start + LEAD_CHARS)
 
 
-def _lead_words(p) -> list[str]:
-    """Words of the paragraph's lead clause."""
-    start, end = _lead_span(p.text)
+def _lead_words(p, span: tuple[int, int]) -> list[str]:
+    """Words of the paragraph's lead clause (``span``: its offsets, ``_lead_span``)."""
+    start, end = span
     return [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]
-
-
-def _lead_text(p) -> str:
-    """The lead clause's characters, without spaces and quotation marks (what the writer named)."""
-    start, end = _lead_span(p.text)
-    return _NOT_CONTENT.sub("", p.text[start:end])
 
 
 def words_of(item: dict) -> list[str]:
