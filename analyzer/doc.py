@@ -87,9 +87,6 @@ class Doc:
         """The paragraphs that carry the report's content: not headings, not title or signature (META)."""
         return [p for p in self.paragraphs if not p.is_heading and p.section != "META"]
 
-    def section(self, section_id: str) -> SectionResult:
-        return next(s for s in self.sections if s.id == section_id)
-
 
 def render_analysis(doc: Doc) -> Analysis:
     """The public result of a fully analysed ``doc``: its records without their working attributes.

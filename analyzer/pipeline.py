@@ -90,19 +90,19 @@ def analyze_document(
     return render_analysis(doc)
 
 
-def plan_checks(structure: Doc, requested: str = "auto") -> CheckPlan:
+def plan_checks(doc: Doc, requested: str = "auto") -> CheckPlan:
     """Choose outline, report rule and layout for a parsed report (``requested``: an outline or rule id, or auto)."""
-    outline_choice = choose_outline(structure, requested)
+    outline_choice = choose_outline(doc, requested)
     outline = load_framework(outline_choice.id)
-    rule = choose_rule(structure, requested)
-    year = structure.metadata.year
+    rule = choose_rule(doc, requested)
+    year = doc.metadata.year
     rule_choice = None
     if rule is not None:
         rule_choice = Choice(id=rule.id, name=rule.label,
                              reason=rule_reason(rule, year, requested=requested == rule.id))
-    level = issuer_level(structure.metadata.issuer)
+    level = issuer_level(doc.metadata.issuer)
     parts = rule or outline
-    layout = detect_layout(structure)
+    layout = detect_layout(doc)
     return CheckPlan(
         outline=outline, parts=parts, checked=checked_framework(outline.id, parts.id, level),
         outline_choice=Choice(id=outline_choice.id, name=outline_choice.name, reason=outline_choice.reason),
@@ -122,15 +122,15 @@ def checked_framework(outline_id: str, parts_id: str, level: str | None) -> Fram
     return msgspec.structs.replace(outline, sections=sections, parts=parts.parts)
 
 
-def attach_tokens(structure: Doc, *, backend: str | None = None) -> None:
+def attach_tokens(doc: Doc, *, backend: str | None = None) -> None:
     """Segment the document once and hand each paragraph its tokens (paragraph offsets). Each
     paragraph is cut on its own: jieba cuts independently between non-word characters, so this
     gives the tokens of the whole text joined by newlines (tested over the corpus) without
     re-basing thousands of offsets in Python."""
     segmenter = get_segmenter(backend)
-    for p in structure.paragraphs:
+    for p in doc.paragraphs:
         p.tokens = segmenter.tokenize(p.text)
-    structure.derived.clear()  # anything computed from the old tokens
+    doc.derived.clear()  # anything computed from the old tokens
 
 
 def _ingest(source, *, filename, limits) -> Document:

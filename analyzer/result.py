@@ -78,9 +78,9 @@ class Paragraph(Record, kw_only=True, dict=True):
 
     index: int
     text: str
-    section: str = ""  # "" until the mapping stage labels it
-    is_heading: bool = False
-    heading: int | None = None  # index of the governing heading paragraph
+    section: str  # "" until the mapping stage labels it
+    is_heading: bool
+    heading: int | None  # index of the governing heading paragraph
     level: int | None = None
     topic: str | None = None  # kept for readers of version 1: always null (``section`` is on the outline)
     part: str | None = None  # the report part (layout) the paragraph belongs to, e.g. R1, PROBLEMS, R3

@@ -71,9 +71,9 @@ def test_every_check_reads_the_one_working_document_before_any_analysis_exists(m
 
     earlier = "\n".join(seed_paragraphs[:-3])
     analysis, contexts, rendered = _spied_analysis(monkeypatch, "\n".join(seed_paragraphs), previous=earlier)
-    from analyzer.checks.findings import registered_rules
+    from analyzer.checks.rules import REGISTRY
 
-    assert len(contexts) == len(registered_rules())  # every registered check ran, once
+    assert len(contexts) == len(REGISTRY)  # every registered check ran, once
     docs = {id(context.doc) for context, _ in contexts}
     assert len(docs) == 1 and isinstance(contexts[0][0].doc, Doc)
     assert all(renderings == 0 for _, renderings in contexts)  # checks run on the doc, never on an Analysis

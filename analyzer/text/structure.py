@@ -90,7 +90,8 @@ def _paragraph(index: int, text: str, hint: int | None) -> Paragraph:
     """A parsed paragraph, with its working attributes (never encoded): ``lead``, a run-in heading
     ("1.深化改革。正文…" → "深化改革"); ``enumerations``, the offsets of its 一是/二是 … items; ``tokens``,
     set once by the segmenter (``pipeline.attach_tokens``)."""
-    paragraph = Paragraph(index=index, text=text, sentences=[[s, e] for s, e in split_sentences(text)])
+    paragraph = Paragraph(index=index, text=text, section="", is_heading=False, heading=None,
+                          sentences=[[s, e] for s, e in split_sentences(text)])
     paragraph.lead = None
     paragraph.enumerations = [m.end() for m in INLINE_ENUM.finditer(text)]
     paragraph.tokens = []
