@@ -1,4 +1,4 @@
-"""The pipeline: ingest → structure → segment (once) → map sections → check → result.
+"""The pipeline: ingest → structure → segment (once) → map sections and parts → check → render the result.
 
 ``analyze`` is the one entry point the CLI, the batch runner and the app call.
 """
@@ -7,33 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import msgspec
 
 from analyzer.checks.rules import Params
+from analyzer.doc import CheckPlan, Doc, render_analysis
 from analyzer.frameworks import Framework, load_framework
 from analyzer.ingest import Document, ingest_guarded, ingest_text
 from analyzer.issuers import issuer_level
 from analyzer.limits import Limits
 from analyzer.mapping.detect import choose_outline, choose_rule, detect_layout, rule_reason
-from analyzer.mapping.parts import PartStatus, assign_parts, part_statuses
+from analyzer.mapping.parts import assign_parts, part_statuses
 from analyzer.mapping.sections import Assignment, ParagraphScorer, map_sections
-from analyzer.result import (
-    Analysis,
-    Choice,
-    Metadata,
-    ParagraphResult,
-    PartResult,
-    SectionResult,
-    SkippedElement,
-    Source,
-)
+from analyzer.result import Analysis, Choice, Copying, Paragraph, SectionResult, SkippedElement, Source
 from analyzer.text.segment import get_segmenter
-from analyzer.text.structure import Structure, parse_structure
-from analyzer.version import __version__
+from analyzer.text.structure import parse_structure
 
 # A section whose body text is shorter than this is "thin": one formulaic sentence is not coverage.
 THIN_CHARS = 150
@@ -75,10 +65,12 @@ def analyze_document(
     params: Params | None = None,
 ) -> Analysis:
     """Run every stage after ingestion on an already ingested document (``previous``: the
-    paragraphs of the issuer's earlier report, to measure copying)."""
-    structure = parse_structure(document.paragraphs, heading_hints=document.heading_hints or None)
-    attach_tokens(structure, backend=segmenter)
-    plan = plan_checks(structure, framework)
+    paragraphs of the issuer's earlier report, to measure copying). Each stage adds to one working
+    document (``doc.Doc``); the ``Analysis`` is rendered from it once, at the end."""
+    doc = parse_structure(document.paragraphs, heading_hints=document.heading_hints or None)
+    doc.source = source_of(document, doc)
+    attach_tokens(doc, backend=segmenter)
+    doc.plan = plan_checks(doc, framework)
     if scorer is None:
         from analyzer.mapping.model import default_scorer
 
@@ -87,56 +79,30 @@ def analyze_document(
         from analyzer.mapping.model import default_element_model
 
         element_model = default_element_model()
-    assignments = map_sections(structure, plan.outline, scorer=scorer)
-    part_ids = assign_parts(structure, [a.label for a in assignments], plan.parts)
-    statuses = part_statuses(structure, plan.parts, part_ids)
-    analysis = _assemble(document, structure, plan, assignments, part_ids, statuses)
-    copy = None
+    label_sections(doc, map_sections(doc, doc.plan.outline, scorer=scorer))
+    label_parts(doc)
+    doc.sections = cover_sections(doc)
     if previous is not None:
-        from analyzer.checks.copying import compare_paragraphs
-        from analyzer.ingest.normalize import clean_paragraph
-
-        # counted over body sentences: headings and title/signature lines repeat every year
-        not_body = {p.index for p in analysis.paragraphs if p.is_heading or p.section == "META"}
-        earlier = [clean_paragraph(p) for p in previous]  # compared as ingestion would have normalised it
-        copy = compare_paragraphs([p.text for p in analysis.paragraphs], earlier, skip=not_body,
-                                  spans=[p.sentences for p in analysis.paragraphs])
-        analysis.copying = copy
+        doc.copying = compare_with(doc, previous)
     from analyzer.checks.findings import add_findings
 
-    add_findings(analysis, structure, plan.checked, copy=copy, element_model=element_model, parts=statuses,
-                 disable=frozenset(disable), params=params)
-    return analysis
+    add_findings(doc, element_model=element_model, disable=frozenset(disable), params=params)
+    return render_analysis(doc)
 
 
-@dataclass(frozen=True)
-class CheckPlan:
-    """What one report is checked against: the outline of its year (sections, and the elements that
-    apply to its issuer), the file whose parts it must have, and its layout."""
-
-    outline: Framework
-    parts: Framework  # the report rule of its year, or the outline itself before any rule
-    checked: Framework  # the outline's sections with applicable elements, and ``parts``' parts
-    outline_choice: Choice
-    rule_choice: Choice | None
-    layout: Choice
-    level: str | None
-    skipped: list[SkippedElement]
-
-
-def plan_checks(structure: Structure, requested: str = "auto") -> CheckPlan:
+def plan_checks(doc: Doc, requested: str = "auto") -> CheckPlan:
     """Choose outline, report rule and layout for a parsed report (``requested``: an outline or rule id, or auto)."""
-    outline_choice = choose_outline(structure, requested)
+    outline_choice = choose_outline(doc, requested)
     outline = load_framework(outline_choice.id)
-    rule = choose_rule(structure, requested)
-    year = structure.metadata.year
+    rule = choose_rule(doc, requested)
+    year = doc.metadata.year
     rule_choice = None
     if rule is not None:
         rule_choice = Choice(id=rule.id, name=rule.label,
                              reason=rule_reason(rule, year, requested=requested == rule.id))
-    level = issuer_level(structure.metadata.issuer)
+    level = issuer_level(doc.metadata.issuer)
     parts = rule or outline
-    layout = detect_layout(structure)
+    layout = detect_layout(doc)
     return CheckPlan(
         outline=outline, parts=parts, checked=checked_framework(outline.id, parts.id, level),
         outline_choice=Choice(id=outline_choice.id, name=outline_choice.name, reason=outline_choice.reason),
@@ -156,15 +122,15 @@ def checked_framework(outline_id: str, parts_id: str, level: str | None) -> Fram
     return msgspec.structs.replace(outline, sections=sections, parts=parts.parts)
 
 
-def attach_tokens(structure: Structure, *, backend: str | None = None) -> None:
+def attach_tokens(doc: Doc, *, backend: str | None = None) -> None:
     """Segment the document once and hand each paragraph its tokens (paragraph offsets). Each
     paragraph is cut on its own: jieba cuts independently between non-word characters, so this
     gives the tokens of the whole text joined by newlines (tested over the corpus) without
     re-basing thousands of offsets in Python."""
     segmenter = get_segmenter(backend)
-    for p in structure.paragraphs:
+    for p in doc.paragraphs:
         p.tokens = segmenter.tokenize(p.text)
-    structure.derived.clear()  # anything computed from the old tokens
+    doc.derived.clear()  # anything computed from the old tokens
 
 
 def _ingest(source, *, filename, limits) -> Document:
@@ -188,82 +154,63 @@ def _looks_like_path(text: str) -> bool:
     )
 
 
-def _assemble(document, structure, plan: CheckPlan, assignments: list[Assignment], part_ids, statuses) -> Analysis:
-    meta = structure.metadata
-    outline = plan.outline
-    body_chars = sum(
-        len(p.text) for p, a in zip(structure.paragraphs, assignments) if not p.is_heading and a.label != "META"
-    ) or 1
-    paragraphs = [
-        ParagraphResult(
-            index=p.index,
-            text=p.text,
-            section=a.label,
-            is_heading=p.is_heading,
-            heading=p.heading,
-            level=p.level,
-            part=part_ids[p.index],
-            scale=outline.scale_of(a.label) or (a.label if a.label in outline.section_ids else None),
-            source=a.source,
-            heading_section=a.heading_label,
-            confidence=a.confidence,
-            sentences=[[s, e] for s, e in p.sentences],
-        )
-        for p, a in zip(structure.paragraphs, assignments)
-    ]
-    members: dict[str, list[ParagraphResult]] = {}
-    for p in paragraphs:
+def source_of(document: Document, doc: Doc) -> Source:
+    """The source facts of the ingested ``document`` whose parsed paragraphs ``doc`` holds."""
+    text = "\n".join(p.text for p in doc.paragraphs)
+    return Source(
+        name=document.name,
+        format=document.source_format,
+        encoding=document.encoding,
+        converted_traditional=document.converted_traditional,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        chars=len(text),
+        removed_controls=document.removed_controls,
+    )
+
+
+def label_sections(doc: Doc, assignments: list[Assignment]) -> None:
+    """Write the mapping's decision into each paragraph: its section, its place on the common scale,
+    what decided it and how sure it is."""
+    outline = doc.plan.outline
+    for p, a in zip(doc.paragraphs, assignments):
+        p.section = a.label
+        p.scale = outline.scale_of(a.label) or (a.label if a.label in outline.section_ids else None)
+        p.source = a.source
+        p.heading_section = a.heading_label
+        p.confidence = a.confidence
+
+
+def label_parts(doc: Doc) -> None:
+    """Each paragraph's report part, and each part's status (the parts of the plan's report rule)."""
+    parts = doc.plan.parts
+    part_ids = assign_parts(doc, [p.section for p in doc.paragraphs], parts)
+    for p in doc.paragraphs:
+        p.part = part_ids[p.index]
+    doc.part_statuses = part_statuses(doc, parts, part_ids)
+
+
+def compare_with(doc: Doc, previous: list[str]) -> Copying:
+    """How much of the report repeats ``previous`` (the earlier report's paragraphs), counted over body
+    sentences: headings and title/signature lines repeat every year."""
+    from analyzer.checks.copying import compare_paragraphs
+    from analyzer.ingest.normalize import clean_paragraph
+
+    not_body = {p.index for p in doc.paragraphs if p.is_heading or p.section == "META"}
+    earlier = [clean_paragraph(p) for p in previous]  # compared as ingestion would have normalised it
+    return compare_paragraphs([p.text for p in doc.paragraphs], earlier, skip=not_body,
+                              spans=[p.sentences for p in doc.paragraphs])
+
+
+def cover_sections(doc: Doc) -> list[SectionResult]:
+    """Every outline section's coverage: its paragraphs, characters, share of the body and status."""
+    body_chars = sum(len(p.text) for p in doc.paragraphs if not p.is_heading and p.section != "META") or 1
+    members: dict[str, list[Paragraph]] = {}
+    for p in doc.paragraphs:
         members.setdefault(p.section, []).append(p)
-    sections = [_section_result(s, members.get(s.id, []), body_chars) for s in outline.sections]
-    parts = [_part_result(status, plan) for status in statuses]
-    text = "\n".join(p.text for p in structure.paragraphs)
-    return Analysis(
-        framework=outline.id,
-        framework_reason=plan.outline_choice.reason,
-        outline=plan.outline_choice,
-        rule=plan.rule_choice,
-        layout=plan.layout,
-        elements_skipped=plan.skipped,
-        metadata=Metadata(
-            title=meta.title,
-            recipient=meta.recipient,
-            issuer=meta.issuer,
-            date=meta.date,
-            doc_numbers=meta.doc_numbers,
-            year=meta.year,
-            doc_numbers_cited=meta.doc_numbers_cited,
-        ),
-        sections=sections,
-        parts=parts,
-        paragraphs=paragraphs,
-        source=Source(
-            name=document.name,
-            format=document.source_format,
-            encoding=document.encoding,
-            converted_traditional=document.converted_traditional,
-            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            chars=len(text),
-            removed_controls=document.removed_controls,
-        ),
-        version=__version__,
-    )
+    return [_section_result(s, members.get(s.id, []), body_chars) for s in doc.plan.outline.sections]
 
 
-def _part_result(status: PartStatus, plan: CheckPlan) -> PartResult:
-    part = status.part
-    if status.required:
-        why = f"{plan.parts.label}要求的必备部分"
-    elif part.required:
-        why = f"{plan.parts.label}的必备部分,本报告不适用"
-    else:
-        why = "可选部分,未写不算缺项"
-    return PartResult(
-        id=part.id, name=part.name, required=status.required, found=status.status == "present",
-        paragraphs=status.paragraphs, status=status.status, required_reason=why, passing=status.passing,
-    )
-
-
-def _section_result(section, members: list[ParagraphResult], body_chars: int) -> SectionResult:
+def _section_result(section, members: list[Paragraph], body_chars: int) -> SectionResult:
     """The section's coverage from its paragraphs (``members``, in document order)."""
     body = [p for p in members if not p.is_heading]
     chars = sum(len(p.text) for p in body)

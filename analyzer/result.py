@@ -35,7 +35,11 @@ class Record(msgspec.Struct, kw_only=True):
         return msgspec.to_builtins(self)
 
 
-class Metadata(Record, kw_only=True):
+class Metadata(Record, kw_only=True, dict=True):
+    """The report's title, recipient, issuer, date, 文号 and covered year. While the report is worked on,
+    ``meta_paragraphs`` (the indexes of the header and signature lines) is a working attribute set by
+    ``text.structure``: undeclared, so never encoded (``dict=True`` allows it)."""
+
     title: str | None = None
     recipient: str | None = None
     issuer: str | None = None
@@ -66,12 +70,17 @@ class SectionResult(Record, kw_only=True):
     boilerplate_ratio: float | None = None
 
 
-class ParagraphResult(Record, kw_only=True):
+class Paragraph(Record, kw_only=True, dict=True):
+    """One paragraph: what the text stage parsed, the section and part the mapping gave it, the spans
+    and figures the checks added. The same record is the working paragraph (``doc.Doc``) and the
+    output's: the working attributes ``lead``, ``enumerations`` and ``tokens`` (set by ``text``) are
+    undeclared, so they are never encoded and ``doc.render_analysis`` leaves them behind."""
+
     index: int
     text: str
-    section: str
+    section: str  # "" until the mapping stage labels it
     is_heading: bool
-    heading: int | None
+    heading: int | None  # index of the governing heading paragraph
     level: int | None = None
     topic: str | None = None  # kept for readers of version 1: always null (``section`` is on the outline)
     part: str | None = None  # the report part (layout) the paragraph belongs to, e.g. R1, PROBLEMS, R3
@@ -92,6 +101,9 @@ class ParagraphResult(Record, kw_only=True):
     def sentence_texts(self) -> list[str]:
         """The paragraph's sentences as text (the whole paragraph if it has no sentence spans)."""
         return [self.text[s:e] for s, e in self.sentences] or [self.text]
+
+
+ParagraphResult = Paragraph  # the name readers of version 1 import
 
 
 class Finding(Record, kw_only=True):
@@ -187,7 +199,7 @@ class Analysis(Record, kw_only=True):
     rule: Choice | None = None  # the report-content rule whose parts apply, if any
     layout: Choice | None = None
     elements_skipped: list[SkippedElement] = field(default_factory=list)
-    paragraphs: list[ParagraphResult]
+    paragraphs: list[Paragraph]
     findings: list[Finding] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     # stats keys: sections_covered, sections_total, elements_found, elements_total, boilerplate_ratio,
@@ -200,7 +212,7 @@ class Analysis(Record, kw_only=True):
     def section(self, section_id: str) -> SectionResult:
         return next(s for s in self.sections if s.id == section_id)
 
-    def body(self) -> list[ParagraphResult]:
+    def body(self) -> list[Paragraph]:
         """The paragraphs that carry the report's content: not headings, not title or signature (META)."""
         return [p for p in self.paragraphs if not p.is_heading and p.section != "META"]
 

@@ -10,7 +10,7 @@ from html import escape
 
 from analyzer.messages import label as catalogue_label
 from analyzer.messages import where as location_text
-from analyzer.result import Analysis, ElementResult, Finding, ParagraphResult
+from analyzer.result import Analysis, ElementResult, Finding, Paragraph
 
 from .labels import (
     ELEMENT_COLOUR,
@@ -100,7 +100,7 @@ def report_html(analysis: Analysis) -> str:
     return f'{CSS}{legend}<div class="gr-report">{paragraphs}</div>'
 
 
-def paragraph_html(paragraph: ParagraphResult, *, colour: str, label: str) -> str:
+def paragraph_html(paragraph: Paragraph, *, colour: str, label: str) -> str:
     """One paragraph: its number (an anchor findings link to), a coloured bar and tag for its section,
     then its text with marked spans."""
     classes = "gr-para gr-heading" if paragraph.is_heading else "gr-para"

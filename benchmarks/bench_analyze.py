@@ -143,7 +143,7 @@ STAGES = ("ingest", "structure", "segment", "map", "elements", "boilerplate", "c
 
 def staged(clock) -> StageClock:
     """A clock on the stages of ``analyze`` (findings: suggestions, exemplars and the rest of
-    ``add_findings``; render: ``to_json``)."""
+    ``add_findings``; render: ``render_analysis`` and ``to_json``)."""
     from analyzer import pipeline, result
     from analyzer.checks import copying, findings
 
@@ -160,6 +160,7 @@ def staged(clock) -> StageClock:
         (findings, "report_stats", "boilerplate"),
         (copying, "compare_paragraphs", "copying"),
         (findings, "add_findings", "findings"),
+        (pipeline, "render_analysis", "render"),
         (result.Analysis, "to_json", "render"),
     ):
         stages.wrap(module, name, stage)

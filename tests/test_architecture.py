@@ -18,8 +18,8 @@ STAGES: list[tuple[str, list[str]]] = [
     ("text primitives", ["text", "text.headings"]),
     ("ingest", ["ingest", "ingest.read", "ingest.archive", "ingest.budget", "ingest.docx", "ingest.pdf", "ingest.pdfguard",
                 "ingest.html", "ingest.txt", "ingest.normalize", "ingest.sanitize"]),
+    ("document", ["result", "doc"]),  # the output's records and the working document every later stage adds to
     ("text", ["text.structure", "text.segment", "text.segment_parity", "text.specificity", "text.automaton"]),
-    ("result", ["result"]),
     ("mapping", ["mapping", "mapping.features", "mapping.serving", "mapping.model", "mapping.sections",
                  "mapping.detect", "mapping.parts"]),
     ("checks", ["checks", "checks.rules", "checks.context", "checks.builders", "checks.registered", "checks.boilerplate", "checks.elements", "checks.quality", "checks.copying",

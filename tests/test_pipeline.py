@@ -36,3 +36,73 @@ def test_new_tokens_clear_what_was_derived_from_the_old():
     structure.paragraphs[1].text = "聘请法律顾问。"
     attach_tokens(structure)
     assert "法律顾问" in paragraph_items(structure)[1]["words"]
+
+
+def _spied_analysis(monkeypatch, text: str, **options):
+    """Analyse ``text`` recording every check's context and every rendering of a document."""
+    import dataclasses
+
+    from analyzer import pipeline
+    from analyzer.checks import findings
+
+    contexts, rendered = [], []
+
+    def spy(rule):
+        def run(context):
+            contexts.append((context, len(rendered)))  # how many renderings had happened by then
+            return rule.run(context)
+
+        return dataclasses.replace(rule, run=run)
+
+    rules = tuple(spy(rule) for rule in findings.registered_rules())
+    monkeypatch.setattr(findings, "registered_rules", lambda: rules)
+    real_render = pipeline.render_analysis
+
+    def render(doc):
+        rendered.append(doc)
+        return real_render(doc)
+
+    monkeypatch.setattr(pipeline, "render_analysis", render)
+    return pipeline.analyze(text, **options), contexts, rendered
+
+
+def test_every_check_reads_the_one_working_document_before_any_analysis_exists(monkeypatch, seed_paragraphs):
+    from analyzer.doc import Doc
+
+    earlier = "\n".join(seed_paragraphs[:-3])
+    analysis, contexts, rendered = _spied_analysis(monkeypatch, "\n".join(seed_paragraphs), previous=earlier)
+    from analyzer.checks.rules import REGISTRY
+
+    assert len(contexts) == len(REGISTRY)  # every registered check ran, once
+    docs = {id(context.doc) for context, _ in contexts}
+    assert len(docs) == 1 and isinstance(contexts[0][0].doc, Doc)
+    assert all(renderings == 0 for _, renderings in contexts)  # checks run on the doc, never on an Analysis
+    assert not hasattr(contexts[0][0], "analysis") and not hasattr(contexts[0][0], "structure")
+    (doc,) = rendered  # rendered once, from that same document, at the end
+    assert id(doc) in docs
+    assert analysis.copying is doc.copying is not None and analysis.findings == doc.findings
+
+
+def test_the_analysis_is_rendered_from_the_doc_without_its_working_state(monkeypatch, seed_paragraphs):
+    from analyzer.doc import render_analysis
+
+    analysis, _, (doc,) = _spied_analysis(monkeypatch, "\n".join(seed_paragraphs))
+    assert render_analysis(doc).to_json() == analysis.to_json()  # rendering is a pure function of the doc
+    assert all(p.tokens for p in doc.body()) and doc.metadata.meta_paragraphs  # the doc's working state …
+    for p in analysis.paragraphs:  # … stays with the doc: the result holds the declared fields only
+        assert not hasattr(p, "tokens") and not hasattr(p, "lead") and not hasattr(p, "enumerations")
+    assert not hasattr(analysis.metadata, "meta_paragraphs")
+    doc.paragraphs[1].text = "改动"
+    assert analysis.paragraphs[1].text == seed_paragraphs[1]  # the result's paragraphs are its own
+
+
+def test_working_attributes_are_never_encoded():
+    import msgspec
+
+    doc = parse_structure(["江城区司法局2023年法治政府建设情况报告", "1.深化改革。一是全年取消事项5项。"])
+    attach_tokens(doc)
+    paragraph = doc.paragraphs[1]
+    assert paragraph.lead == "深化改革" and paragraph.enumerations and paragraph.tokens
+    encoded = msgspec.json.decode(msgspec.json.encode(paragraph))
+    assert {"lead", "enumerations", "tokens"}.isdisjoint(encoded) and encoded["text"] == paragraph.text
+    assert doc.metadata.meta_paragraphs == [0] and "meta_paragraphs" not in msgspec.to_builtins(doc.metadata)

@@ -1,4 +1,4 @@
-"""Structure: heading levels, sentences, enumerations and metadata."""
+"""The text stage's parse (`parse_structure` → `doc.Doc`): heading levels, sentences, enumerations and metadata."""
 
 from __future__ import annotations
 

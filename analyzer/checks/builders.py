@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from analyzer.checks import suggest
 from analyzer.checks.elements import Evidence
+from analyzer.doc import Doc, PartStatus
 from analyzer.frameworks import Framework
-from analyzer.mapping.parts import PartStatus
-from analyzer.result import Analysis, Copying, Finding
+from analyzer.result import Copying, Finding
 
 _METADATA_FIELDS = {"title": "标题", "issuer": "发文单位", "date": "成文日期", "year": "报告年度"}
 GENERAL_ONLY = "只有原则性表述,未写明具体的次数、时间或文件"  # for elements that need a fact
 
 
-def section_findings(analysis: Analysis, framework: Framework, exclude, *, boilerplate_heavy: float) -> list[Finding]:
+def section_findings(doc: Doc, framework: Framework, exclude, *, boilerplate_heavy: float) -> list[Finding]:
     """Missing and thin sections, and covered ones with at least ``boilerplate_heavy`` of 套话."""
     out = []
-    for result, section in zip(analysis.sections, framework.sections):
+    for result, section in zip(doc.sections, framework.sections):
         if result.status == "missing":
             out.append(Finding(
                 kind="missing_section", severity="high", location="whole report", section=section.id,
                 message=f"未见“{section.name}”部分的内容",
-                evidence=[_where_looked(analysis, framework)],
+                evidence=[_where_looked(doc, framework)],
                 rule="missing",
                 suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
             ))
@@ -32,7 +32,7 @@ def section_findings(analysis: Analysis, framework: Framework, exclude, *, boile
             out.append(Finding(
                 kind="thin_section", severity="medium", location=result.paragraphs, section=section.id,
                 message=f"“{section.name}”仅有{result.chars}字,内容单薄",
-                evidence=[p.text for p in analysis.paragraphs if p.index in result.paragraphs and not p.is_heading][:2],
+                evidence=[p.text for p in doc.paragraphs if p.index in result.paragraphs and not p.is_heading][:2],
                 rule="thin",
                 suggestion=suggest.for_section(section, framework, status="thin", exclude=exclude),
             ))
@@ -46,21 +46,21 @@ def section_findings(analysis: Analysis, framework: Framework, exclude, *, boile
     return out
 
 
-def _where_looked(analysis: Analysis, framework: Framework) -> str:
+def _where_looked(doc: Doc, framework: Framework) -> str:
     """Where the outline's tasks were looked for: the part that holds them, or the whole body."""
     holder = next((p for p in framework.parts if p.sections), None)
-    numbers = [p.index for p in analysis.body() if holder is None or p.part == holder.id]
+    numbers = [p.index for p in doc.body() if holder is None or p.part == holder.id]
     where = f"“{holder.name}”部分" if holder is not None else "正文"
     if not numbers:
         return f"报告中没有{where}的正文段落"
     return f"已逐段检查{where}(第{numbers[0] + 1}—{numbers[-1] + 1}段,共{len(numbers)}段),均未涉及这一方面"
 
 
-def element_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:
+def element_findings(doc: Doc, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:
     """A missing element is reported only for sections the report covers: a missing section is one
     finding, not one per measure. ``mentions``: sentences that name an element needing a fact without one."""
     out = []
-    for result, section in zip(analysis.sections, framework.sections):
+    for result, section in zip(doc.sections, framework.sections):
         if result.status == "missing":
             continue
         for element in section.elements:
@@ -88,7 +88,7 @@ def _not_seen(absent: str, general: str, mention: Evidence | None, *, prefix: st
             "evidence": [mention.sentence]}
 
 
-def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *, mentions=None,
+def part_findings(doc: Doc, framework: Framework, evidence, exclude, *, mentions=None,
                   statuses: list[PartStatus] | None = None) -> list[Finding]:
     """Required parts that are missing (high) or told only in passing inside another part (low), and
     the parts' report-level checks. An optional part is never a finding."""
@@ -96,7 +96,7 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
     status_of = {s.part.id: s for s in statuses or []}
     for part in framework.parts:
         status = status_of.get(part.id)
-        state = status.status if status else ("present" if any(p.part == part.id for p in analysis.paragraphs) else "missing")
+        state = status.status if status else ("present" if any(p.part == part.id for p in doc.paragraphs) else "missing")
         required = status.required if status else part.required
         passing = status.passing if status else None
         if required and state == "missing" and part.id != "META":
@@ -109,7 +109,7 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
             out.append(Finding(
                 kind="missing_part", severity="low", location=[passing], section=part.id,
                 message=f"“{part.name}”只在其他部分中顺带提及,未单独报告",
-                evidence=[analysis.paragraphs[passing].text[:120]],
+                evidence=[doc.paragraphs[passing].text[:120]],
                 rule="in-passing",
                 suggestion=suggest.for_part(part.id, part.name, framework, exclude=exclude),
             ))
@@ -128,14 +128,14 @@ def part_findings(analysis: Analysis, framework: Framework, evidence, exclude, *
     return out
 
 
-def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> list[Finding]:
+def boilerplate_findings(doc: Doc, flags: dict[int, list[tuple]]) -> list[Finding]:
     """One finding per paragraph with formulaic sentences, quoting them and naming the formula."""
     from analyzer.checks.boilerplate import default_detector
 
     names = default_detector().categories
     out = []
     for index, items in sorted(flags.items()):
-        paragraph = analysis.paragraphs[index]
+        paragraph = doc.paragraphs[index]
         kinds = "、".join(dict.fromkeys(names.get(flag.category, flag.category) for *_, flag in items))
         out.append(Finding(
             kind="boilerplate", severity="low", location=[index], section=paragraph.section,
@@ -146,8 +146,8 @@ def boilerplate_findings(analysis: Analysis, flags: dict[int, list[tuple]]) -> l
     return out
 
 
-def metadata_findings(analysis: Analysis) -> list[Finding]:
-    meta = analysis.metadata
+def metadata_findings(doc: Doc) -> list[Finding]:
+    meta = doc.metadata
     return [
         Finding(kind="missing_metadata", severity="low", location="whole report",
                 message=f"未能识别{label}", rule=field)
@@ -159,11 +159,11 @@ def metadata_findings(analysis: Analysis) -> list[Finding]:
 _KIND_NAMES = {"verbatim": "原样照抄", "figures_changed": "仅改动数字、年份或日期", "near": "稍作改写"}
 
 
-def copy_findings(analysis: Analysis, copy: Copying, *, high: float, medium: float) -> list[Finding]:
+def copy_findings(doc: Doc, copy: Copying, *, high: float, medium: float) -> list[Finding]:
     """Mark copied sentences on their paragraphs and report the sentence share (from ``medium``, and
     severe from ``high``), per kind, with the first passages side by side (later ⇐ earlier)."""
     for passage in copy.passages:
-        analysis.paragraphs[passage.later_paragraph].copied.append(list(passage.later_span))
+        doc.paragraphs[passage.later_paragraph].copied.append(list(passage.later_span))
     if copy.share < medium:
         return []
     severity = "high" if copy.share >= high else "medium"

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from analyzer.doc import Doc
 from analyzer.frameworks import Element, Framework
 from analyzer.literals import context_free, literal_sets
 from analyzer.text.automaton import Occurrences, Strings
@@ -428,13 +429,13 @@ ELEMENT_THRESHOLD = 0.5  # probability above which the element classifier's judg
 MODEL_TERM = "(模型判断)"  # the ``term`` of evidence found by the element classifier, not by a term
 
 
-def find_elements(analysis, framework: Framework, *, structure=None, model=None) -> dict[str, list[Evidence]]:
+def find_elements(doc: Doc, framework: Framework, *, model=None) -> dict[str, list[Evidence]]:
     """Evidence for every section element (searched in all body paragraphs: framework terms first,
     then, for elements still missing, their terms with one character mistyped, then the element
     classifier when one is given) and every report-level check (searched in its
     part's paragraphs, or the whole report when its scope says so)."""
     matcher = matcher_for(framework)
-    body = analysis.body()
+    body = doc.body()
     sentences = {p.index: p.sentence_texts() for p in body}
     document = "\n".join(p.text for p in body)
     hits = matcher.occurrences(document)  # the one scan of the body that the screens below read
@@ -453,8 +454,8 @@ def find_elements(analysis, framework: Framework, *, structure=None, model=None)
                                         possible=(set(), typos)):
             found.setdefault(evidence.element, []).append(evidence)
     unseen = set(section_elements) - set(found)  # the model only looks for what the terms did not find
-    if model is not None and structure is not None and unseen:
-        for evidence in _model_evidence(model, structure, body, sentences, unseen):
+    if model is not None and unseen:
+        for evidence in _model_evidence(model, doc, body, sentences, unseen):
             found.setdefault(evidence.element, []).append(evidence)
     for check, scope in _check_scopes(framework, body):
         text = "\n".join(p.text for p in scope)
@@ -473,7 +474,7 @@ def _check_scopes(framework: Framework, body: list):
             yield check, body if check.scope == "report" else [p for p in body if p.part == part.id]
 
 
-def unmeasured_mentions(analysis, framework: Framework, evidence: dict[str, list[Evidence]]) -> dict[str, Evidence]:
+def unmeasured_mentions(doc: Doc, framework: Framework, evidence: dict[str, list[Evidence]]) -> dict[str, Evidence]:
     """For each element that needs a fact and has no evidence, the first sentence that names it
     without one (the 第一责任人 rule's own formula, 亲自部署、亲自过问…): the finding can then say
     what the report has and what it lacks, instead of "not seen"."""
@@ -481,7 +482,7 @@ def unmeasured_mentions(analysis, framework: Framework, evidence: dict[str, list
     wanted = {eid for eid in matcher.needs_fact if not evidence.get(eid)}
     if not wanted:
         return {}
-    body = analysis.body()
+    body = doc.body()
     scopes = {check.id: scope for check, scope in _check_scopes(framework, body)}
     out = {}
     for element_id in sorted(wanted):
@@ -493,11 +494,11 @@ def unmeasured_mentions(analysis, framework: Framework, evidence: dict[str, list
     return out
 
 
-def _model_evidence(model, structure, body, sentences, wanted: set[str]) -> list[Evidence]:
+def _model_evidence(model, doc: Doc, body, sentences, wanted: set[str]) -> list[Evidence]:
     """Elements the classifier sees in body paragraphs; the evidence is the paragraph's lead sentence."""
     from analyzer.mapping.features import paragraph_items
 
-    items = paragraph_items(structure)
+    items = paragraph_items(doc)
     rows = [p.index for p in body]
     classes = [c for c in model.classes_ if c in wanted]
     if not classes:

@@ -21,10 +21,9 @@ from analyzer.checks.context import CheckContext
 from analyzer.checks.elements import Evidence, find_elements, unmeasured_mentions
 from analyzer.checks.quality import mark_paragraphs, report_stats, section_quality
 from analyzer.checks.rules import REGISTRY, Params, Rule, effective_params
+from analyzer.doc import Doc, PartStatus
 from analyzer.frameworks import Framework
-from analyzer.mapping.parts import PartStatus
-from analyzer.result import SEVERITIES, Analysis, Copying, ElementResult
-from analyzer.text.structure import Structure
+from analyzer.result import SEVERITIES, ElementResult
 
 MAX_EVIDENCE = 5  # sentences kept per element
 
@@ -38,30 +37,27 @@ def registered_rules() -> tuple[Rule, ...]:
 
 
 def add_findings(
-    analysis: Analysis,
-    structure: Structure,
-    framework: Framework,
+    doc: Doc,
     *,
-    copy: Copying | None = None,
     element_model=None,
-    parts: list[PartStatus] | None = None,
     disable: frozenset[str] = frozenset(),
     params: Params | None = None,
 ) -> None:
     """Run every registered check not in ``disable`` (check ids, or finding ids such as
-    ``outline.sections.thin`` to drop one kind of a check's findings), fill the quality fields and
-    statistics, and append the findings, most severe first. ``framework`` holds the outline's sections and the parts the
-    report must have (``parts``: their statuses); ``params``: thresholds set by house rules (rule id →
-    name → value; the others keep the defaults the rules declare)."""
-    flags = mark_paragraphs(analysis)
-    section_quality(analysis)
-    evidence = find_elements(analysis, framework, structure=structure, model=element_model)
-    _fill_elements(analysis, framework, evidence)
-    parts = _told_elsewhere(parts, evidence, analysis) if parts is not None else None
+    ``outline.sections.thin`` to drop one kind of a check's findings) on a mapped ``doc``, fill its
+    quality fields and statistics, and add the findings, most severe first. The checks read the plan's
+    ``checked`` framework (the outline's sections and the parts the report must have); ``params``:
+    thresholds set by house rules (rule id → name → value; the others keep the defaults the rules declare)."""
+    framework = doc.plan.checked
+    flags = mark_paragraphs(doc)
+    section_quality(doc)
+    evidence = find_elements(doc, framework, model=element_model)
+    _fill_elements(doc, framework, evidence)
+    doc.part_statuses = _told_elsewhere(doc.part_statuses, evidence)
     context = CheckContext(
-        analysis=analysis, structure=structure, framework=framework, evidence=evidence,
-        mentions=unmeasured_mentions(analysis, framework, evidence), flags=flags,
-        exclude=frozenset(p.text for p in analysis.paragraphs), copy=copy, parts=parts,
+        doc=doc, framework=framework, evidence=evidence,
+        mentions=unmeasured_mentions(doc, framework, evidence), flags=flags,
+        exclude=frozenset(p.text for p in doc.paragraphs),
     )
     findings = []
     rules = [rule for rule in registered_rules() if rule.id not in disable]
@@ -70,12 +66,13 @@ def add_findings(
         found = rule.run(dataclasses.replace(context, params=thresholds[rule.id]))
         findings += [g for g in (msgspec.structs.replace(f, check=rule.id, rule=rule.finding_id(f.rule)) for f in found)
                      if g.rule not in disable]  # a house rule may switch off one kind of a check's findings
-    analysis.findings.extend(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
-    elements = [e for s in analysis.sections for e in s.elements]
-    analysis.stats.update(
-        report_stats(analysis),
-        sections_covered=sum(s.status == "covered" for s in analysis.sections),
-        sections_total=len(analysis.sections),
+    doc.findings.extend(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
+    elements = [e for s in doc.sections for e in s.elements]
+    copy = doc.copying
+    doc.stats.update(
+        report_stats(doc),
+        sections_covered=sum(s.status == "covered" for s in doc.sections),
+        sections_total=len(doc.sections),
         elements_found=sum(e.found for e in elements),
         elements_total=len(elements),
         copied_share=round(copy.share, 3) if copy is not None else None,
@@ -83,24 +80,20 @@ def add_findings(
     )
 
 
-def _told_elsewhere(statuses: list[PartStatus], evidence: dict[str, list[Evidence]],
-                    analysis: Analysis) -> list[PartStatus]:
+def _told_elsewhere(statuses: list[PartStatus], evidence: dict[str, list[Evidence]]) -> list[PartStatus]:
     """A missing part whose own checks found its subject elsewhere (the leader's acts told under
-    another part) is in passing, not missing: in the statuses the checks read and in the result."""
+    another part) is in passing, not missing: for the checks and in the result."""
     out = []
     for status in statuses:
         seen = next((ev.paragraph for check in status.part.checks for ev in evidence.get(check.id, [])), None)
         if status.status == "missing" and seen is not None:
             status = dataclasses.replace(status, status="in_passing", passing=seen)
-            for result in analysis.parts:
-                if result.id == status.part.id:
-                    result.status, result.passing = "in_passing", seen
         out.append(status)
     return out
 
 
-def _fill_elements(analysis: Analysis, framework: Framework, evidence: dict[str, list[Evidence]]) -> None:
-    for result, section in zip(analysis.sections, framework.sections):
+def _fill_elements(doc: Doc, framework: Framework, evidence: dict[str, list[Evidence]]) -> None:
+    for result, section in zip(doc.sections, framework.sections):
         result.elements = [
             ElementResult(
                 id=e.id,

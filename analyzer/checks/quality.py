@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from analyzer.checks.boilerplate import BoilerplateDetector, Flag, default_detector
-from analyzer.result import Analysis
+from analyzer.doc import Doc
 from analyzer.text.specificity import figures_per_1000, is_specific
 
 
-def mark_paragraphs(analysis: Analysis, *, detector: BoilerplateDetector | None = None) -> dict[int, list[tuple]]:
+def mark_paragraphs(doc: Doc, *, detector: BoilerplateDetector | None = None) -> dict[int, list[tuple]]:
     """Set each body paragraph's boilerplate spans and specificity; return the flags per paragraph
     as (start, end, sentence, Flag)."""
     detector = detector or default_detector()
     flags: dict[int, list[tuple[int, int, str, Flag]]] = {}
-    body = analysis.body()
+    body = doc.body()
     spans_of = {p.index: [(s, e) for s, e in p.sentences] or [(0, len(p.text))] for p in body}
     candidates = iter(_sentence_candidates(detector, body, spans_of))
     for p in body:
@@ -39,10 +39,10 @@ def _sentence_candidates(detector: BoilerplateDetector, body, spans_of) -> list[
     return detector.candidates("\n".join(text), spans)
 
 
-def section_quality(analysis: Analysis) -> None:
+def section_quality(doc: Doc) -> None:
     """Boilerplate ratio (share of body characters in formulaic sentences) and specificity per section."""
-    by_index = {p.index: p for p in analysis.paragraphs}
-    for section in analysis.sections:
+    by_index = {p.index: p for p in doc.paragraphs}
+    for section in doc.sections:
         body = [by_index[i] for i in section.paragraphs if not by_index[i].is_heading]
         chars = sum(len(p.text) for p in body)
         if not chars:
@@ -52,8 +52,8 @@ def section_quality(analysis: Analysis) -> None:
         section.specificity = round(sum(p.specificity * (len(p.sentences) or 1) for p in body) / sentences, 3)
 
 
-def report_stats(analysis: Analysis) -> dict:
-    body = analysis.body()
+def report_stats(doc: Doc) -> dict:
+    body = doc.body()
     text = "".join(p.text for p in body)
     sentences = sum(len(p.sentences) or 1 for p in body) or 1
     return {

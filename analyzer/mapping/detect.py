@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer.doc import Doc
 from analyzer.frameworks import Framework, FrameworkError, frameworks_of_kind, load_framework, outlines
 from analyzer.mapping.sections import CLEAR_HEADING, heading_matcher
-from analyzer.text.structure import Structure
 
 TOPICAL = ("topical", "专题式标题")  # headings that name no section or part of any framework
 HEADINGLESS = ("headingless", "无标题")
@@ -32,7 +32,7 @@ class Choice:
     reason: str
 
 
-def choose_outline(structure: Structure, requested: str = "auto") -> Choice:
+def choose_outline(structure: Doc, requested: str = "auto") -> Choice:
     """The outline the report's substance is checked against."""
     if requested != "auto":
         chosen = load_framework(requested)
@@ -57,7 +57,7 @@ def choose_outline(structure: Structure, requested: str = "auto") -> Choice:
     return Choice(best.id, best.label, f"未识别出报告年度;{why}")
 
 
-def choose_rule(structure: Structure, requested: str = "auto") -> Framework | None:
+def choose_rule(structure: Doc, requested: str = "auto") -> Framework | None:
     """The report rule whose required parts apply to the report's year (a rule id requested by the
     user applies whatever the year); None before every rule."""
     if requested != "auto":
@@ -82,7 +82,7 @@ def rule_reason(rule: Framework | None, year: int | None, *, requested: bool = F
     return f"报告年度为{year}年,{rule.label}自{rule.years[0]}年度报告起适用"
 
 
-def detect_layout(structure: Structure, frameworks: list[Framework] | None = None) -> Choice:
+def detect_layout(structure: Doc, frameworks: list[Framework] | None = None) -> Choice:
     """The layout the report's headings follow. Two passes: top-level headings naming a layout's
     parts with one of its distinctive parts (``needs_any``: a 第一责任人 part marks the 2019
     contents) or an outline's sections; then headings at any level naming an outline's sections
@@ -119,7 +119,7 @@ def _layout_frameworks() -> list[str]:
     return [f.id for f in found if f.layout is not None]
 
 
-def _heading_hits(structure: Structure, framework: Framework, ids: list[str], headings=None) -> set[str]:
+def _heading_hits(structure: Doc, framework: Framework, ids: list[str], headings=None) -> set[str]:
     matcher = heading_matcher(framework)
     wanted = set(ids)
     hits = set()

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from analyzer.doc import Doc
 from analyzer.text.headings import strip_marker
-from analyzer.text.structure import Structure
 
 # The lead clause ends at the first sentence or clause mark; a run-in lead longer than this many
 # characters is a sentence, not a task name, and only its first LEAD_CHARS characters count.
@@ -27,7 +27,7 @@ LEAD_NGRAMS = (2, 3)  # character n-gram lengths of the lead clause
 FIRST_POSITIONS = 3  # body paragraphs 0, 1, 2 get a position term of their own; later ones share one
 
 
-def paragraph_items(structure: Structure) -> list[dict]:
+def paragraph_items(structure: Doc) -> list[dict]:
     """One feature dict per paragraph: its words, its lead clause's words, its governing heading
     chain (text and words) and its position. Computed once per document (the section and element
     models both read them): callers may add values derived from them (``terms_of``, the models'
@@ -37,7 +37,7 @@ def paragraph_items(structure: Structure) -> list[dict]:
     return structure.derived["paragraph_items"]
 
 
-def _paragraph_items(structure: Structure) -> list[dict]:
+def _paragraph_items(structure: Doc) -> list[dict]:
     paragraphs = structure.paragraphs
     meta = set(structure.metadata.meta_paragraphs)
     items, body_seen, heading_seen = [], 0, False

@@ -12,28 +12,15 @@ outline section for the part that holds them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from analyzer.doc import Doc, PartStatus
 from analyzer.frameworks import Framework, Part
 from analyzer.mapping.sections import CLEAR_HEADING, GENERIC_PARTS, heading_matcher
 from analyzer.text.headings import strip_marker
-from analyzer.text.structure import Structure
 
 LEAD_WINDOW = 24  # characters at a paragraph's start in which a part's lead phrase counts
 
 
-@dataclass(frozen=True)
-class PartStatus:
-    """A part of the report and what was found of it."""
-
-    part: Part
-    required: bool
-    status: str  # present | in_passing | missing | optional_absent
-    paragraphs: list[int]
-    passing: int | None = None  # a paragraph that mentions the part's subject in passing
-
-
-def assign_parts(structure: Structure, labels: list[str], framework: Framework) -> list[str | None]:
+def assign_parts(structure: Doc, labels: list[str], framework: Framework) -> list[str | None]:
     """One part id (or None) per paragraph; ``labels`` are the paragraphs' outline labels and
     ``framework`` the file whose ``parts`` the report must have."""
     parts = {p.id: p for p in framework.parts}
@@ -56,7 +43,7 @@ def assign_parts(structure: Structure, labels: list[str], framework: Framework) 
     return out
 
 
-def part_statuses(structure: Structure, framework: Framework, assigned: list[str | None]) -> list[PartStatus]:
+def part_statuses(structure: Doc, framework: Framework, assigned: list[str | None]) -> list[PartStatus]:
     """Each part with its status; a part the file marks optional is never missing."""
     out = []
     for part in framework.parts:
@@ -75,7 +62,7 @@ def part_statuses(structure: Structure, framework: Framework, assigned: list[str
     return out
 
 
-def _named_by_headings(structure: Structure, framework: Framework, parts: dict[str, Part]) -> dict[int, str]:
+def _named_by_headings(structure: Doc, framework: Framework, parts: dict[str, Part]) -> dict[int, str]:
     """Heading index → the part it names clearly (generic preface headings name none)."""
     matcher = heading_matcher(framework)
     named = {}
@@ -86,7 +73,7 @@ def _named_by_headings(structure: Structure, framework: Framework, parts: dict[s
     return named
 
 
-def _chain_part(structure: Structure, index: int, named: dict[int, str]) -> str | None:
+def _chain_part(structure: Doc, index: int, named: dict[int, str]) -> str | None:
     """The part named by the nearest heading above the paragraph that names one."""
     heading = structure.paragraphs[index].heading
     while heading is not None:
@@ -104,7 +91,7 @@ def _lead_part(text: str, parts: list[Part]) -> str | None:
     return None
 
 
-def _passing_mention(structure: Structure, part: Part, assigned: list[str | None]) -> int | None:
+def _passing_mention(structure: Doc, part: Part, assigned: list[str | None]) -> int | None:
     """The first body paragraph of another part that names the part's subject."""
     if not part.mentions:
         return None

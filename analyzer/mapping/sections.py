@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
 
+from analyzer.doc import Doc
 from analyzer.frameworks import SHARED_PART_IDS, Framework, load_framework
 from analyzer.ingest.normalize import normalize_width
 from analyzer.text.headings import strip_marker
-from analyzer.text.structure import Structure
 
 _PUNCT = re.compile(r"[\s,.:;!?、。:;,“”\"'()《》<>\[\]【】〔〕·—-]+")
 _SUFFIXES = ("方面", "工作", "情况", "的")
@@ -61,7 +61,7 @@ class Assignment:
 class ParagraphScorer(Protocol):
     """Anything that scores paragraphs against labels: the cue scorer or a trained classifier."""
 
-    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]: ...
+    def score(self, structure: Doc, labels: list[str]) -> list[dict[str, float]]: ...
 
 
 def normalize_heading(text: str) -> str:
@@ -172,12 +172,12 @@ class CueScorer:
         total = sum(raw.values())
         return {label: value / total for label, value in raw.items()} if total else {}
 
-    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+    def score(self, structure: Doc, labels: list[str]) -> list[dict[str, float]]:
         return [self.score_text(p.text, labels) for p in structure.paragraphs]
 
 
 def map_sections(
-    structure: Structure,
+    structure: Doc,
     framework: Framework,
     *,
     scorer: ParagraphScorer | None = None,
@@ -214,7 +214,7 @@ def map_sections(
     return [a for a in out if a is not None]
 
 
-def rescue_missing_sections(out: list[Assignment], scores: list[dict[str, float]], structure: Structure,
+def rescue_missing_sections(out: list[Assignment], scores: list[dict[str, float]], structure: Doc,
                             section_ids: list[str], *, threshold: float) -> None:
     """Give a task that no paragraph was mapped to the body paragraph whose content says it with at
     least ``threshold`` probability, when that paragraph's own task keeps other paragraphs. A heading's
@@ -234,7 +234,7 @@ def rescue_missing_sections(out: list[Assignment], scores: list[dict[str, float]
 META_MAX_CHARS = 40  # labelled titles, recipients, dates and closing lines: at most 39 characters (one cover letter of 65)
 
 
-def _no_meta_for_prose(scores: list[dict[str, float]], structure: Structure) -> list[dict[str, float]]:
+def _no_meta_for_prose(scores: list[dict[str, float]], structure: Doc) -> list[dict[str, float]]:
     """A long paragraph is never a title, recipient or closing line: the scorer may not call it META
     (the structure's own metadata lines are decided before any scoring)."""
     return [{k: v for k, v in row.items() if k != "META"} if len(p.text) > META_MAX_CHARS and "META" in row else row

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.cache import cached
+from analyzer.doc import Doc
 from analyzer.folding import folding_weights
 from analyzer.mapping.features import BLOCKS, paragraph_items, terms_of
-from analyzer.text.structure import Structure
 
 _LOOKUP_KEYS = count()  # each vocabulary's looked-up ids are kept in the items under a key of its own
 
@@ -172,7 +172,7 @@ class CompactModel:
         # float32 (no copy when loaded from disk); gathered rows are widened to float64 exactly.
         self._coef_t = np.ascontiguousarray(coef.T)
 
-    def predict_proba(self, structure: Structure) -> np.ndarray:
+    def predict_proba(self, structure: Doc) -> np.ndarray:
         return self.predict_items(paragraph_items(structure))
 
     def predict_items(self, items: list[dict], *, classes: list[str] | None = None) -> np.ndarray:
@@ -204,7 +204,7 @@ class CompactModel:
         parents = {b.name: b for b in other.blocks}
         return all(b.name in parents and b.share_vocabulary(parents[b.name]) for b in self.blocks)
 
-    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+    def score(self, structure: Doc, labels: list[str]) -> list[dict[str, float]]:
         return fold_probabilities(self.predict_proba(structure), self.classes_, labels)
 
     def save(self, path: Path) -> None:

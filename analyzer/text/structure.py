@@ -8,9 +8,10 @@ Works on the clean paragraphs from ``ingest``. Headings are recognised by their 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
+from analyzer.doc import Doc
+from analyzer.result import Metadata, Paragraph
 from analyzer.text.headings import INLINE_ENUM, heading_marker, strip_marker
 
 _SENTENCE = re.compile(r"[^。!?;]*(?:[。!?;]+[”’」』)]*|$)")
@@ -66,53 +67,13 @@ _DATE_AT_END = re.compile(r"(?:日|号)\s*[)\]]?\s*$")
 _OPENING_MAX = 8  # paragraphs where a year phrase counts as the opening's
 
 
-@dataclass
-class Paragraph:
-    index: int
-    text: str
-    is_heading: bool = False
-    level: int | None = None  # heading level (0 第一部分 … 5 ①)
-    heading: int | None = None  # index of the governing heading paragraph
-    lead: str | None = None  # a run-in heading: "1.深化改革。正文…" → "深化改革"
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    enumerations: list[int] = field(default_factory=list)  # offsets of 一是/二是 … items
-    tokens: list[tuple[str, int, int]] = field(default_factory=list)  # set once by the segmenter
-
-    def sentence_texts(self) -> list[str]:
-        return [self.text[s:e] for s, e in self.sentences]
-
-
-@dataclass
-class Metadata:
-    title: str | None = None
-    recipient: str | None = None
-    issuer: str | None = None
-    date: str | None = None  # ISO date of signature
-    doc_numbers: list[str] = field(default_factory=list)  # the report's own 文号 (in its header)
-    year: int | None = None  # the year the report covers
-    meta_paragraphs: list[int] = field(default_factory=list)
-    doc_numbers_cited: list[str] = field(default_factory=list)  # 文号 the text cites (notices, plans)
-
-
-@dataclass
-class Structure:
-    paragraphs: list[Paragraph]
-    metadata: Metadata
-    # Values derived from the paragraphs and their tokens, computed once per document by the stage
-    # that needs them (e.g. classifier features, read by two models); emptied when tokens change.
-    derived: dict = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def headings(self) -> list[Paragraph]:
-        return [p for p in self.paragraphs if p.is_heading]
-
-
-def parse_structure(texts: list[str], *, heading_hints: list[int | None] | None = None) -> Structure:
-    """Headings, sentences and metadata of a document given as clean paragraphs."""
+def parse_structure(texts: list[str], *, heading_hints: list[int | None] | None = None) -> Doc:
+    """The working document of clean paragraphs: headings, sentences and metadata (the first stage
+    after ingestion; the later ones add to it)."""
     hints = heading_hints or [None] * len(texts)
     paragraphs = [_paragraph(i, text, hints[i]) for i, text in enumerate(texts)]
     _link_headings(paragraphs)
-    return Structure(paragraphs, extract_metadata(paragraphs))
+    return Doc(paragraphs, extract_metadata(paragraphs))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -126,8 +87,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _paragraph(index: int, text: str, hint: int | None) -> Paragraph:
-    paragraph = Paragraph(index, text, sentences=split_sentences(text))
+    """A parsed paragraph, with its working attributes (never encoded): ``lead``, a run-in heading
+    ("1.深化改革。正文…" → "深化改革"); ``enumerations``, the offsets of its 一是/二是 … items; ``tokens``,
+    set once by the segmenter (``pipeline.attach_tokens``)."""
+    paragraph = Paragraph(index=index, text=text, section="", is_heading=False, heading=None,
+                          sentences=[[s, e] for s, e in split_sentences(text)])
+    paragraph.lead = None
     paragraph.enumerations = [m.end() for m in INLINE_ENUM.finditer(text)]
+    paragraph.tokens = []
     marker = heading_marker(text)
     body = strip_marker(text)
     short = len(text) <= _HEADING_MAX and "。" not in body.rstrip("。")
@@ -164,6 +131,7 @@ def extract_metadata(paragraphs: list[Paragraph]) -> Metadata:
     from the title, else an issuer line, else the signature, else the subject of the opening sentence
     ("2023年,江城区司法局坚持…")."""
     meta = Metadata()
+    meta.meta_paragraphs = []  # working attribute: the header and signature lines (never encoded)
     texts = [p.text for p in paragraphs]
     header = _header(paragraphs)
     issuer_line = _read_header(header, meta)

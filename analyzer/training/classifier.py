@@ -15,9 +15,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
+from analyzer.doc import Doc
 from analyzer.mapping.features import BLOCKS, paragraph_items
 from analyzer.mapping.serving import fold_probabilities
-from analyzer.text.structure import Structure
 
 # Feature blocks and their weights in the union. On grouped CV over the real training reports the
 # lead clause's words helped; the heading's words, the position and the lead clause's character
@@ -54,7 +54,7 @@ class SectionClassifier(BaseEstimator):
         self.blocks = blocks
         self.calibrate = calibrate
 
-    def fit(self, structures: list[Structure], labels: list[list[str]], groups: list[str] | None = None,
+    def fit(self, structures: list[Doc], labels: list[list[str]], groups: list[str] | None = None,
             weights: list[float] | None = None) -> SectionClassifier:
         """``weights``: one per structure (e.g. real reports count more than authored ones)."""
         items = [item for s in structures for item in paragraph_items(s)]
@@ -89,11 +89,11 @@ class SectionClassifier(BaseEstimator):
         temperature = fit_temperature(np.vstack(logits), [c for row in labels for c in row], self.classes_)
         return temperature, fit_override(structures, labels, logits, self.classes_, temperature, weights=weights)
 
-    def predict_proba(self, structure: Structure) -> np.ndarray:
+    def predict_proba(self, structure: Doc) -> np.ndarray:
         scores = self.pipeline_.decision_function(paragraph_items(structure)) / self.temperature_
         return _softmax(scores)
 
-    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+    def score(self, structure: Doc, labels: list[str]) -> list[dict[str, float]]:
         """Probabilities folded into ``labels`` (the ParagraphScorer protocol of ``sections``)."""
         return fold_probabilities(self.predict_proba(structure), self.classes_, labels)
 
@@ -189,7 +189,7 @@ def _vectorizers(estimator):
     return [step for _, step in union.transformer_list if isinstance(step, TfidfVectorizer)]
 
 
-def stay_probability(structures: list[Structure], labels: list[list[str]]) -> float:
+def stay_probability(structures: list[Doc], labels: list[list[str]]) -> float:
     """Share of consecutive body paragraphs that keep the previous paragraph's label (smoothed)."""
     same = total = 0
     for structure, row in zip(structures, labels):

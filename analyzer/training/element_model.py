@@ -14,8 +14,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from analyzer.doc import Doc
 from analyzer.mapping.features import paragraph_items, words_of
-from analyzer.text.structure import Structure
 
 REPORT_CHECKS = {"LEAD", "CAUSE"}  # report-level checks stay rule-based: their absence is the finding
 MIN_EXAMPLES = 3
@@ -27,7 +27,7 @@ class ElementClassifier(BaseEstimator):
     def __init__(self, *, C: float = 4.0):
         self.C = C
 
-    def fit(self, structures: list[Structure], elements: list[list[list[str]]]) -> ElementClassifier:
+    def fit(self, structures: list[Doc], elements: list[list[list[str]]]) -> ElementClassifier:
         items, targets = [], []
         for structure, rows in zip(structures, elements):
             for p, item, tags in zip(structure.paragraphs, paragraph_items(structure), rows):

@@ -11,7 +11,7 @@ import random
 
 from sklearn.base import BaseEstimator
 
-from analyzer.text.structure import Structure
+from analyzer.doc import Doc as WorkingDoc  # spacy has a Doc of its own
 from analyzer.training.classifier import fold_probabilities, paragraph_items, stay_probability
 
 
@@ -27,7 +27,7 @@ class SpacyTextcat(BaseEstimator):
         self.epochs = epochs
         self.seed = seed
 
-    def fit(self, structures: list[Structure], labels: list[list[str]]) -> SpacyTextcat:
+    def fit(self, structures: list[WorkingDoc], labels: list[list[str]]) -> SpacyTextcat:
         import spacy
         from spacy.tokens import Doc
         from spacy.training import Example
@@ -58,7 +58,7 @@ class SpacyTextcat(BaseEstimator):
         self.stay_ = stay_probability(structures, labels)
         return self
 
-    def predict_proba(self, structure: Structure):
+    def predict_proba(self, structure: WorkingDoc):
         import numpy as np
         from spacy.tokens import Doc
 
@@ -66,5 +66,5 @@ class SpacyTextcat(BaseEstimator):
         textcat = self.nlp_.get_pipe("textcat")
         return np.array([[doc.cats[c] for c in self.classes_] for doc in textcat.pipe(docs)])
 
-    def score(self, structure: Structure, labels: list[str]) -> list[dict[str, float]]:
+    def score(self, structure: WorkingDoc, labels: list[str]) -> list[dict[str, float]]:
         return fold_probabilities(self.predict_proba(structure), self.classes_, labels)

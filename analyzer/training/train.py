@@ -14,9 +14,10 @@ import platform
 import time
 from pathlib import Path
 
+from analyzer.doc import Doc
 from analyzer.ingest import ingest_text
 from analyzer.pipeline import attach_tokens
-from analyzer.text.structure import Structure, parse_structure
+from analyzer.text.structure import parse_structure
 from analyzer.training.corpus import Report, load_corpus
 from analyzer.training.evaluate import Gold, paired_labels, read_real_dir, score_labels, split_real, strip_headings
 
@@ -42,13 +43,13 @@ def report_groups(reports: list[Report]) -> list[str]:
     return [str(r.meta.get("copies") or r.id) for r in reports]
 
 
-def structure_of(gold: Gold) -> Structure:
+def structure_of(gold: Gold) -> Doc:
     structure = parse_structure(ingest_text("\n".join(gold.texts)).paragraphs)
     attach_tokens(structure)
     return structure
 
 
-def training_set(golds: list[Gold]) -> tuple[list[Structure], list[list[str]]]:
+def training_set(golds: list[Gold]) -> tuple[list[Doc], list[list[str]]]:
     """Each report twice: as written and with its headings stripped, so the model learns to
     read topical and headingless reports too."""
     structures, labels = [], []
@@ -244,7 +245,7 @@ def train(src: Path, out: Path, *, extra: Path | None = None, folds: int = FOLDS
     return metrics
 
 
-def _speed(path: Path, structures: list[Structure]) -> dict:
+def _speed(path: Path, structures: list[Doc]) -> dict:
     """Paragraphs per second of the shipped (numpy-only) classifier alone, and its load time."""
     from analyzer.mapping.serving import CompactModel
 

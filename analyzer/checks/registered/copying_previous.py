@@ -16,6 +16,7 @@ from analyzer.result import Finding
                   "high": Param(0.3, "雷同句子比例达到此值为严重(高)")},
           fires="corpus:au110", quiet="corpus:au101", previous="corpus:au109")
 def check_copying(context: CheckContext) -> list[Finding]:
-    if context.copy is None:
+    copy = context.doc.copying
+    if copy is None:
         return []
-    return copy_findings(context.analysis, context.copy, high=context.params["high"], medium=context.params["medium"])
+    return copy_findings(context.doc, copy, high=context.params["high"], medium=context.params["medium"])

@@ -15,4 +15,4 @@ from analyzer.result import Finding
           fires="全年办理行政复议案件15件,纠错3件,组织执法人员培训4期,覆盖全部在岗执法人员。",
           quiet="corpus:au101")
 def check_metadata(context: CheckContext) -> list[Finding]:
-    return metadata_findings(context.analysis)
+    return metadata_findings(context.doc)

@@ -14,5 +14,5 @@ from analyzer.result import Finding
           fires="现将2018年法治政府建设情况报告如下:\n一、依法全面履行政府职能\n全年办理行政许可事项1260件,全部按期办结。",
           quiet="阳山县司法局2023年法治政府建设情况报告\n现将本局2023年度法治政府建设有关情况报告如下:")  # no task: nothing to check
 def check_elements(context: CheckContext) -> list[Finding]:
-    return element_findings(context.analysis, context.framework, context.evidence, context.exclude,
+    return element_findings(context.doc, context.framework, context.evidence, context.exclude,
                             mentions=context.mentions)

@@ -15,5 +15,5 @@ from analyzer.result import Finding
           fires="现将2023年法治政府建设情况报告如下:\n一、健全政府机构职能体系\n全年调整权责清单事项36项。",
           quiet="corpus:au101")
 def check_sections(context: CheckContext) -> list[Finding]:
-    return section_findings(context.analysis, context.framework, context.exclude,
+    return section_findings(context.doc, context.framework, context.exclude,
                             boilerplate_heavy=context.params["boilerplate_heavy"])

@@ -17,5 +17,5 @@ from analyzer.result import Finding
           fires="现将2023年法治政府建设情况报告如下:\n一、主要举措和成效\n全年办理行政许可事项86件。",
           quiet="corpus:au101")
 def check_parts(context: CheckContext) -> list[Finding]:
-    return part_findings(context.analysis, context.framework, context.evidence, context.exclude,
-                         mentions=context.mentions, statuses=context.parts)
+    return part_findings(context.doc, context.framework, context.evidence, context.exclude,
+                         mentions=context.mentions, statuses=context.doc.part_statuses)

@@ -14,4 +14,4 @@ from analyzer.result import Finding
           fires="现将2023年法治政府建设情况报告如下:\n法治政府建设取得明显成效,群众满意度不断提升。",
           quiet="现将2023年法治政府建设情况报告如下:\n全年办理行政复议案件15件,纠错3件。")
 def check_boilerplate(context: CheckContext) -> list[Finding]:
-    return boilerplate_findings(context.analysis, context.flags)
+    return boilerplate_findings(context.doc, context.flags)

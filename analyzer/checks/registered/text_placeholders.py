@@ -28,7 +28,7 @@ PLACEHOLDER = re.compile(
           quiet="现将2023年法治政府建设情况报告如下:\n二〇二三年全年办理行政复议案件15件,纠错3件。")
 def check_placeholders(context: CheckContext) -> list[Finding]:
     out = []
-    for paragraph in context.analysis.paragraphs:
+    for paragraph in context.doc.paragraphs:
         found = [m.group(0) for m in PLACEHOLDER.finditer(paragraph.text)]
         if found:
             quoted = "、".join(f"“{f}”" for f in dict.fromkeys(found))
