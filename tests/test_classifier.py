@@ -80,3 +80,58 @@ def test_structure_of_attaches_tokens():
     texts = ["推进权责清单工作。", "全年办理行政复议案件十二件,依法纠错三件,纠错率达到百分之二十五。"]
     structure = structure_of(Gold("x", texts, ["S1", "S6"], [False, False]))
     assert [w for w, _, _ in structure.paragraphs[0].tokens][:2] == ["推进", "权责清单"]
+
+
+def _docs(sequences: list[list[str]]):
+    """Headingless toy reports (team-written filler text), one paragraph per label."""
+    from analyzer.text.structure import parse_structure
+
+    return [parse_structure([f"第{k}项工作按计划完成,共办理事项{k}件。" for k in range(len(row))]) for row in sequences]
+
+
+def test_closing_labels_are_those_after_which_no_task_is_reported():
+    from analyzer.training.classifier import closing_labels
+
+    seven = [["INTRO", "S1", "S2", "PROBLEMS", "NEXT", "NEXT", "OTHER"]] * 5
+    rules_2019 = [["INTRO", "S1", "PROBLEMS", "S7", "NEXT", "OTHER"]] * 5  # the 第一责任人 part after the problems
+    both = seven + rules_2019
+    assert closing_labels(_docs(both), both, min_count=5) == ("NEXT", "OTHER")
+    # one report that reports a task after its plan: NEXT no longer closes a report
+    back = both + [["INTRO", "NEXT", "S1"]]
+    assert closing_labels(_docs(back), back, min_count=5) == ("OTHER",)
+    # a label seen too rarely is never called closing (OTHER: 10 paragraphs)
+    assert closing_labels(_docs(both), both, min_count=11) == ("NEXT",)
+
+
+def test_the_sequence_prior_is_fitted_to_how_often_reports_change_task():
+    from analyzer.training.classifier import fit_stay
+
+    classes = ["INTRO", "NEXT", "S1", "S2", "S3"]
+    changing = [["S1", "S2", "S3", "S1", "S2", "S3"]] * 4
+    runs = [["S1", "S1", "S1", "S2", "S2", "S2"]] * 4
+
+    def logits(rows, *, rival):  # the right label leads each paragraph; ``rival(k)`` scores close behind it
+        out = np.zeros((len(rows[0]), len(classes)))
+        for k, label in enumerate(rows[0]):
+            out[k, classes.index(label)] = 2.0
+            if rival(k):
+                out[k, classes.index(rival(k))] = 3.4 if rival(k) == "S3" else 1.7
+        return [out] * len(rows)
+
+    # every paragraph a new task, each scored just above the previous one's: a strong prior would
+    # carry the previous task on; a stray S3 score inside long runs: a weak prior would follow it
+    # (the share of neighbours keeping their label, ``default``, is what a fit starts from: set it wrong)
+    sharp = fit_stay(_docs(changing), changing, logits(changing, rival=lambda k: changing[0][k - 1] if k else None),
+                     classes, 1.0, default=0.9)
+    noisy = fit_stay(_docs(runs), runs, logits(runs, rival=lambda k: "S3" if k in (1, 4) else None), classes, 1.0,
+                     default=0.1)
+    assert sharp < 0.9 and noisy > 0.1 and sharp < noisy, (sharp, noisy)
+
+
+def test_how_reports_open_is_learned_from_their_first_body_paragraph():
+    from analyzer.training.classifier import start_probabilities
+
+    sequences = [["INTRO", "S1", "S2"]] * 8 + [["S7", "S1"]] * 2
+    start = start_probabilities(_docs(sequences), sequences, ["INTRO", "S1", "S2", "S7"])
+    assert start["INTRO"] > start["S7"] > start["S1"] > 0.0  # smoothed: a label never seen first is still possible
+    assert abs(sum(start.values()) - 1.0) < 1e-5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.frameworks import load_framework
-from analyzer.mapping.sections import CLEAR_HEADING, CueScorer, HeadingMatcher, map_sections, normalize_heading
+from analyzer.mapping.sections import CLEAR_HEADING, CueScorer, HeadingMatcher, map_sections, normalize_heading, viterbi
 from analyzer.text.structure import parse_structure
 
 SEED_SECTIONS = {4: "S1", 6: "S2", 9: "S3", 11: "S4", 13: "S5", 16: "S6", 18: "S7"}
@@ -233,3 +233,54 @@ def test_without_a_trained_model_nothing_is_rescued():
     """Cue counts are not probabilities: the rescue needs the model's calibrated scores."""
     out = map_sections(parse_structure(_TOPICAL_RUN), load_framework("fzzf-2021"))
     assert "P9" not in [a.label for a in out[:3]]
+
+
+# Team-written headingless run: measures, one of them worded like a plan (加强…), then the real plan.
+_PLAN_LIKE = {"NEXT": 0.7, "P5": 0.25, "INTRO": 0.05}
+_MEASURE = {"P2": 0.89, "NEXT": 0.01, "P5": 0.05, "INTRO": 0.05}
+
+
+def _decode(rows: list[dict[str, float]], *, closing=()) -> list[str]:
+    labels = ["P2", "P5", "NEXT", "INTRO"]
+    return [label for label, _ in viterbi(rows, labels, stay=0.4, closing=closing)]
+
+
+def test_a_plan_like_measure_between_measures_is_not_the_closing_plan():
+    rows = [_MEASURE, _PLAN_LIKE, _MEASURE]
+    assert _decode(rows) == ["P2", "NEXT", "P2"]  # without the learned order, the wording wins
+    assert _decode(rows, closing=("NEXT",)) == ["P2", "P5", "P2"]
+
+
+def test_the_closing_plan_at_the_end_of_a_report_is_kept():
+    assert _decode([_MEASURE, _MEASURE, _PLAN_LIKE, _PLAN_LIKE], closing=("NEXT",)) == ["P2", "P2", "NEXT", "NEXT"]
+
+
+def test_map_sections_decodes_with_the_scorers_closing_labels():
+    texts = ["全年新增政务服务事项42项。", "加强行政执法规范化建设,组织完成案卷评查。", "推行告知承诺制,办件1.2万件。"]
+    scorer = _FixedScorer({0: _MEASURE, 1: _PLAN_LIKE, 2: _MEASURE})
+    scorer.stay_ = 0.4
+    framework = load_framework("fzzf-2021")
+    assert [a.label for a in map_sections(parse_structure(texts), framework, scorer=scorer)] == ["P2", "NEXT", "P2"]
+    scorer.closing_ = ("NEXT",)
+    assert [a.label for a in map_sections(parse_structure(texts), framework, scorer=scorer)] == ["P2", "P5", "P2"]
+
+
+# Team-written: a preface worded like the 习近平法治思想 task, then two measures.
+_PREFACE_LIKE_TASK = {"P1": 0.55, "INTRO": 0.4, "P2": 0.05}
+_OPENINGS = {"INTRO": 0.9, "P1": 0.02, "P2": 0.02, "P5": 0.02, "NEXT": 0.04}
+
+
+def test_the_body_opens_with_its_preface_where_reports_do():
+    rows = [_PREFACE_LIKE_TASK, _MEASURE, _MEASURE]
+    labels = ["P1", "P2", "P5", "NEXT", "INTRO"]
+    assert [lab for lab, _ in viterbi(rows, labels, stay=0.4)][0] == "P1"
+    assert [lab for lab, _ in viterbi(rows, labels, stay=0.4, start=_OPENINGS)] == ["INTRO", "P2", "P2"]
+
+
+def test_only_the_run_that_opens_the_body_is_decoded_with_the_opening_prior():
+    texts = ["深入学习贯彻习近平法治思想,全年开展专题学习6次。", "一、推进法治政府建设",  # a heading that decides nothing
+             "深入学习贯彻习近平法治思想,组织旁听庭审2次。", "全年新增政务服务事项42项。"]
+    scorer = _FixedScorer({0: _PREFACE_LIKE_TASK, 2: _PREFACE_LIKE_TASK, 3: _MEASURE})
+    scorer.stay_, scorer.start_ = 0.4, _OPENINGS
+    out = map_sections(parse_structure(texts), load_framework("fzzf-2021"), scorer=scorer)
+    assert [a.label for a in out] == ["INTRO", "INTRO", "P1", "P2"]

@@ -206,8 +206,13 @@ def map_sections(
                 out[p.index] = content_over_heading(governing, scores[p.index], threshold=override)
     stay = getattr(scorer, "stay_", DEFAULT_STAY)
     source = "model" if scorer is not None else "cues"
+    # the body's first paragraph: the run that starts there is decoded with how reports open
+    opening = next((p.index for p in structure.paragraphs
+                    if not p.is_heading and (out[p.index] is None or out[p.index].label != "META")), None)
     for run in _runs(undecided):
-        for index, (label, score) in zip(run, viterbi([scores[i] for i in run], labels, stay=stay)):
+        decoded = viterbi([scores[i] for i in run], labels, stay=stay, closing=getattr(scorer, "closing_", ()),
+                          start=getattr(scorer, "start_", None) if run[0] == opening else None)
+        for index, (label, score) in zip(run, decoded):
             out[index] = Assignment(label, source if score > 0 else "default", score)
     if override is not None:
         rescue_missing_sections(out, scores, structure, framework.section_ids, threshold=RESCUE_MISSING)
@@ -298,23 +303,37 @@ def _runs(indexes: list[int]) -> list[list[int]]:
     return runs
 
 
-def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float) -> list[tuple[str, float]]:
+def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float,
+            closing: tuple[str, ...] | frozenset[str] = (), start: dict[str, float] | None = None,
+            ) -> list[tuple[str, float]]:
     """Most likely label sequence for a run of paragraphs: each paragraph's scores as emissions,
-    and a prior that the next paragraph keeps the label with probability ``stay``.
+    and a prior that the next paragraph keeps the label with probability ``stay``. ``closing``: labels
+    that close a report (learned, ``SectionClassifier.closing_``): after one of them only they follow,
+    so one plan-like paragraph mid-report cannot become 下一年度安排 while its neighbours are measures.
+    ``start``: how likely each label opens a report's body (learned, ``start_``), for a run that does.
     Paragraphs without any score fall back to the previous label (or INTRO at the start)."""
     if not any(scores):
         return [("INTRO", 0.0)] * len(scores)
     floor = 1e-4
     switch = math.log((1 - stay) / max(1, len(labels) - 1))
     keep = math.log(stay)
+    closing = frozenset(closing) & set(labels)
     best = {lab: math.log(scores[0].get(lab, 0.0) + floor) for lab in labels}
+    if start:
+        opening = sum(start.get(lab, 0.0) for lab in labels) or 1.0
+        best = {lab: value + math.log(start.get(lab, 0.0) / opening + floor) for lab, value in best.items()}
     back: list[dict[str, str]] = []
     for row in scores[1:]:
         leader = max(best, key=best.get)
+        # the best predecessor a non-closing label may switch from (a closing one never hands back)
+        opener = leader if leader not in closing else max((lab for lab in labels if lab not in closing),
+                                                          key=best.get, default=leader)
         step, pointers = {}, {}
         for lab in labels:
-            via_keep, via_switch = best[lab] + keep, best[leader] + switch
-            step[lab], pointers[lab] = (via_keep, lab) if via_keep >= via_switch else (via_switch, leader)
+            source = leader if lab in closing else opener
+            via_keep = best[lab] + keep
+            via_switch = -math.inf if source in closing and lab not in closing else best[source] + switch
+            step[lab], pointers[lab] = (via_keep, lab) if via_keep >= via_switch else (via_switch, source)
             step[lab] += math.log(row.get(lab, 0.0) + floor)
         back.append(pointers)
         best = step

@@ -159,7 +159,8 @@ class CompactModel:
     """Numpy-only scorer with the ``ParagraphScorer`` interface; learned state loaded from disk."""
 
     def __init__(self, blocks: list[Block], coef: np.ndarray, intercept: np.ndarray, classes: list[str], stay: float,
-                 *, multilabel: bool = False, temperature: float = 1.0, override: float | None = None):
+                 *, multilabel: bool = False, temperature: float = 1.0, override: float | None = None,
+                 closing: tuple[str, ...] | list[str] = (), start: dict[str, float] | None = None):
         self.blocks = blocks
         self.coef_ = coef
         self.intercept_ = intercept
@@ -168,6 +169,8 @@ class CompactModel:
         self.multilabel = multilabel  # one sigmoid per class (elements) instead of one softmax (sections)
         self.temperature_ = temperature  # softmax temperature fitted on out-of-fold scores (calibration)
         self.override_ = override  # probability above which content overrides its heading (None: default)
+        self.closing_ = tuple(closing)  # labels after which no task comes (sections.viterbi)
+        self.start_ = dict(start or {})  # how likely each label opens a report's body (sections.viterbi)
         # Features × classes, contiguous: a document's features gather whole rows. Kept in the stored
         # float32 (no copy when loaded from disk); gathered rows are widened to float64 exactly.
         self._coef_t = np.ascontiguousarray(coef.T)
@@ -213,7 +216,9 @@ class CompactModel:
         and a JSON list load several times faster than a compressed archive and a JSON object."""
         arrays = {"coef_t": self._coef_t, "intercept": self.intercept_}
         meta = {"classes": self.classes_, "stay": self.stay_, "multilabel": self.multilabel,
-                "temperature": self.temperature_, "override": self.override_, "blocks": []}
+                "temperature": self.temperature_, "override": self.override_, "closing": list(self.closing_),
+                "start": self.start_,
+                "blocks": []}
         for k, b in enumerate(self.blocks):
             arrays[f"idf{k}"] = b.idf.astype(np.float32)
             terms = sorted(b.vocabulary, key=b.vocabulary.__getitem__)
@@ -231,7 +236,7 @@ class CompactModel:
         ]
         return cls(blocks, arrays["coef_t"].T, arrays["intercept"], meta["classes"], meta["stay"],
                    multilabel=meta.get("multilabel", False), temperature=meta.get("temperature", 1.0),
-                   override=meta.get("override"))
+                   override=meta.get("override"), closing=meta.get("closing", ()), start=meta.get("start"))
 
 
 def _pair_table(vocabulary: dict[str, int]) -> dict[str, list]:

@@ -9,6 +9,8 @@ read with fzzf-2015), so a model trained on one era's reports helps with the oth
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -25,6 +27,8 @@ from analyzer.mapping.serving import fold_probabilities
 # can be re-measured.
 DEFAULT_BLOCKS: tuple[tuple[str, float], ...] = (("words", 1.0), ("lead", 1.0))
 CALIBRATION_FOLDS = 3  # grouped folds whose out-of-fold scores fit the temperature and override threshold
+CLOSING_MIN = 10  # paragraphs of a label needed before training may call it a report's closing label
+STAY_GRID = tuple(round(0.05 * k, 2) for k in range(2, 19))  # candidate sequence priors 0.10 … 0.90
 OVERRIDE_GRID = tuple(round(0.5 + 0.02 * k, 2) for k in range(25))  # candidate thresholds 0.50 … 0.98
 
 
@@ -42,7 +46,9 @@ class SectionClassifier(BaseEstimator):
 
     ``fit`` takes structures (tokens attached) and their paragraph labels, and optionally a group id
     per structure (variants of one report share a group). Learned state: ``classes_``, ``pipeline_``,
-    ``stay_`` (how often a body paragraph keeps the previous label), ``temperature_`` (softmax
+    ``stay_`` (the sequence prior that decodes headingless training reports best; ``stay_share_``, the
+    share of neighbours keeping their label, where there is nothing to fit it on), ``closing_`` (the
+    labels after which no task is reported), ``start_`` (how likely each label opens the body), ``temperature_`` (softmax
     temperature fitted on grouped out-of-fold scores) and ``override_`` (the calibrated probability
     above which a paragraph's content overrides its heading's section, tuned on the same scores).
     """
@@ -67,7 +73,9 @@ class SectionClassifier(BaseEstimator):
         self.pipeline_.fit(items, y, logisticregression__sample_weight=sample_weight)
         _compact(self.pipeline_)
         self.classes_ = list(self.pipeline_.classes_)
-        self.stay_ = stay_probability(structures, labels)
+        self.stay_share_ = self.stay_ = stay_probability(structures, labels)
+        self.closing_ = closing_labels(structures, labels)
+        self.start_ = start_probabilities(structures, labels, self.classes_)
         self.temperature_, self.override_ = 1.0, None
         if self.calibrate and len(structures) >= CALIBRATION_FOLDS:
             self.temperature_, self.override_ = self._calibration(structures, labels, groups, weights)
@@ -87,6 +95,8 @@ class SectionClassifier(BaseEstimator):
                 raw = inner.pipeline_.decision_function(paragraph_items(structures[i]))
                 logits[i] = _align(raw, inner.classes_, self.classes_)
         temperature = fit_temperature(np.vstack(logits), [c for row in labels for c in row], self.classes_)
+        self.stay_ = fit_stay(structures, labels, logits, self.classes_, temperature, weights=weights,
+                              default=self.stay_, closing=self.closing_, start=self.start_)
         return temperature, fit_override(structures, labels, logits, self.classes_, temperature, weights=weights)
 
     def predict_proba(self, structure: Doc) -> np.ndarray:
@@ -110,7 +120,9 @@ def to_compact(model: SectionClassifier):
         blocks.append(Block(name, vocabulary, vectorizer.idf_.astype(np.float64), offset, weights.get(name, 1.0)))
         offset += len(vocabulary)
     return CompactModel(blocks, regression.coef_.astype(np.float32), regression.intercept_.astype(np.float32),
-                        list(model.classes_), model.stay_, temperature=model.temperature_, override=model.override_)
+                        list(model.classes_), model.stay_, temperature=model.temperature_, override=model.override_,
+                        closing=model.closing_,
+                        start=model.start_)
 
 
 def fit_temperature(logits: np.ndarray, gold: list[str], classes: list[str]) -> float:
@@ -158,6 +170,37 @@ def fit_override(structures, labels, logits, classes, temperature, *, weights=No
     return max(OVERRIDE_GRID, key=lambda t: (correct(t), t))
 
 
+def fit_stay(structures, labels, logits, classes, temperature, *, weights=None, default: float,
+             closing: tuple[str, ...] = (), start: dict[str, float] | None = None) -> float:
+    """The sequence prior (``stay``) that decodes the most headingless training reports' paragraphs
+    correctly from their out-of-fold probabilities (each counted with its report's weight, on the
+    S1..S7 scale). The share of paragraphs that keep their neighbour's label (``default``) counts
+    that context twice: the probabilities already read the paragraph's words, and a real report
+    often changes task at every paragraph."""
+    from analyzer.frameworks import outlines
+    from analyzer.mapping.sections import SHARED_PART_IDS, viterbi
+    from analyzer.training.evaluate import to_scale
+
+    runs = []  # (labels to decode with, probability rows, gold labels on the S scale, weight)
+    for structure, row, raw, weight in zip(structures, labels, logits, weights or [1.0] * len(structures)):
+        if any(p.is_heading for p in structure.paragraphs):
+            continue  # under headings the heading decides; the prior only decodes headingless runs
+        body = [p.index for p in structure.paragraphs if row[p.index] != "META"]
+        if len(body) < 2:
+            continue
+        outline = max(outlines(), key=lambda o: sum(row[i] in o.section_ids for i in body))
+        names = outline.section_ids + list(SHARED_PART_IDS)
+        rows = fold_probabilities(_softmax(raw[body] / temperature), classes, names)
+        runs.append((names, rows, to_scale([row[i] for i in body]), weight))
+    if not runs:
+        return default
+
+    def correct(stay: float) -> float:
+        return sum(weight * sum(g == s for g, s in zip(gold, to_scale([lab for lab, _ in viterbi(rows, names, stay=stay, closing=closing, start=start)])))
+                   for names, rows, gold, weight in runs)
+    return max(STAY_GRID, key=lambda stay: (correct(stay), -abs(stay - default)))
+
+
 def _align(scores: np.ndarray, have: list[str], want: list[str]) -> np.ndarray:
     """Scores re-ordered into ``want``'s columns (a class the inner model never saw scores -inf)."""
     scores = scores.reshape(len(scores), -1) if scores.ndim == 2 else scores[:, None]
@@ -187,6 +230,43 @@ def _compact(pipeline) -> None:
 def _vectorizers(estimator):
     union = estimator.steps[0][1]
     return [step for _, step in union.transformer_list if isinstance(step, TfidfVectorizer)]
+
+
+def closing_labels(structures: list[Doc], labels: list[list[str]], *, min_count: int = CLOSING_MIN) -> tuple[str, ...]:
+    """The labels that close a report: in training, no paragraph of an outline task ever comes after them
+    (the 2019 rules' 下一年度安排 and 其他, in the corpus). Learned from the sequences, so no framework
+    file needs a flag for it; a label seen fewer than ``min_count`` times is never called closing."""
+    from analyzer.frameworks import outlines
+
+    tasks = {section for outline in outlines() for section in outline.section_ids}
+    seen: Counter = Counter()
+    followers: dict[str, set[str]] = defaultdict(set)
+    for structure, row in zip(structures, labels):
+        body = [label for p, label in zip(structure.paragraphs, row) if not p.is_heading and label != "META"]
+        seen.update(body)
+        for a, b in zip(body, body[1:]):
+            followers[a].add(b)
+
+    def reaches_a_task(label: str) -> bool:
+        reached, frontier = set(), [label]
+        while frontier:
+            for after in followers[frontier.pop()] - reached:
+                reached.add(after)
+                frontier.append(after)
+        return bool(reached & tasks)
+
+    return tuple(sorted(label for label, n in seen.items()
+                        if n >= min_count and label not in tasks and not reaches_a_task(label)))
+
+
+def start_probabilities(structures: list[Doc], labels: list[list[str]], classes: list[str]) -> dict[str, float]:
+    """How likely each label is to open a report's body (add-one smoothed over ``classes``): almost every
+    report opens with its preface (INTRO), and a first paragraph worded like a task (学习贯彻习近平法治思想)
+    is still the preface."""
+    first = Counter(next((label for p, label in zip(s.paragraphs, row) if not p.is_heading and label != "META"), None)
+                    for s, row in zip(structures, labels))
+    total = sum(first[c] for c in classes) + len(classes)
+    return {c: round((first[c] + 1) / total, 6) for c in classes}
 
 
 def stay_probability(structures: list[Doc], labels: list[list[str]]) -> float:

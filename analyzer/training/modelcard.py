@@ -83,7 +83,9 @@ def _real_section(metrics: dict) -> str:
             f"Calibration (fitted on grouped out-of-fold scores of the training data only): softmax temperature "
             f"{calibration['temperature']}; a body paragraph's own content overrides its heading's section when its "
             f"top label has probability ≥ {calibration['override']} (`override_`; the JSON keeps `heading_section` "
-            f"and `confidence`).",
+            f"and `confidence`); sequence prior `stay_` {calibration.get('stay', '—')} (the share of neighbours that "
+            f"keep their label would be {calibration.get('stay_share', '—')}); closing labels "
+            f"{', '.join(calibration.get('closing') or []) or 'none'}.",
         ]
     return "\n".join(text)
 
@@ -143,8 +145,12 @@ def write_model_card(metrics: dict, path: Path) -> None:
 Scores each paragraph of a 法治政府建设 annual report against the section labels of a framework
 (`S1`…`S7` of fzzf-2015, `P1`…`P10` of fzzf-2021, and the shared `INTRO`, `PROBLEMS`, `NEXT`, `META`,
 `OTHER`). The pipeline (`analyzer.mapping.sections.map_sections`) uses it where no heading decides: headings that
-clearly name a section still win, paragraphs inherit their heading's section, and a Viterbi pass with the
-learned "keep the previous label" prior (`stay_`) smooths runs of undecided paragraphs.
+clearly name a section still win, paragraphs inherit their heading's section, and a Viterbi pass smooths runs of
+undecided paragraphs with three learned sequence facts: a "keep the previous label" prior (`stay_`, fitted on
+out-of-fold scores to decode headingless training reports best), how reports open (`start_`: the label of the
+body's first paragraph, add-one smoothed; almost always the preface) and the labels that close a report
+(`closing_`: labels no task paragraph ever follows in training, so one plan-worded measure mid-report is not
+read as the plan).
 
 ## Data
 `corpora/` ({corpus['reports']} reports, {corpus['paragraphs']} labelled paragraphs): {corpus['real']} real
