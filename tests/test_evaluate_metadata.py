@@ -22,6 +22,7 @@ from analyzer.training.evaluate_metadata import accepted_forms, evaluate_metadat
         ("泷江市樟湾区白鹭街道办事处", "白鹭街道"),
         ("青川藏族自治州水利局", "青川州水利局"),
         ("泷江市人力资源和社会保障局", "泷江市 人社局"),
+        ("泷江市樟湾区人力资源和社会保障局", "樟湾区人力社保局"),
     ],
 )
 def test_accepted_short_forms(issuer, predicted):

@@ -13,10 +13,11 @@ the full name:
 - the full name itself;
 - the name with a leading higher-level place left out, when what remains still names a place
   (上海市浦东新区人民政府 → 浦东新区人民政府; but never a bare organ such as 教育局);
-- the genre's usual short forms (``_SHORT_FORMS``): 市场监管局 for 市场监督管理局, 人社局 for
-  人力资源和社会保障局, 卫健委 / 卫生健康委 for 卫生健康委员会, 政府 for 人民政府, a town, district or county
-  alone for its 人民政府 (光明区 for 光明区人民政府), 街道 for 街道办事处, and an autonomous prefecture by its
-  first two characters (伊犁州 for 伊犁哈萨克自治州); and these combined with the place rule.
+- the genre's usual short forms (``_SHORT_FORMS``): 市场监管局 for 市场监督管理局, 人社局 and
+  人力社保局 for 人力资源和社会保障局, 卫健委 / 卫生健康委 for 卫生健康委员会, 政府 for 人民政府, a town,
+  district or county alone for its 人民政府 (光明区 for 光明区人民政府), 街道 for 街道办事处, and an
+  autonomous prefecture by its first two characters (伊犁州 for 伊犁哈萨克自治州); and these combined with
+  the place rule.
 
 A report *names its issuer* when an accepted form occurs in its first three paragraphs, outside the
 titles of documents it cites (《…》: a cited title names another document, not this report). The issuer
@@ -37,6 +38,7 @@ from pathlib import Path
 _SHORT_FORMS: tuple[tuple[str, str], ...] = (
     ("市场监督管理局", "市场监管局"),
     ("人力资源和社会保障局", "人社局"),
+    ("人力资源和社会保障局", "人力社保局"),
     ("卫生健康委员会", "卫生健康委"),
     ("卫生健康委员会", "卫健委"),
     ("街道办事处", "街道"),
