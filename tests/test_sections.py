@@ -284,31 +284,3 @@ def test_only_the_run_that_opens_the_body_is_decoded_with_the_opening_prior():
     scorer.stay_, scorer.start_ = 0.4, _OPENINGS
     out = map_sections(parse_structure(texts), load_framework("fzzf-2021"), scorer=scorer)
     assert [a.label for a in out] == ["INTRO", "INTRO", "P1", "P2"]
-
-
-# Team-written headingless 2016 report: two enforcement paragraphs, then one that opens on an
-# administrative review (行政复议, an element term of S6) and goes on about enforcement.
-_REVIEW_RUN = [
-    "全年开展统计执法检查146家,立案查处统计违法案件9件。",
-    "推行执法全过程记录,现场检查全部制作笔录。",
-    "本年度有1家被处罚企业申请行政复议,市政府维持了原处罚决定。复议答复期间,我局组织执法人员复盘案件,完善询问笔录。",
-]
-_ENFORCING = {"S4": 0.9, "S6": 0.02, "INTRO": 0.08}
-
-
-def _review_labels(third: dict[str, float], texts=_REVIEW_RUN) -> list[str]:
-    scorer = _FixedScorer({0: _ENFORCING, 1: _ENFORCING, 2: third}, override=0.96)
-    return [a.label for a in map_sections(parse_structure(texts), load_framework("fzzf-2015"), scorer=scorer)]
-
-
-def test_a_paragraph_that_opens_on_a_missing_task_takes_it():
-    assert _review_labels({"S4": 0.36, "S6": 0.10, "INTRO": 0.54}) == ["S4", "S4", "S6"]
-
-
-def test_a_task_the_model_rules_out_is_not_taken_from_its_opening_words():
-    assert _review_labels({"S4": 0.96, "S6": 0.01, "INTRO": 0.03}) == ["S4", "S4", "S4"]
-
-
-def test_a_task_named_only_after_the_first_sentence_is_not_taken():
-    later = _REVIEW_RUN[:2] + ["我局组织执法人员复盘案件,完善询问笔录。本年度有1家被处罚企业申请行政复议,市政府维持了原处罚决定。"]
-    assert _review_labels({"S4": 0.36, "S6": 0.10, "INTRO": 0.54}, texts=later) == ["S4", "S4", "S4"]

@@ -39,11 +39,6 @@ CLEAR_OWN_HEADING = 0.7  # ... unless the heading's own words favour one section
 # probability. Chosen on the authored corpus's report-grouped folds: paragraphs of tasks that authors
 # removed never scored above 0.39 for them, the 数字法治政府 paragraphs under a 执法 heading 0.89.
 RESCUE_MISSING = 0.5
-# ... or at least this, for a paragraph whose first sentence names one of the task's elements: on the same
-# folds, paragraphs carrying a removed task's element terms scored at most 0.03 for it, and dropping every
-# task in turn from every held-out report (559 removals) left the task reported missing as often with this
-# rule as without it (0.946).
-RESCUE_OPENING = 0.05
 _SUBJECT_ONLY = re.compile(r"^(?:推进|加强|全面推进)?法治(?:政府)?建设(?:工作)?$")
 
 
@@ -220,22 +215,16 @@ def map_sections(
         for index, (label, score) in zip(run, decoded):
             out[index] = Assignment(label, source if score > 0 else "default", score)
     if override is not None:
-        rescue_missing_sections(out, scores, structure, framework.section_ids, threshold=RESCUE_MISSING,
-                                opening_terms=element_terms(framework))
+        rescue_missing_sections(out, scores, structure, framework.section_ids, threshold=RESCUE_MISSING)
     return [a for a in out if a is not None]
 
 
 def rescue_missing_sections(out: list[Assignment], scores: list[dict[str, float]], structure: Doc,
-                            section_ids: list[str], *, threshold: float,
-                            opening_terms: dict[str, tuple[str, ...]] | None = None,
-                            opening_threshold: float = RESCUE_OPENING) -> None:
+                            section_ids: list[str], *, threshold: float) -> None:
     """Give a task that no paragraph was mapped to the body paragraph whose content says it with at
     least ``threshold`` probability, when that paragraph's own task keeps other paragraphs. A heading's
     run (一个专题标题下的各段) or a smoothing step can swallow the one paragraph a task has; reporting
-    that task as missing would be a false alarm the reviewer can see is wrong. Failing that, a paragraph
-    that opens on the task (its first sentence names one of the task's elements, ``opening_terms``) takes
-    it at ``opening_threshold``: a paragraph that begins 有1家企业申请行政复议 and goes on about 执法 is the
-    report's 化解纠纷 paragraph even where its words lean to 执法."""
+    that task as missing would be a false alarm the reviewer can see is wrong."""
     body = [p.index for p in structure.paragraphs if not p.is_heading and out[p.index].label != "META"]
     for section in section_ids:
         counts = Counter(out[i].label for i in body)
@@ -243,24 +232,8 @@ def rescue_missing_sections(out: list[Assignment], scores: list[dict[str, float]
             continue
         movable = [i for i in body if out[i].label in section_ids and counts[out[i].label] > 1]
         best = max(movable, key=lambda i: scores[i].get(section, 0.0), default=None)
-        if best is None or scores[best].get(section, 0.0) < threshold:
-            terms = (opening_terms or {}).get(section, ())
-            opening = [i for i in movable if scores[i].get(section, 0.0) >= opening_threshold
-                       and _opens_with_any(structure.paragraphs[i], terms)]
-            best = max(opening, key=lambda i: scores[i].get(section, 0.0), default=None)
-        if best is not None:
+        if best is not None and scores[best].get(section, 0.0) >= threshold:
             out[best] = Assignment(section, "content", scores[best][section], heading_label=out[best].heading_label)
-
-
-def _opens_with_any(paragraph, terms: tuple[str, ...]) -> bool:
-    """Whether the paragraph's first sentence contains one of ``terms``."""
-    first = paragraph.text[slice(*paragraph.sentences[0])] if paragraph.sentences else paragraph.text
-    return any(term in first for term in terms)
-
-
-def element_terms(framework: Framework) -> dict[str, tuple[str, ...]]:
-    """Each section's element terms (the phrases that evidence its elements)."""
-    return {s.id: tuple(t for e in s.elements for t in e.terms) for s in framework.sections}
 
 
 META_MAX_CHARS = 40  # labelled titles, recipients, dates and closing lines: at most 39 characters (one cover letter of 65)
