@@ -85,7 +85,7 @@ class Paragraph(Record, kw_only=True, dict=True):
     topic: str | None = None  # kept for readers of version 1: always null (``section`` is on the outline)
     part: str | None = None  # the report part (layout) the paragraph belongs to, e.g. R1, PROBLEMS, R3
     scale: str | None = None  # the section on the common S1..S7 scale (2021 additions keep their id: P6, P9)
-    source: str = ""  # what decided the section: meta | heading | inherited | content | model | cues | default
+    source: str = ""  # what decided the section: meta | heading | inherited | content | model | cues | container | default
     heading_section: str | None = None  # the section the heading chain gives (body paragraphs), or null
     confidence: float = 1.0  # calibrated probability of ``section`` where the model chose it, else 1.0
     sentences: list[list[int]] = field(default_factory=list)

@@ -47,7 +47,7 @@ class Assignment:
     """The section a paragraph is mapped to, and why."""
 
     label: str
-    source: str  # meta | heading | inherited | content | model | cues | default
+    source: str  # meta | heading | inherited | content | model | cues | container | default
     score: float = 1.0
     heading_label: str | None = None  # the label the heading chain gives a body paragraph, if any
 
@@ -55,7 +55,7 @@ class Assignment:
     def confidence(self) -> float:
         """The scorer's (calibrated) probability of the label where a scorer chose it; 1.0 where
         metadata, a heading or inheritance decided."""
-        return round(self.score, 4) if self.source in ("model", "content", "cues", "default") else 1.0
+        return round(self.score, 4) if self.source in ("model", "content", "cues", "container", "default") else 1.0
 
 
 class ParagraphScorer(Protocol):
@@ -265,9 +265,10 @@ def _heading_assignment(text, matcher, scores, structure, index) -> Assignment:
     # container whose items clearly belong to different sections is a generic part heading (INTRO).
     governed = [q.index for q in structure.paragraphs if q.heading == index and not q.is_heading]
     own = max(scores[index].values(), default=0.0)
+    vote = _vote([index, *governed], scores)
     if own < CLEAR_OWN_HEADING and len(_confident_tops(governed, scores)) >= 2:
-        return Assignment("INTRO", "cues", 1.0)
-    return _vote([index, *governed], scores)
+        return Assignment(vote.label, "container", vote.score)  # says its subject, decides nothing below it
+    return vote
 
 
 def _confident_tops(indexes: list[int], scores: list[dict[str, float]]) -> set[str]:
@@ -353,6 +354,9 @@ def _governing_label(p, out, structure) -> str | None:
     index = p.heading
     while index is not None:
         assignment = out[index]
+        if assignment.source == "container":  # its items belong to different sections: each says its own
+            index = structure.paragraphs[index].heading
+            continue
         if assignment.label not in GENERIC_PARTS:
             return assignment.label
         subheadings = [q.index for q in structure.paragraphs if q.is_heading and q.heading == index]

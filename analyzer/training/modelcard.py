@@ -190,7 +190,8 @@ the authored reports' S1→S2→… order, which real topical reports do not fol
 headingless 2022 district report read as its plan), so for this round the held-out figure is less blind than
 the cross-validated ones.
 Headings act through the mapper (a heading that names a section decides; a heading whose words are only
-the report's subject, or whose items clearly belong to two sections, is a generic INTRO heading), neighbours
+the report's subject is a generic INTRO heading; one whose items clearly belong to two sections is labelled by
+its own and its items' vote but decides nothing below it, source `container`), neighbours
 through the Viterbi step. One model is trained on all labels of both outlines; at prediction time
 probabilities are folded into the framework's label space (e.g. `P2` counts for `S1`).
 
