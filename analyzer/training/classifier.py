@@ -48,9 +48,10 @@ class SectionClassifier(BaseEstimator):
     per structure (variants of one report share a group). Learned state: ``classes_``, ``pipeline_``,
     ``stay_`` (the sequence prior that decodes headingless training reports best; ``stay_share_``, the
     share of neighbours keeping their label, where there is nothing to fit it on), ``closing_`` (the
-    labels after which no task is reported), ``start_`` (how likely each label opens the body), ``temperature_`` (softmax
-    temperature fitted on grouped out-of-fold scores) and ``override_`` (the calibrated probability
-    above which a paragraph's content overrides its heading's section, tuned on the same scores).
+    labels after which no task is reported), ``start_`` (how likely each label opens the body),
+    ``temperature_`` (softmax temperature fitted on grouped out-of-fold scores) and ``override_`` (the
+    calibrated probability above which a paragraph's content overrides its heading's section, tuned on
+    the same scores).
     """
 
     def __init__(self, *, C: float = 8.0, max_iter: int = 2000, blocks=DEFAULT_BLOCKS,
@@ -121,8 +122,7 @@ def to_compact(model: SectionClassifier):
         offset += len(vocabulary)
     return CompactModel(blocks, regression.coef_.astype(np.float32), regression.intercept_.astype(np.float32),
                         list(model.classes_), model.stay_, temperature=model.temperature_, override=model.override_,
-                        closing=model.closing_,
-                        start=model.start_)
+                        closing=model.closing_, start=model.start_)
 
 
 def fit_temperature(logits: np.ndarray, gold: list[str], classes: list[str]) -> float:
@@ -196,8 +196,11 @@ def fit_stay(structures, labels, logits, classes, temperature, *, weights=None, 
         return default
 
     def correct(stay: float) -> float:
-        return sum(weight * sum(g == s for g, s in zip(gold, to_scale([lab for lab, _ in viterbi(rows, names, stay=stay, closing=closing, start=start)])))
-                   for names, rows, gold, weight in runs)
+        total = 0.0
+        for names, rows, gold, weight in runs:
+            decoded = to_scale([label for label, _ in viterbi(rows, names, stay=stay, closing=closing, start=start)])
+            total += weight * sum(g == d for g, d in zip(gold, decoded))
+        return total
     return max(STAY_GRID, key=lambda stay: (correct(stay), -abs(stay - default)))
 
 
