@@ -167,35 +167,32 @@ def test_a_heading_naming_only_the_report_subject_is_generic(heading):
     assert out[0].label == "INTRO"
 
 
-def test_a_heading_whose_items_belong_to_different_sections_is_a_container():
-    """The heading's words (completing a system) vote for one section and it is labelled so; its items
-    clearly belong to two, so it decides nothing below it: each item keeps its own section."""
-    structure = parse_structure([
-        "一、完善工作体系，统筹推进各项任务",
-        "(一)做好规范性文件备案审查。全年报备规范性文件8件，纠正1件。",
-        "(二)严格规范公正文明执法。全年开展执法案卷评查两次，评查案卷60卷。",
-    ])
-    scorer = _FixedScorer({0: {"S2": 0.6, "S4": 0.2, "INTRO": 0.2},
-                           1: {"S2": 0.95, "S4": 0.02, "INTRO": 0.03},
-                           2: {"S4": 0.95, "S2": 0.02, "INTRO": 0.03}})
-    out = map_sections(structure, load_framework("fzzf-2015"), scorer=scorer)
-    assert [a.label for a in out] == ["S2", "S2", "S4"]
-    assert (out[0].source, out[2].source) == ("container", "model")
-
-
-def test_a_container_heading_about_leadership_is_not_a_preface():
-    """Team-written: a 党的领导 heading over a 学习 item and a 第一责任人 item (P1 and P10 of the 2021
-    outline): it is about the report's leadership task, not a preface, and its items keep their own tasks."""
-    structure = parse_structure([
-        "一、坚持党的领导,统筹推进法治政府建设",
-        "(一)深入学习贯彻习近平法治思想。局党组理论学习中心组专题学习4次。",
-        "(二)履行第一责任人职责。主要负责人主持研究法治建设议题3次。",
-    ])
-    scorer = _FixedScorer({0: {"P10": 0.5, "P1": 0.3, "INTRO": 0.2},
-                           1: {"P1": 0.9, "P10": 0.05, "INTRO": 0.05},
-                           2: {"P10": 0.9, "P1": 0.05, "INTRO": 0.05}})
-    out = map_sections(structure, load_framework("fzzf-2021"), scorer=scorer)
-    assert [a.label for a in out] == ["P10", "P1", "P10"]
+@pytest.mark.parametrize(
+    ("texts", "rows", "framework", "expected"),
+    [
+        # the heading's words (completing a system) vote for S2; its items clearly belong to two sections
+        (["一、完善工作体系，统筹推进各项任务",
+          "(一)做好规范性文件备案审查。全年报备规范性文件8件，纠正1件。",
+          "(二)严格规范公正文明执法。全年开展执法案卷评查两次，评查案卷60卷。"],
+         [{"S2": 0.6, "S4": 0.2, "INTRO": 0.2}, {"S2": 0.95, "S4": 0.02, "INTRO": 0.03},
+          {"S4": 0.95, "S2": 0.02, "INTRO": 0.03}],
+         "fzzf-2015", ["S2", "S2", "S4"]),
+        # a 党的领导 heading over a 学习 item and a 第一责任人 item (P1 and P10): not a preface
+        (["一、坚持党的领导,统筹推进法治政府建设",
+          "(一)深入学习贯彻习近平法治思想。局党组理论学习中心组专题学习4次。",
+          "(二)履行第一责任人职责。主要负责人主持研究法治建设议题3次。"],
+         [{"P10": 0.5, "P1": 0.3, "INTRO": 0.2}, {"P1": 0.9, "P10": 0.05, "INTRO": 0.05},
+          {"P10": 0.9, "P1": 0.05, "INTRO": 0.05}],
+         "fzzf-2021", ["P10", "P1", "P10"]),
+    ],
+)
+def test_a_heading_whose_items_belong_to_different_sections_is_a_container(texts, rows, framework, expected):
+    """Team-written. A container heading is labelled by its own and its items' vote (its subject, not
+    INTRO), and decides nothing below it: each item keeps its own section."""
+    scorer = _FixedScorer(dict(enumerate(rows)))
+    out = map_sections(parse_structure(texts), load_framework(framework), scorer=scorer)
+    assert [a.label for a in out] == expected
+    assert out[0].source == "container" and "inherited" not in {a.source for a in out[1:]}
 
 
 def test_a_scorer_never_makes_a_long_paragraph_metadata():
