@@ -59,7 +59,10 @@ def _real_section(metrics: dict) -> str:
             f"{s['reports']} |",
             "",
             "The issue's goal is macro-F1 ≥ 0.90 with headings and ≥ 0.85 stripped on this part: "
-            + ("met." if h["macro_f1_sections"] >= 0.90 and s["macro_f1_sections"] >= 0.85 else
+            + ("met" + (" (narrowly: a paragraph more or less right moves a label's F1 by several points here; "
+                        "the cross-validated figures below are the steadier estimate)."
+                        if min(h["macro_f1_sections"] - 0.90, s["macro_f1_sections"] - 0.85) < 0.02 else ".")
+               if h["macro_f1_sections"] >= 0.90 and s["macro_f1_sections"] >= 0.85 else
                "**not met**; the figures above are what the shipped model does."),
             "",
             _per_label_table(held),
