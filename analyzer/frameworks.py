@@ -8,6 +8,9 @@ fields, minimum lengths), and a malformed file raises ``FrameworkError`` naming 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -252,10 +255,34 @@ def load_framework_file(path: Path) -> Framework:
         raise FrameworkError(f"{path}: {exc}") from exc
 
 
+# The listing fixed for the analysis under way (``one_listing``); None outside one.
+_LISTING: ContextVar[dict[str, Path] | None] = ContextVar("framework_listing", default=None)
+
+
 def framework_paths() -> dict[str, Path]:
     """Every framework file by id: the shipped ones, then those of ``GOVREPORT_FRAMEWORKS`` folders."""
+    fixed = _LISTING.get()
+    return dict(fixed) if fixed is not None else _list_paths()
+
+
+def _list_paths() -> dict[str, Path]:
     dirs = (FRAMEWORK_DIR, *(Path(d) for d in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if d))
-    return dict(_paths_in(dirs, tuple(map(_modified, dirs))))
+    return _paths_in(dirs, tuple(map(_modified, dirs)))
+
+
+@contextmanager
+def one_listing() -> Iterator[None]:
+    """Inside, the framework folders are listed once: an analysis asks for them about twenty
+    times, and each ask reads the environment and the folders' times. A file added meanwhile is
+    seen by the next analysis (the listing is per context, so threads do not share it)."""
+    if _LISTING.get() is not None:  # nested: the outer analysis's listing holds
+        yield
+        return
+    token = _LISTING.set(_list_paths())
+    try:
+        yield
+    finally:
+        _LISTING.reset(token)
 
 
 @lru_cache(maxsize=16)
