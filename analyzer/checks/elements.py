@@ -111,8 +111,7 @@ class ElementMatcher:
         """Of ``element_ids``, those whose terms and those whose typo variants could occur in ``text``
         (or in the text of these ``occurrences``)."""
         hits = self._hits(text)
-        exact, fuzzy = self._exact_screen.passing(hits), self._fuzzy_screen.passing(hits)
-        return {eid for eid in element_ids if eid in exact}, {eid for eid in element_ids if eid in fuzzy}
+        return self._exact_screen.passing(hits, element_ids), self._fuzzy_screen.passing(hits, element_ids)
 
     def typos_in(self, text: str | Occurrences, element_ids) -> set[str]:
         """Of ``element_ids``, those with a typo variant of a term in ``text``: the sharp form of the
@@ -302,23 +301,21 @@ class ElementMatcher:
 
 
 class _Screen:
-    """``Occurrences.any_of`` of each element's group, answered for all elements in one loop: a group
-    of automaton strings alone is one set test against the numbers the scan found (no call per
-    element); only groups with other strings (single characters, the empty string, or none: cannot
-    tell) go through ``any_of``."""
+    """``Occurrences.any_of`` of each element's group, in one loop over the elements asked about: a
+    group of automaton strings alone is one set test against the numbers the scan found (no call
+    per element); only groups with other strings (single characters, the empty string, or none:
+    cannot tell) go through ``any_of``. An element without a group never passes."""
 
     def __init__(self, groups: dict[str, Group | None]):
-        self._numbers = [(eid, group.numbers) for eid, group in groups.items()
-                         if group is not None and not group.always and not group.others]
-        self._asked = [(eid, group) for eid, group in groups.items()
-                       if group is None or group.always or group.others]
+        self._numbers = {eid: group.numbers for eid, group in groups.items()
+                         if group is not None and not group.always and not group.others}
+        self._asked = {eid: group for eid, group in groups.items() if eid not in self._numbers}
 
-    def passing(self, hits: Occurrences) -> set[str]:
-        """The elements for which ``hits.any_of(group)`` is true."""
-        found = hits.numbers()
-        out = {eid for eid, numbers in self._numbers if not found.isdisjoint(numbers)}
-        out.update(eid for eid, group in self._asked if hits.any_of(group))
-        return out
+    def passing(self, hits: Occurrences, element_ids) -> set[str]:
+        """Those of ``element_ids`` for which ``hits.any_of(group)`` is true."""
+        found, numbers, asked = hits.numbers(), self._numbers, self._asked
+        return {eid for eid in element_ids
+                if (not found.isdisjoint(numbers[eid]) if eid in numbers else eid in asked and hits.any_of(asked[eid]))}
 
 
 def _term_hits(terms: list[str], hits: Occurrences, starts: list[int]) -> dict[int, tuple[str, int]]:
