@@ -85,3 +85,18 @@ def test_heading_chains_computed_once_per_heading_are_the_walked_ones():
         items = paragraph_items(structure)
         for p, item in zip(structure.paragraphs, items):
             assert (item["heading"], item["heading_words"]) == _heading_chain_plain(structure.paragraphs, p)
+
+
+def test_lead_words_read_up_to_the_clause_are_those_of_every_token():
+    """Over the corpus: the lead clause's words, read until the first token past it, are those of
+    testing every token of the paragraph."""
+    from builders import corpus_texts
+
+    from analyzer.mapping.features import _lead_span, _lead_words
+
+    for paragraphs in corpus_texts()[:25]:
+        structure = parse_structure(paragraphs)
+        attach_tokens(structure)
+        for p in structure.paragraphs:
+            start, end = _lead_span(p.text)
+            assert _lead_words(p, (start, end)) == [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import takewhile
 
 from analyzer.doc import Doc
 from analyzer.text.headings import strip_marker
@@ -98,7 +99,9 @@ def _lead_span(text: str) -> tuple[int, int]:
 def _lead_words(p, span: tuple[int, int]) -> list[str]:
     """Words of the paragraph's lead clause (``span``: its offsets, ``_lead_span``)."""
     start, end = span
-    return [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]
+    # Tokens come in text order: none from ``end`` on can lie inside the clause (the rest of a long
+    # paragraph is not walked for a clause of at most LEAD_CHARS characters).
+    return [w for w, s, e in takewhile(lambda token: token[1] < end, p.tokens) if s >= start and e <= end and w.strip()]
 
 
 def words_of(item: dict) -> list[str]:
