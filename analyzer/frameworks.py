@@ -323,8 +323,16 @@ def available_frameworks() -> list[str]:
 
 def frameworks_of_kind(kind: str) -> list[Framework]:
     """Every framework of ``kind`` (outline or report-rule), oldest first."""
-    found = [load_framework(f) for f in available_frameworks()]
-    return sorted((f for f in found if f.kind == kind), key=lambda f: (f.years[0], f.id))
+    return list(_of_kind(kind, tuple(sorted(framework_paths().items()))))
+
+
+@lru_cache(maxsize=16)
+def _of_kind(kind: str, listing: tuple[tuple[str, Path], ...]) -> tuple[Framework, ...]:
+    """``frameworks_of_kind`` for one listing of the folders (ids and paths): files are loaded once
+    per path (``_load_path``), so the answer changes only with the listing. An analysis asks a
+    few times (outline, rule and layout choices)."""
+    found = [_load_path(path, framework_id) for framework_id, path in listing]
+    return tuple(sorted((f for f in found if f.kind == kind), key=lambda f: (f.years[0], f.id)))
 
 
 def outlines() -> list[Framework]:
