@@ -8,6 +8,9 @@ fields, minimum lengths), and a malformed file raises ``FrameworkError`` naming 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -252,10 +255,34 @@ def load_framework_file(path: Path) -> Framework:
         raise FrameworkError(f"{path}: {exc}") from exc
 
 
+# The listing fixed for the analysis under way (``one_listing``); None outside one.
+_LISTING: ContextVar[dict[str, Path] | None] = ContextVar("framework_listing", default=None)
+
+
 def framework_paths() -> dict[str, Path]:
     """Every framework file by id: the shipped ones, then those of ``GOVREPORT_FRAMEWORKS`` folders."""
+    fixed = _LISTING.get()
+    return dict(fixed) if fixed is not None else _list_paths()
+
+
+def _list_paths() -> dict[str, Path]:
     dirs = (FRAMEWORK_DIR, *(Path(d) for d in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if d))
-    return dict(_paths_in(dirs, tuple(map(_modified, dirs))))
+    return _paths_in(dirs, tuple(map(_modified, dirs)))
+
+
+@contextmanager
+def one_listing() -> Iterator[None]:
+    """Inside, the framework folders are listed once: an analysis asks for them about twenty
+    times, and each ask reads the environment and the folders' times. A file added meanwhile is
+    seen by the next analysis (the listing is per context, so threads do not share it)."""
+    if _LISTING.get() is not None:  # nested: the outer analysis's listing holds
+        yield
+        return
+    token = _LISTING.set(_list_paths())
+    try:
+        yield
+    finally:
+        _LISTING.reset(token)
 
 
 @lru_cache(maxsize=16)
@@ -296,8 +323,16 @@ def available_frameworks() -> list[str]:
 
 def frameworks_of_kind(kind: str) -> list[Framework]:
     """Every framework of ``kind`` (outline or report-rule), oldest first."""
-    found = [load_framework(f) for f in available_frameworks()]
-    return sorted((f for f in found if f.kind == kind), key=lambda f: (f.years[0], f.id))
+    return list(_of_kind(kind, tuple(sorted(framework_paths().items()))))
+
+
+@lru_cache(maxsize=16)
+def _of_kind(kind: str, listing: tuple[tuple[str, Path], ...]) -> tuple[Framework, ...]:
+    """``frameworks_of_kind`` for one listing of the folders (ids and paths): files are loaded once
+    per path (``_load_path``), so the answer changes only with the listing. An analysis asks a
+    few times (outline, rule and layout choices)."""
+    found = [_load_path(path, framework_id) for framework_id, path in listing]
+    return tuple(sorted((f for f in found if f.kind == kind), key=lambda f: (f.years[0], f.id)))
 
 
 def outlines() -> list[Framework]:

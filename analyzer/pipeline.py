@@ -14,7 +14,7 @@ import msgspec
 
 from analyzer.checks.rules import Params
 from analyzer.doc import CheckPlan, Doc, render_analysis
-from analyzer.frameworks import Framework, load_framework
+from analyzer.frameworks import Framework, load_framework, one_listing
 from analyzer.ingest import Document, ingest_guarded, ingest_text
 from analyzer.issuers import issuer_level
 from analyzer.limits import Limits
@@ -67,6 +67,14 @@ def analyze_document(
     """Run every stage after ingestion on an already ingested document (``previous``: the
     paragraphs of the issuer's earlier report, to measure copying). Each stage adds to one working
     document (``doc.Doc``); the ``Analysis`` is rendered from it once, at the end."""
+    with one_listing():  # the framework folders listed once for the whole analysis
+        return _analyze(document, framework=framework, segmenter=segmenter, scorer=scorer, previous=previous,
+                        element_model=element_model, disable=disable, params=params)
+
+
+def _analyze(document: Document, *, framework: str, segmenter: str | None, scorer: ParagraphScorer | None,
+             previous: list[str] | None, element_model, disable: frozenset[str] | set[str],
+             params: Params | None) -> Analysis:
     doc = parse_structure(document.paragraphs, heading_hints=document.heading_hints or None)
     doc.source = source_of(document, doc)
     attach_tokens(doc, backend=segmenter)

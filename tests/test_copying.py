@@ -167,3 +167,65 @@ def test_the_figure_pattern_finds_what_the_plain_alternation_finds_over_the_corp
     assert found > 1000
     kinds = "〔2023〕5号 第3号 2023年5月6日 5月6日 2023-05-06 12.5% 百分之十 2023年度 三件 第十 1,200万 (2022)"
     assert {m.lastgroup for m in _FIGURES.finditer(kinds)} == {k for k, _ in _FIGURE_KINDS}
+
+
+# -- the 3-gram counting in numpy against the sets of strings it replaced -------------------------
+
+def _plain_match(earlier, sentence):
+    """The reference: 3-gram sets of strings, every earlier sentence scored, the earliest among
+    the most similar (the tie-break the numpy form makes deterministic)."""
+    from analyzer.checks.copying import shingles, similarity
+
+    for i, other in enumerate(earlier):
+        if other.exact == sentence.exact:
+            return i, "verbatim", 1.0
+    for i, other in enumerate(earlier):
+        if other.key == sentence.key:
+            return i, "figures_changed", 1.0
+    grams, best, best_score = shingles(sentence.key), None, 0.0
+    for i, other in enumerate(earlier):
+        theirs = shingles(other.key)
+        shared = len(grams & theirs)
+        score = similarity(shared, len(grams), len(theirs)) if shared else 0.0
+        if score > best_score:
+            best, best_score = i, score
+    return (best, "near", round(best_score, 3)) if best is not None else None
+
+
+def _corpus_pairs():
+    """Each corpus report against the one before it, and against itself with its sentences edited."""
+    reports = list(CORPUS.values())
+    return [(_texts(later), _texts(earlier)) for earlier, later in zip(reports, reports[1:])]
+
+
+def test_sentence_matches_counted_in_numpy_are_the_plain_ones_over_the_corpus():
+    from analyzer.checks.copying import SentenceIndex, sentences
+
+    near = 0
+    for later, earlier in _corpus_pairs():
+        # edited copies of some of its own sentences: near matches to find among many 3-gram ties
+        edited = [text[: len(text) // 2] + "进一步" + text[len(text) // 2 + 3 :] for text in earlier[::3]]
+        new, old = sentences(later + edited), sentences(earlier)
+        got = SentenceIndex(old).match_all(new)
+        assert got == [_plain_match(old, s) for s in new]
+        near += sum(found is not None and found[1] == "near" for found in got)
+    assert near > 100
+
+
+def _gram_number(gram: str) -> int:
+    """A 3-gram's number written out: three 21-bit code points; a shorter key below zero."""
+    points = [ord(c) for c in gram]
+    if len(points) == 3:
+        return (points[0] << 42) | (points[1] << 21) | points[2]
+    return -1 - ((points[0] << 21) | points[1]) if len(points) == 2 else -(1 << 43) - points[0]
+
+
+@pytest.mark.parametrize("keys", [[], [""], ["a"], ["ab"], ["abc"], ["abcabc", "", "x", "xy", "xyz"],
+                                  ["\ue001年", "𠀀𠀁𠀂𠀀", "ab", "a"]])
+def test_gram_numbers_are_the_shingles(keys):
+    """Each key's distinct 3-grams (``shingles``, short keys included) as numbers, in order."""
+    from analyzer.checks.copying import gram_codes, shingles
+
+    owners, codes = gram_codes(keys)
+    expected = [(k, n) for k, key in enumerate(keys) for n in sorted(map(_gram_number, shingles(key)))]
+    assert list(zip(owners.tolist(), codes.tolist())) == expected

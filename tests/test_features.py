@@ -59,3 +59,44 @@ def test_lead_clause_character_ngrams_ignore_quotation_marks_and_spaces():
     attach_tokens(structure)
     grams = lead_chars_of(paragraph_items(structure)[0])
     assert "C:放管服" in grams and "C:服改" in grams
+
+
+def _heading_chain_plain(paragraphs, p) -> tuple[str, list[str]]:
+    """The reference: the chain walked up from the paragraph, heading by heading, for each paragraph."""
+    from analyzer.mapping.features import _content_words
+    from analyzer.text.headings import strip_marker
+
+    chain, words, index = [], [], p.heading
+    while index is not None:
+        chain.append(strip_marker(paragraphs[index].text))
+        words += _content_words(paragraphs[index])
+        index = paragraphs[index].heading
+    return " ".join(chain), words
+
+
+def test_heading_chains_computed_once_per_heading_are_the_walked_ones():
+    """Over the corpus: each paragraph's heading text and words, built from its heading's cached
+    chain, are those of walking the chain up for every paragraph."""
+    from builders import corpus_texts
+
+    for paragraphs in corpus_texts()[:25]:
+        structure = parse_structure(paragraphs)
+        attach_tokens(structure)
+        items = paragraph_items(structure)
+        for p, item in zip(structure.paragraphs, items):
+            assert (item["heading"], item["heading_words"]) == _heading_chain_plain(structure.paragraphs, p)
+
+
+def test_lead_words_read_up_to_the_clause_are_those_of_every_token():
+    """Over the corpus: the lead clause's words, read until the first token past it, are those of
+    testing every token of the paragraph."""
+    from builders import corpus_texts
+
+    from analyzer.mapping.features import _lead_span, _lead_words
+
+    for paragraphs in corpus_texts()[:25]:
+        structure = parse_structure(paragraphs)
+        attach_tokens(structure)
+        for p in structure.paragraphs:
+            start, end = _lead_span(p.text)
+            assert _lead_words(p, (start, end)) == [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]

@@ -154,3 +154,17 @@ def test_a_file_added_to_a_folder_already_listed_is_seen(tmp_path, monkeypatch):
     assert "extra-outline" in available_frameworks()
     path.unlink()
     assert "extra-outline" not in available_frameworks()
+
+
+def test_one_analysis_lists_the_folders_once_and_the_next_sees_a_new_file(tmp_path, monkeypatch):
+    """Inside ``one_listing`` (an analysis) the listing is fixed; the next one lists the folders again."""
+    from analyzer.frameworks import EXTRA_DIRS_ENV, available_frameworks, one_listing
+
+    monkeypatch.setenv(EXTRA_DIRS_ENV, str(tmp_path))
+    with one_listing():
+        (tmp_path / "extra-outline.yaml").write_text("id: extra-outline\n", encoding="utf-8")
+        assert "extra-outline" not in available_frameworks()
+        with one_listing():  # nested: still the outer listing
+            assert "extra-outline" not in available_frameworks()
+    with one_listing():
+        assert "extra-outline" in available_frameworks()

@@ -71,3 +71,30 @@ def _clean_marker_by_subn(text: str) -> str:
 def test_clean_marker_matches_only_at_the_start_as_subn_would(text):
     """The patterns are anchored: matching at the start and splicing is what ``subn`` does."""
     assert clean_marker(text) == _clean_marker_by_subn(text)
+
+
+def _heading_marker_plain(text: str) -> tuple[int, str] | None:
+    """The reference: every marker pattern tried in turn, without the first-character screen."""
+    from analyzer.text.headings import _MARKERS
+
+    for level, pattern in _MARKERS:
+        match = pattern.match(text)
+        if match:
+            return level, match.group(0)
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("第一二十部分()、.12３①⑳٣ \u3000\t法"), max_size=8))
+def test_heading_marker_screen_changes_no_answer(text):
+    """The first-character screen only skips lines no pattern could match (white space and digits
+    as the patterns' ``\\s`` and ``\\d`` read them: ideographic space, full-width and Arabic-Indic digits)."""
+    assert heading_marker(text) == _heading_marker_plain(text)
+
+
+def test_heading_marker_screen_changes_no_answer_on_the_corpus():
+    from builders import corpus_texts
+
+    lines = [line for paragraphs in corpus_texts() for line in paragraphs]
+    assert sum(_heading_marker_plain(line) is not None for line in lines) > 100  # the corpus has headings
+    assert [heading_marker(line) for line in lines] == [_heading_marker_plain(line) for line in lines]

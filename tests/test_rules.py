@@ -218,3 +218,22 @@ def test_the_rules_listing_shows_finding_ids_thresholds_and_escaped_examples(mon
     assert "outline.sections.thin" in listed.output and "report.parts.in-passing" in listed.output
     assert "boilerplate_heavy = 0.5" in listed.output and "high = 0.3" in listed.output
     assert "[bold]XX件[/bold]" in listed.output  # report text is shown, never read as markup
+
+
+def test_the_placeholder_screen_changes_no_match():
+    """The placeholder pattern behind its first-character look-ahead finds what the plain pattern
+    finds, over the corpus paragraphs and over strings made of its own characters."""
+    import random
+    import re
+
+    from builders import corpus_texts
+
+    from analyzer.checks.registered.text_placeholders import PLACEHOLDER, PLACEHOLDER_START
+
+    plain = re.compile(PLACEHOLDER.pattern.removeprefix(f"(?={PLACEHOLDER_START})"))
+    assert plain.pattern != PLACEHOLDER.pattern
+    rng = random.Random(3)
+    made = ["".join(rng.choice("XxＸｘ×〇○某【[(（待补充定】])一二三件年") for _ in range(12)) for _ in range(3000)]
+    texts = [p for paragraphs in corpus_texts() for p in paragraphs] + made
+    assert [[m.span() for m in PLACEHOLDER.finditer(t)] for t in texts] == [[m.span() for m in plain.finditer(t)] for t in texts]
+    assert sum(bool(PLACEHOLDER.search(t)) for t in made) > 1000

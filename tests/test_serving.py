@@ -107,3 +107,62 @@ def test_word_pairs_resolve_underscores_as_the_strings_do(words):
     items = [{"words": words}, {"words": list(reversed(words))}, {"words": words[:1]}]
     got = [ids.tolist() for ids in WordPairs(vocabulary).columns(items)]
     assert got == [_plain_columns(vocabulary, item) for item in items]
+
+
+# -- the document's scoring against the per-block numpy calls it replaced -------------------------
+
+def _plain_transform(block, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The reference: counting by ``np.unique``, as serving did before (row, column, value)."""
+    rows, ids = block.lookup(items)
+    known = ids >= 0
+    rows, cols = rows[known], ids[known]
+    if not len(cols):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    width = len(block.vocabulary)
+    keys, counts = np.unique(rows * width + cols, return_counts=True)
+    rows_, cols_ = np.divmod(keys, width)
+    values = (np.log(counts) + 1.0) * block.idf[cols_]
+    norms = np.sqrt(np.bincount(rows_, weights=values * values, minlength=len(items)))
+    return rows_, cols_ + block.offset, values * (block.weight / norms[rows_])
+
+
+def _plain_predict(model, items: list[dict], classes=None) -> np.ndarray:
+    """The reference: ``predict_items`` with ``np.tile``, ``np.r_`` and ``np.unique``, as before."""
+    keep = np.arange(len(model.classes_)) if classes is None else np.array(
+        [model.classes_.index(c) for c in classes], dtype=np.int64)
+    scores = np.tile(model.intercept_[keep], (len(items), 1)).astype(np.float64)
+    for block in model.blocks:
+        rows, cols, values = _plain_transform(block, items)
+        if len(rows):
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            gathered = np.take(model._coef_t, cols, axis=0)
+            weighted = (gathered if classes is None else gathered[:, keep]) * values[:, None]
+            scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
+    if model.multilabel:
+        return 1.0 / (1.0 + np.exp(-scores))
+    scores /= model.temperature_
+    scores -= scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def test_scoring_gives_the_plain_numpy_probabilities_bit_for_bit_over_the_corpus():
+    """Both shipped models, every corpus report (and a few of its paragraphs, and none): the same
+    floats as the reference, not merely close ones (outputs must stay byte-identical)."""
+    from builders import corpus_texts
+
+    section, element = default_scorer(), default_element_model()
+    for paragraphs in corpus_texts():
+        structure = parse_structure(paragraphs)
+        attach_tokens(structure)
+        items = paragraph_items(structure)
+        for subset in (items, items[1:4], items[:0], [{"words": ["𠀀"], "lead": []}]):
+            for k, block in enumerate(section.blocks + element.blocks):
+                got, want = block.transform(subset), _plain_transform(block, subset)
+                assert all(np.array_equal(a, b) for a, b in zip(got, want)), k
+            assert np.array_equal(section.predict_items(subset), _plain_predict(section, subset))
+            classes = element.classes_[::3]
+            assert np.array_equal(element.predict_items(subset, classes=classes),
+                                  _plain_predict(element, subset, classes))
+            assert np.array_equal(element.predict_items(subset), _plain_predict(element, subset))

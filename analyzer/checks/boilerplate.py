@@ -95,6 +95,7 @@ class BoilerplateDetector:
             for literal in sorted(literals or ()):
                 self._by_literal.setdefault(literal, []).append(k)
         self._literals = Strings(self._by_literal)
+        self._short = [literal for literal in self._by_literal if literal not in self._literals.number]  # not scanned
 
     def candidates(self, text: str, spans: list[tuple[int, int]] | None = None) -> list[list[int]]:
         """For each span of ``text`` (a sentence; default: the whole text), the entries that could
@@ -102,7 +103,7 @@ class BoilerplateDetector:
         document costs one pass, not one Python test per sentence and entry."""
         spans = spans or [(0, len(text))]
         found: list[set[int]] = [set(self._always) for _ in spans]
-        occurring = self._literals.occurrences(text).by_string(self._by_literal)
+        occurring = self._literals.occurrences(text).found(self._short)  # the literals that occur
         for entries, literals in zip(found, spans_holding(occurring, spans)):
             for literal in literals:
                 entries.update(self._by_literal[literal])

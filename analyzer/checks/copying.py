@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
+
+import numpy as np
 
 from analyzer.ingest.normalize import normalize_width
 from analyzer.result import CopiedPassage, Copying
@@ -151,48 +151,118 @@ def similarity(shared: int, size_a: int, size_b: int) -> float:
 
 
 class SentenceIndex:
-    """The earlier report's sentences, looked up by exact text, by key, and by shared 3-grams."""
+    """The earlier report's sentences, looked up by exact text, by key, and by shared 3-grams.
+
+    The 3-grams are numbers (three code points, 21 bits each), held in numpy arrays for the whole
+    report: each sentence's distinct 3-grams, and for each 3-gram the sentences holding it
+    (postings). ``match_all`` counts the 3-grams every later sentence shares with every earlier one
+    in one pass over those arrays, where a Python loop per sentence built sets of strings and a
+    Counter. Among earlier sentences equally similar to a later one, the earliest is its source
+    (before: the first the Counter met, an order that followed the hashing of strings)."""
 
     def __init__(self, earlier: Sequence[Sentence]):
         self.sentences = list(earlier)
         self.exact: dict[str, int] = {}
         self.key: dict[str, int] = {}
-        self.grams: list[set[str]] = []
-        self.postings: defaultdict[str, list[int]] = defaultdict(list)
         for i, sentence in enumerate(self.sentences):
             self.exact.setdefault(sentence.exact, i)
             self.key.setdefault(sentence.key, i)
-            grams = shingles(sentence.key)
-            self.grams.append(grams)
-            for gram in grams:
-                self.postings[gram].append(i)
+        owners, codes = gram_codes([s.key for s in self.sentences])
+        self.sizes = np.bincount(owners, minlength=len(self.sentences))  # distinct 3-grams per sentence
+        self.vocabulary, grams = np.unique(codes, return_inverse=True)
+        order = np.lexsort((owners, grams))  # postings: by 3-gram, then sentence
+        self.postings = owners[order]
+        self.offsets = np.zeros(len(self.vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(grams, minlength=len(self.vocabulary)), out=self.offsets[1:])
 
     def match(self, sentence: Sentence) -> tuple[int, str, float] | None:
         """(earlier sentence, kind, similarity) of the best source of ``sentence``, or None."""
-        if sentence.exact in self.exact:
-            return self.exact[sentence.exact], "verbatim", 1.0
-        if sentence.key in self.key:
-            return self.key[sentence.key], "figures_changed", 1.0
-        grams = shingles(sentence.key)
-        # Shared 3-grams per earlier sentence, counted in C (in the order a loop would meet them).
-        postings = self.postings
-        overlap = Counter(chain.from_iterable(postings[gram] for gram in grams if gram in postings))
-        best, best_score = None, 0.0
-        for i, shared in overlap.items():
-            score = similarity(shared, len(grams), len(self.grams[i]))
-            if score > best_score:
-                best, best_score = i, score
-        if best is not None and best_score > 0:
-            return best, "near", round(best_score, 3)
-        return None
+        return self.match_all([sentence])[0]
+
+    def match_all(self, later: Sequence[Sentence]) -> list[tuple[int, str, float] | None]:
+        """``match`` of each of ``later``: identical or figures-only matches by look-up, the rest by
+        their shared 3-grams, all sentences at once."""
+        out: list[tuple[int, str, float] | None] = [None] * len(later)
+        near = []
+        for j, sentence in enumerate(later):
+            if sentence.exact in self.exact:
+                out[j] = self.exact[sentence.exact], "verbatim", 1.0
+            elif sentence.key in self.key:
+                out[j] = self.key[sentence.key], "figures_changed", 1.0
+            else:
+                near.append(j)
+        best, scores = self._best([later[j].key for j in near])
+        for j, i, score in zip(near, best.tolist(), scores.tolist()):
+            if i >= 0:
+                out[j] = i, "near", round(score, 3)
+        return out
+
+    def _best(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For each key, the earlier sentence most similar to it (``similarity`` of their shared
+        3-grams; the earliest among equals) and that similarity; -1 and 0.0 when none is similar."""
+        best, scores = np.full(len(keys), -1, dtype=np.int64), np.zeros(len(keys))
+        owners, codes = gram_codes(keys)
+        if not len(codes) or not len(self.vocabulary):
+            return best, scores
+        sizes = np.bincount(owners, minlength=len(keys))
+        at = np.minimum(np.searchsorted(self.vocabulary, codes), len(self.vocabulary) - 1)
+        known = self.vocabulary[at] == codes
+        owners, grams = owners[known], at[known]
+        # every (later, earlier) pair sharing a 3-gram, once per shared 3-gram
+        counts = self.offsets[grams + 1] - self.offsets[grams]
+        firsts = np.repeat(self.offsets[grams] - (np.cumsum(counts) - counts), counts)
+        earlier = self.postings[firsts + np.arange(counts.sum())]
+        width = len(self.sentences)
+        pairs, shared = np.unique(np.repeat(owners, counts) * width + earlier, return_counts=True)
+        later, earlier = np.divmod(pairs, width)
+        similar = _similarity(shared, sizes[later], self.sizes[earlier])
+        hit = similar > 0
+        later, earlier, similar = later[hit], earlier[hit], similar[hit]
+        order = np.lexsort((earlier, -similar, later))  # per later sentence: most similar, then earliest
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = later[order][1:] != later[order][:-1]
+        chosen = order[first]
+        best[later[chosen]] = earlier[chosen]
+        scores[later[chosen]] = similar[chosen]
+        return best, scores
+
+
+def _similarity(shared: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """``similarity`` of many pairs at once (the same float operations, element by element)."""
+    jaccard_index = shared / (size_a + size_b - shared)
+    shorter = np.minimum(size_a, size_b)
+    contained = np.where(shorter >= MIN_CONTAINED, shared / shorter, 0.0)
+    return np.where((jaccard_index >= NEAR) | (contained >= CONTAINED), np.maximum(jaccard_index, contained), 0.0)
+
+
+def gram_codes(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(key number, 3-gram number) of each distinct 3-gram of each key, by key then number; a key
+    shorter than three characters is its own gram (``shingles``), numbered below zero by length."""
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    points = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    grams = np.maximum(lengths - 2, 0)
+    owners = np.repeat(np.arange(len(keys)), grams)
+    at = np.arange(grams.sum()) + np.repeat(starts - (np.cumsum(grams) - grams), grams)
+    codes = (points[at] << 42) | (points[at + 1] << 21) | points[at + 2]
+    short = np.flatnonzero((lengths > 0) & (lengths < 3))
+    if len(short):
+        two = lengths[short] == 2
+        first, second = points[starts[short]], points[np.minimum(starts[short] + 1, len(points) - 1)]
+        short_codes = np.where(two, -1 - ((first << 21) | second), -(1 << 43) - first)
+        owners, codes = np.concatenate((owners, short)), np.concatenate((codes, short_codes))
+    if not len(codes):
+        return owners, codes
+    vocabulary, inverse = np.unique(codes, return_inverse=True)
+    owners, numbers = np.divmod(np.unique(owners * len(vocabulary) + inverse), len(vocabulary))
+    return owners, vocabulary[numbers]
 
 
 def compare_sentences(later: Sequence[Sentence], earlier: Sequence[Sentence] | SentenceIndex) -> Copying:
     """Which of ``later`` (the counted body sentences) repeat one of ``earlier``, and the shares."""
     index = earlier if isinstance(earlier, SentenceIndex) else SentenceIndex(earlier)
     passages = []
-    for sentence in later:
-        found = index.match(sentence)
+    for sentence, found in zip(later, index.match_all(later)):
         if found is None:
             continue
         i, kind, similarity = found

@@ -15,7 +15,7 @@ from itertools import accumulate
 from analyzer.doc import Doc
 from analyzer.frameworks import Element, Framework
 from analyzer.literals import context_free, literal_sets
-from analyzer.text.automaton import Occurrences, Strings
+from analyzer.text.automaton import Group, Occurrences, Strings
 from analyzer.text.specificity import is_specific
 
 
@@ -96,6 +96,9 @@ class ElementMatcher:
         self._parts_by_anchor = {eid: _by_anchor(parts, self.strings.number) for eid, parts in self._typo_parts.items()}
         self._anchors = {eid: frozenset(by_anchor) for eid, by_anchor in self._parts_by_anchor.items()}
         self._term_groups = {eid: self.strings.group(e.terms) for eid, e in self.elements.items()}
+        self._exact_screen = _Screen(self._exact_groups)
+        self._fuzzy_screen = _Screen({eid: group for eid, group in self._fuzzy_groups.items()
+                                      if self._fuzzy_needs[eid]})
 
     def occurrences(self, text: str) -> Occurrences:
         """One scan of ``text`` for every string the screens and term searches need."""
@@ -108,9 +111,7 @@ class ElementMatcher:
         """Of ``element_ids``, those whose terms and those whose typo variants could occur in ``text``
         (or in the text of these ``occurrences``)."""
         hits = self._hits(text)
-        exact = {eid for eid in element_ids if hits.any_of(self._exact_groups[eid])}
-        fuzzy = {eid for eid in element_ids if self._fuzzy_needs[eid] and hits.any_of(self._fuzzy_groups[eid])}
-        return exact, fuzzy
+        return self._exact_screen.passing(hits, element_ids), self._fuzzy_screen.passing(hits, element_ids)
 
     def typos_in(self, text: str | Occurrences, element_ids) -> set[str]:
         """Of ``element_ids``, those with a typo variant of a term in ``text``: the sharp form of the
@@ -297,6 +298,24 @@ class ElementMatcher:
         if element_id not in self._fuzzy:
             self._fuzzy[element_id] = element_pattern(self.elements[element_id], fuzzy=True)
         return self._fuzzy[element_id]
+
+
+class _Screen:
+    """``Occurrences.any_of`` of each element's group, in one loop over the elements asked about: a
+    group of automaton strings alone is one set test against the numbers the scan found (no call
+    per element); only groups with other strings (single characters, the empty string, or none:
+    cannot tell) go through ``any_of``. An element without a group never passes."""
+
+    def __init__(self, groups: dict[str, Group | None]):
+        self._numbers = {eid: group.numbers for eid, group in groups.items()
+                         if group is not None and not group.always and not group.others}
+        self._asked = {eid: group for eid, group in groups.items() if eid not in self._numbers}
+
+    def passing(self, hits: Occurrences, element_ids) -> set[str]:
+        """Those of ``element_ids`` for which ``hits.any_of(group)`` is true."""
+        found, numbers, asked = hits.numbers(), self._numbers, self._asked
+        return {eid for eid in element_ids
+                if (not found.isdisjoint(numbers[eid]) if eid in numbers else eid in asked and hits.any_of(asked[eid]))}
 
 
 def _term_hits(terms: list[str], hits: Occurrences, starts: list[int]) -> dict[int, tuple[str, int]]:

@@ -71,10 +71,18 @@ class ExemplarIndex:
             out[key] = kept
         return out
 
+    def _excluded(self, exclude_texts: frozenset[str]) -> set[str]:
+        """``exclude_texts`` cut as exemplars are kept; the last set is kept, since a report asks
+        with the same set (all its paragraphs) for every suggestion it makes."""
+        last = getattr(self, "_last_excluded", None)
+        if last is None or last[0] is not exclude_texts:
+            last = self._last_excluded = (exclude_texts, {text[:MAX_CHARS] for text in exclude_texts})
+        return last[1]
+
     def best(self, key: str, *, n: int = 3, exclude_texts: frozenset[str] = frozenset()) -> list[Exemplar]:
         """Up to ``n`` exemplars for ``key``, from different reports, none of them one of ``exclude_texts``
         (compared as exemplars are kept: their first ``MAX_CHARS`` characters)."""
-        excluded = {text[:MAX_CHARS] for text in exclude_texts}
+        excluded = self._excluded(exclude_texts)
         out, seen = [], set()
         for item in self.ranked(key):
             if item.corpus_id in seen or item.text in excluded:

@@ -96,13 +96,17 @@ def detect_layout(structure: Doc, frameworks: list[Framework] | None = None) -> 
         lambda layout, hits_top, hits_all: not layout.needs_any or bool(hits_top & set(layout.needs_any)),
         lambda layout, hits_top, hits_all: layout.any_level,
     )
+    seen: dict[int, tuple[set[str], set[str]]] = {}  # both passes read the same hits: found once per framework
     for accepts in passes:
         for framework in candidates:
             layout = framework.layout
             if layout is None:
                 continue
-            hits_top = _heading_hits(structure, framework, layout.headings, top)
-            hits_all = _heading_hits(structure, framework, layout.headings) if layout.any_level else hits_top
+            if id(framework) not in seen:
+                hits_top = _heading_hits(structure, framework, layout.headings, top)
+                seen[id(framework)] = hits_top, (_heading_hits(structure, framework, layout.headings)
+                                                 if layout.any_level else hits_top)
+            hits_top, hits_all = seen[id(framework)]
             hits = hits_all if layout.any_level and accepts is passes[1] else hits_top
             if len(hits) >= layout.min_hits and accepts(layout, hits_top, hits_all):
                 named = [_name_of(framework, i) for i in layout.headings if i in hits]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import takewhile
 
 from analyzer.doc import Doc
 from analyzer.text.headings import strip_marker
@@ -41,12 +42,9 @@ def _paragraph_items(structure: Doc) -> list[dict]:
     paragraphs = structure.paragraphs
     meta = set(structure.metadata.meta_paragraphs)
     items, body_seen, heading_seen = [], 0, False
+    chains: dict[int | None, tuple[str, list[str]]] = {None: ("", [])}  # heading → its chain's (text, words)
     for p in paragraphs:
-        chain, heading_words, index = [], [], p.heading
-        while index is not None:
-            chain.append(strip_marker(paragraphs[index].text))
-            heading_words += _content_words(paragraphs[index])
-            index = paragraphs[index].heading
+        joined, heading_words = _heading_chain(paragraphs, p.heading, chains)
         if p.is_heading:
             position = "heading"
         elif p.index in meta:
@@ -58,13 +56,25 @@ def _paragraph_items(structure: Doc) -> list[dict]:
         lead = _lead_span(p.text)
         items.append({
             "words": [w for w, _, _ in p.tokens if w.strip()],
-            "heading": " ".join(chain),
+            "heading": joined,
             "lead": _lead_words(p, lead),
             "lead_text": _NOT_CONTENT.sub("", p.text[lead[0]:lead[1]]),
-            "heading_words": heading_words,
+            "heading_words": list(heading_words),
             "position": position,
         })
     return items
+
+
+def _heading_chain(paragraphs, index: int | None, chains: dict) -> tuple[str, list[str]]:
+    """The governing heading chain from ``index`` up: its headings' texts without markers, joined by
+    spaces, and their content words, nearest heading first. Each heading's chain is computed once
+    (``chains``) and extended by the next heading down: many paragraphs share a heading."""
+    if index not in chains:
+        parent_text, parent_words = _heading_chain(paragraphs, paragraphs[index].heading, chains)
+        own = strip_marker(paragraphs[index].text)
+        text = own if paragraphs[index].heading is None else f"{own} {parent_text}"
+        chains[index] = (text, _content_words(paragraphs[index]) + parent_words)
+    return chains[index]
 
 
 def _content_start(text: str) -> int:
@@ -89,7 +99,9 @@ def _lead_span(text: str) -> tuple[int, int]:
 def _lead_words(p, span: tuple[int, int]) -> list[str]:
     """Words of the paragraph's lead clause (``span``: its offsets, ``_lead_span``)."""
     start, end = span
-    return [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]
+    # Tokens come in text order: none from ``end`` on can lie inside the clause (the rest of a long
+    # paragraph is not walked for a clause of at most LEAD_CHARS characters).
+    return [w for w, s, e in takewhile(lambda token: token[1] < end, p.tokens) if s >= start and e <= end and w.strip()]
 
 
 def words_of(item: dict) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from itertools import chain, count, repeat
+from itertools import accumulate, chain, count, repeat
 from pathlib import Path
 
 import numpy as np
@@ -45,18 +45,36 @@ class Block:
     def transform(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero TF-IDF features of a whole document at once, as (rows, columns, values):
         the counting and weighting in numpy."""
+        rows, cols, values, _ = self.features(items)
+        return rows, cols, values
+
+    def features(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``transform``'s (rows, columns, values), sorted by row then column, and where each row's
+        run starts (``np.add.reduceat``'s segments). Counting is ``np.unique`` written out with
+        ``return_counts``: a report costs a few dozen numpy calls, and on a short one their
+        overhead, not their work, is the time (same sort, same counts, same sums in the same order)."""
         rows, ids = self.lookup(items)
         known = ids >= 0
-        rows, cols = rows[known], ids[known]
-        if not len(cols):
+        if not known.any():
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0)
+            return empty, empty, np.zeros(0), empty
         width = len(self.vocabulary)
-        keys, counts = np.unique(rows * width + cols, return_counts=True)
-        rows_, cols_ = np.divmod(keys, width)
+        keys = rows[known] * width + ids[known]
+        keys.sort()
+        first = np.empty(len(keys), dtype=bool)
+        first[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        at = first.nonzero()[0]
+        counts = np.empty_like(at)
+        counts[:-1] = at[1:] - at[:-1]
+        counts[-1] = len(keys) - at[-1]
+        rows_, cols_ = np.divmod(keys[at], width)
         values = (np.log(counts) + 1.0) * self.idf[cols_]
         norms = np.sqrt(np.bincount(rows_, weights=values * values, minlength=len(items)))
-        return rows_, cols_ + self.offset, values * (self.weight / norms[rows_])
+        new_row = np.empty(len(rows_), dtype=bool)
+        new_row[0] = True
+        np.not_equal(rows_[1:], rows_[:-1], out=new_row[1:])
+        return rows_, cols_ + self.offset, values * (self.weight / norms[rows_]), new_row.nonzero()[0]
 
     def lookup(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         """(item row, vocabulary column or -1) of every term of every item. Dictionary lookups are
@@ -70,7 +88,7 @@ class Block:
             for item, ids in zip(missing, self._look_up(missing)):
                 item[self._key] = ids
         per_item = [item[self._key] for item in items]
-        rows = np.repeat(np.arange(len(items)), [len(ids) for ids in per_item])
+        rows = np.arange(len(items)).repeat([len(ids) for ids in per_item])
         return rows, np.concatenate(per_item) if per_item else np.zeros(0, dtype=np.int64)
 
     def _look_up(self, items: list[dict]) -> list[np.ndarray]:
@@ -80,9 +98,11 @@ class Block:
             if self._pairs is None:
                 self._pairs = WordPairs(self.vocabulary)
             return self._pairs.columns(items)
-        get, terms_of_item = self.vocabulary.get, BLOCKS[self.name]
-        return [np.fromiter(map(get, terms, repeat(-1, len(terms))), dtype=np.int64, count=len(terms))
-                for terms in map(terms_of_item, items)]
+        terms = list(map(BLOCKS[self.name], items))
+        ends = list(accumulate(map(len, terms)))
+        ids = np.fromiter(map(self.vocabulary.get, chain.from_iterable(terms), repeat(-1)), dtype=np.int64,
+                          count=ends[-1] if ends else 0)  # one look-up loop for the document, cut per item
+        return [ids[end - len(t):end] for t, end in zip(terms, ends)]
 
     def share_vocabulary(self, parent: Block) -> bool:
         """Look terms up through ``parent`` if its vocabulary holds all of this block's terms."""
@@ -174,6 +194,7 @@ class CompactModel:
         # Features × classes, contiguous: a document's features gather whole rows. Kept in the stored
         # float32 (no copy when loaded from disk); gathered rows are widened to float64 exactly.
         self._coef_t = np.ascontiguousarray(coef.T)
+        self._column = {c: k for k, c in enumerate(classes)}  # class → its column (``classes_.index``)
 
     def predict_proba(self, structure: Doc) -> np.ndarray:
         return self.predict_items(paragraph_items(structure))
@@ -181,17 +202,17 @@ class CompactModel:
     def predict_items(self, items: list[dict], *, classes: list[str] | None = None) -> np.ndarray:
         """Probabilities per item (rows) and class (columns: ``classes_``, or only ``classes`` of a
         multilabel model, e.g. the elements no term has evidenced: the cost grows with the columns)."""
-        keep = np.arange(len(self.classes_)) if classes is None else np.array(
-            [self.classes_.index(c) for c in classes], dtype=np.int64)
         if classes is not None and not self.multilabel:
             raise ValueError("a softmax over a subset of the classes is not the model's probability")
-        scores = np.tile(self.intercept_[keep], (len(items), 1)).astype(np.float64)
+        keep = None if classes is None else np.array([self._column[c] for c in classes], dtype=np.int64)
+        intercept = self.intercept_ if keep is None else self.intercept_[keep]
+        scores = np.empty((len(items), len(intercept)))
+        scores[:] = intercept  # widened to float64 as ``np.tile(...).astype`` did
         for block in self.blocks:
-            rows, cols, values = block.transform(items)
-            if len(rows):  # rows come sorted: sum each paragraph's run of weighted coefficient rows
-                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-                gathered = np.take(self._coef_t, cols, axis=0)  # several times faster than coef_t[cols]
-                weighted = (gathered if classes is None else gathered[:, keep]) * values[:, None]
+            rows, cols, values, starts = block.features(items)
+            if len(rows):  # sum each paragraph's run of weighted coefficient rows
+                gathered = self._coef_t.take(cols, axis=0)  # several times faster than coef_t[cols]
+                weighted = (gathered if keep is None else gathered[:, keep]) * values[:, None]
                 scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-scores))

@@ -99,6 +99,19 @@ class Occurrences:
             return any(s in self.text for s in strings.longer)
         return any(s in self for s in strings)
 
+    def numbers(self):
+        """The numbers of the automaton's strings that occur (a live view: do not change the hits)."""
+        return self._starts.keys()
+
+    def found(self, others: Iterable[str] = ()):
+        """(string, starts) of every automaton string that occurs, then of each of ``others`` (strings
+        the automaton was not built with) that occurs: ``by_string`` of all the automaton's strings
+        and ``others``, in another order, without asking for the strings that do not occur."""
+        strings = self._strings.strings
+        for number, starts in self._starts.items():
+            yield strings[number], starts
+        yield from self.by_string(others)
+
     def present(self, numbers: frozenset[int]) -> set[int]:
         """Those of the automaton's strings numbered ``numbers`` that occur (one set operation)."""
         return self._starts.keys() & numbers
