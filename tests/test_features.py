@@ -1,8 +1,19 @@
-"""Paragraph features that carry across writers: the lead clause, the heading's words, the position."""
+"""Paragraph features that carry across writers: the lead clause, the heading's words, the position,
+the outline tasks whose element terms a paragraph names."""
 
 from __future__ import annotations
 
-from analyzer.mapping.features import heading_of, lead_chars_of, lead_of, paragraph_items, position_of
+from analyzer.frameworks import load_framework
+from analyzer.mapping.features import (
+    OutlineTerms,
+    heading_of,
+    lead_chars_of,
+    lead_of,
+    outline_term_finder,
+    paragraph_items,
+    position_of,
+    tasks_of,
+)
 from analyzer.pipeline import attach_tokens
 from analyzer.text.structure import parse_structure
 
@@ -100,3 +111,27 @@ def test_lead_words_read_up_to_the_clause_are_those_of_every_token():
         for p in structure.paragraphs:
             start, end = _lead_span(p.text)
             assert _lead_words(p, (start, end)) == [w for w, s, e in p.tokens if s >= start and e <= end and w.strip()]
+
+
+def test_tasks_block_names_the_tasks_of_both_outlines_whose_element_terms_occur():
+    _, items = _items()
+    # 案卷评查 is an enforcement-responsibility term of the 2015 outline (S4) and an oversight one of 2021 (P8)
+    assert set(tasks_of(items[4])) == {"E:S4", "E:P8"}
+    assert tasks_of(items[0]) == []  # the title names no measure
+    assert tasks_of(items[1]) == ["E:P1"]  # 习近平法治思想: the 2021 outline's first part
+    text = "一家企业不服处罚决定，向市政府申请行政复议，市政府维持了原决定。"
+    assert {"E:S6", "E:P7"} <= set(outline_term_finder().tasks_named(text))
+
+
+def test_tasks_block_counts_each_distinct_term_once_and_keeps_a_fixed_order():
+    finder = outline_term_finder()
+    once = finder.tasks_named("全年办理行政复议案件12件。")
+    assert finder.tasks_named("全年办理行政复议案件12件。上年办理行政复议案件10件。") == once  # the same terms again
+    assert finder.tasks_named("行政调解10件，行政复议12件。") == finder.tasks_named("行政复议12件，行政调解10件。")
+    assert len(finder.tasks_named("行政复议12件，行政调解10件。")) > len(finder.tasks_named("行政复议12件。"))
+
+
+def test_outline_terms_come_from_the_framework_files_given():
+    only_2015 = OutlineTerms([load_framework("fzzf-2015")])
+    assert only_2015.tasks_named("申请行政复议") == ["E:S6"]
+    assert only_2015.tasks_named("今天天气很好") == []

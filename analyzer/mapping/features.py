@@ -4,16 +4,22 @@ attached once per document (no re-segmentation). No scikit-learn here: serving i
 Each feature block is a function from a paragraph's item to its terms (``BLOCKS``); the section model
 uses several, the element model the words alone. The blocks beyond the words are chosen to carry
 across writers: what a paragraph says first (its lead clause names its task), its heading's words
-(never the heading's ordinal), and where it sits (prefaces come first, before any heading).
+(never the heading's ordinal), where it sits (prefaces come first, before any heading), and which
+outline tasks' element terms it names (the framework files' domain knowledge: 行政复议 is 化解纠纷
+in any report, however few training paragraphs say it). Which blocks the shipped model uses, and
+why the others were dropped, is in ``training.classifier.DEFAULT_BLOCKS`` and the model card.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import takewhile
 
 from analyzer.doc import Doc
+from analyzer.frameworks import load_framework, outlines
+from analyzer.text.automaton import Strings
 from analyzer.text.headings import strip_marker
 
 # The lead clause ends at the first sentence or clause mark; a run-in lead longer than this many
@@ -61,8 +67,40 @@ def _paragraph_items(structure: Doc) -> list[dict]:
             "lead_text": _NOT_CONTENT.sub("", p.text[lead[0]:lead[1]]),
             "heading_words": list(heading_words),
             "position": position,
+            "text": p.text,
         })
     return items
+
+
+class OutlineTerms:
+    """The element terms of every outline (the framework files), each with the tasks it belongs to:
+    one automaton scan tells which tasks a paragraph names (``E:S6``, ``E:P7`` for 行政复议)."""
+
+    def __init__(self, frameworks):
+        owners: dict[str, list[str]] = {}
+        for framework in frameworks:
+            for section in framework.sections:
+                token = f"E:{section.id}"
+                for term in (t for e in section.elements for t in e.terms):
+                    if token not in owners.setdefault(term, []):
+                        owners[term].append(token)
+        self.strings = Strings(owners)  # single characters stay out of the automaton: never a task's name
+        self.owners = owners
+
+    def tasks_named(self, text: str) -> list[str]:
+        """One token per task for each distinct element term of it in ``text``, in a fixed order."""
+        found = sorted({self.strings.strings[n] for n, _, _ in self.strings.scan(text)})
+        return [token for term in found for token in self.owners[term]]
+
+
+def outline_term_finder() -> OutlineTerms:
+    """The finder for the outlines installed now (a new outline file adds its terms)."""
+    return _outline_terms(tuple(o.id for o in outlines()))
+
+
+@lru_cache(maxsize=4)
+def _outline_terms(outline_ids: tuple[str, ...]) -> OutlineTerms:
+    return OutlineTerms([load_framework(i) for i in outline_ids])
 
 
 def _heading_chain(paragraphs, index: int | None, chains: dict) -> tuple[str, list[str]]:
@@ -142,6 +180,15 @@ def terms_of(item: dict) -> list[str]:
     return terms
 
 
+def tasks_of(item: dict) -> list[str]:
+    """The outline tasks whose element terms the paragraph names (``OutlineTerms``), found when a
+    model first asks and kept in the item (the shipped model does not use the block: model card)."""
+    tasks = item.get("tasks")
+    if tasks is None:
+        tasks = item["tasks"] = outline_term_finder().tasks_named(item.get("text", ""))
+    return tasks
+
+
 # Block name → its term function (serving finds a stored block's function by name).
 BLOCKS: dict[str, Callable[[dict], list[str]]] = {
     "words": terms_of,
@@ -149,4 +196,5 @@ BLOCKS: dict[str, Callable[[dict], list[str]]] = {
     "lead_chars": lead_chars_of,
     "heading": heading_of,
     "position": position_of,
+    "tasks": tasks_of,
 }
