@@ -133,3 +133,20 @@ def test_the_leaders_acts_reported_elsewhere_make_the_part_in_passing_not_missin
     part = next(p for p in analysis.parts if p.id == "R3")
     assert part.status == "in_passing" and part.passing == 2
     assert not [f for f in _findings(analysis, "missing_part", "R3") if f.severity == "high"]
+
+
+def test_a_removed_task_mentioned_in_passing_is_still_missing_and_the_mention_is_shown():
+    # au717 leaves out 化解纠纷 (S6); one clause of an oversight paragraph mentions 行政复议 cases
+    text = _text("au717")
+    analysis = analyze(text)
+    (finding,) = _findings(analysis, "missing_section", "S6")
+    assert finding.severity == "high"
+    paragraphs = [p.text for p in analysis.paragraphs]
+    mention = next(i for i, t in enumerate(paragraphs) if "行政复议" in t)
+    assert any(f"第{mention + 1}段提到“行政复议”" in line for line in finding.evidence[1:])
+
+
+def test_a_missing_task_no_paragraph_mentions_has_only_where_it_was_looked_for():
+    report = "\n".join(["现将2023年法治政府建设情况报告如下:", "一、健全政府机构职能体系", "全年调整权责清单事项36项。"])
+    (finding,) = _findings(analyze(report), "missing_section", "P7")
+    assert len(finding.evidence) == 1 and "没有一段主要写这一方面" in finding.evidence[0]

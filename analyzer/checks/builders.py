@@ -7,7 +7,7 @@ check's id); what it is about is in ``section`` and ``element``."""
 from __future__ import annotations
 
 from analyzer.checks import suggest
-from analyzer.checks.elements import Evidence
+from analyzer.checks.elements import MODEL_TERM, Evidence
 from analyzer.doc import Doc, PartStatus
 from analyzer.frameworks import Framework
 from analyzer.result import Copying, Finding
@@ -16,15 +16,19 @@ _METADATA_FIELDS = {"title": "标题", "issuer": "发文单位", "date": "成文
 GENERAL_ONLY = "只有原则性表述,未写明具体的次数、时间或文件"  # for elements that need a fact
 
 
-def section_findings(doc: Doc, framework: Framework, exclude, *, boilerplate_heavy: float) -> list[Finding]:
-    """Missing and thin sections, and covered ones with at least ``boilerplate_heavy`` of 套话."""
+def section_findings(doc: Doc, framework: Framework, exclude, *, boilerplate_heavy: float,
+                     evidence: dict[str, list[Evidence]] | None = None) -> list[Finding]:
+    """Missing and thin sections, and covered ones with at least ``boilerplate_heavy`` of 套话. A
+    missing section's finding also names the paragraphs of other sections where its elements' terms
+    occur (``evidence``): the reviewer sees at once whether the task is only mentioned in passing or
+    has a paragraph of its own that was read as another task's."""
     out = []
     for result, section in zip(doc.sections, framework.sections):
         if result.status == "missing":
             out.append(Finding(
                 kind="missing_section", severity="high", location="whole report", section=section.id,
                 message=f"未见“{section.name}”部分的内容",
-                evidence=[_where_looked(doc, framework)],
+                evidence=[_where_looked(doc, framework), *_mentioned_elsewhere(doc, framework, section, evidence or {})],
                 rule="missing",
                 suggestion=suggest.for_section(section, framework, status="missing", exclude=exclude),
             ))
@@ -46,6 +50,26 @@ def section_findings(doc: Doc, framework: Framework, exclude, *, boilerplate_hea
     return out
 
 
+MENTIONS_SHOWN = 2  # paragraphs of other sections quoted under a missing section, at most
+
+
+def _mentioned_elsewhere(doc: Doc, framework: Framework, section, evidence: dict[str, list[Evidence]]) -> list[str]:
+    """Where the section's element terms occur in paragraphs mapped elsewhere, one line per paragraph
+    (the classifier's own judgements are left out: a term is what the reviewer can find in the text)."""
+    names = {s.id: s.name for s in framework.sections} | {p.id: p.name for p in framework.parts}
+    seen: dict[int, Evidence] = {}
+    for element in section.elements:
+        for found in evidence.get(element.id, []):
+            if found.term != MODEL_TERM and found.paragraph not in seen:
+                seen[found.paragraph] = found
+    lines = []
+    for index in sorted(seen)[:MENTIONS_SHOWN]:
+        label = doc.paragraphs[index].section
+        lines.append(f"第{index + 1}段提到“{seen[index].term}”,该段按内容归入“{names.get(label, label)}”;"
+                     "如该段主要写的就是这一方面,可忽略此提示")
+    return lines
+
+
 def _where_looked(doc: Doc, framework: Framework) -> str:
     """Where the outline's tasks were looked for: the part that holds them, or the whole body."""
     holder = next((p for p in framework.parts if p.sections), None)
@@ -53,7 +77,7 @@ def _where_looked(doc: Doc, framework: Framework) -> str:
     where = f"“{holder.name}”部分" if holder is not None else "正文"
     if not numbers:
         return f"报告中没有{where}的正文段落"
-    return f"已逐段检查{where}(第{numbers[0] + 1}—{numbers[-1] + 1}段,共{len(numbers)}段),均未涉及这一方面"
+    return f"已逐段检查{where}(第{numbers[0] + 1}—{numbers[-1] + 1}段,共{len(numbers)}段),没有一段主要写这一方面"
 
 
 def element_findings(doc: Doc, framework: Framework, evidence, exclude, *, mentions=None) -> list[Finding]:

@@ -16,4 +16,4 @@ from analyzer.result import Finding
           quiet="corpus:au101")
 def check_sections(context: CheckContext) -> list[Finding]:
     return section_findings(context.doc, context.framework, context.exclude,
-                            boilerplate_heavy=context.params["boilerplate_heavy"])
+                            boilerplate_heavy=context.params["boilerplate_heavy"], evidence=context.evidence)
