@@ -139,12 +139,7 @@ def _plain_predict(model, items: list[dict], classes=None) -> np.ndarray:
             gathered = np.take(model._coef_t, cols, axis=0)
             weighted = (gathered if classes is None else gathered[:, keep]) * values[:, None]
             scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
-    if model.multilabel:
-        return 1.0 / (1.0 + np.exp(-scores))
-    scores /= model.temperature_
-    scores -= scores.max(axis=1, keepdims=True)
-    exp = np.exp(scores)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return model.probabilities(scores)  # the last step is shared: the sums are what changed
 
 
 def test_scoring_gives_the_plain_numpy_probabilities_bit_for_bit_over_the_corpus():

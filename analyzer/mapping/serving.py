@@ -214,6 +214,11 @@ class CompactModel:
                 gathered = self._coef_t.take(cols, axis=0)  # several times faster than coef_t[cols]
                 weighted = (gathered if keep is None else gathered[:, keep]) * values[:, None]
                 scores[rows[starts]] += np.add.reduceat(weighted, starts, axis=0)
+        return self.probabilities(scores)
+
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        """Probabilities from summed scores (changed in place): one sigmoid per class for a
+        multilabel model, else the softmax at the fitted temperature."""
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-scores))
         scores /= self.temperature_
