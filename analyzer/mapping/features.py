@@ -13,12 +13,12 @@ why the others were dropped, is in ``training.classifier.DEFAULT_BLOCKS`` and th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import takewhile
 
 from analyzer.doc import Doc
-from analyzer.frameworks import load_framework, outlines
+from analyzer.frameworks import Framework, load_framework, outlines
 from analyzer.text.automaton import Strings
 from analyzer.text.headings import strip_marker
 
@@ -76,7 +76,7 @@ class OutlineTerms:
     """The element terms of every outline (the framework files), each with the tasks it belongs to:
     one automaton scan tells which tasks a paragraph names (``E:S6``, ``E:P7`` for 行政复议)."""
 
-    def __init__(self, frameworks):
+    def __init__(self, frameworks: Iterable[Framework]):
         owners: dict[str, list[str]] = {}
         for framework in frameworks:
             for section in framework.sections:
