@@ -64,6 +64,23 @@ def test_written_report_reads_back_with_its_body_text(tmp_path, seed_analysis, s
     assert text["issuer"] == seed_analysis.metadata.issuer
 
 
+def test_reports_read_a_chunk_at_a_time_are_those_read_one_by_one(tmp_path, seed_rows, monkeypatch):
+    import analyzer.batch.store as store_module
+
+    monkeypatch.setattr(store_module, "_CHUNK_REPORTS", 2)  # five reports: chunks of 2, 2 and 1
+    results = [result_for(seed_rows, c * 64, f"{c}.txt") for c in "abcde"]
+    results[3].rows["paragraphs"] = results[3].rows["paragraphs"][:4]  # one report shorter than the others
+    with Store(tmp_path / "r.duckdb") as store:
+        store.write(results, run_id=store.begin_run("test"))
+        read = list(store.report_texts())
+        one_by_one = {r["sha256"]: store.paragraph_texts(r["sha256"]) for r in read}
+    assert [r["sha256"] for r in read] == sorted(c * 64 for c in "abcde")  # same issuer and year: by hash
+    for report in read:
+        assert dict(zip(report["indexes"], report["paragraphs"])) == one_by_one[report["sha256"]]
+        assert report["indexes"] == sorted(one_by_one[report["sha256"]])
+    assert len(read[3]["paragraphs"]) < len(read[0]["paragraphs"])
+
+
 def test_a_file_whose_rows_fail_costs_only_that_file(tmp_path, seed_rows):
     good = [result_for(seed_rows, c * 64, f"{c}.txt") for c in "abc"]
     bad = result_for(seed_rows, "d" * 64, "d.txt")
