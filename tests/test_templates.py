@@ -133,7 +133,7 @@ class _Report(dict):
     """A report mapping that can be watched with a weak reference (to see when it is let go)."""
 
 
-def test_templates_read_each_report_once_and_only_template_sentences_back():
+def test_templates_read_each_report_once_and_only_template_sentences_back(monkeypatch):
     """For a store of any size: the reports come as a one-shot stream and are let go as soon as read;
     the sentences of the uses that make a template are read back through ``texts``, only for the
     reports that have one, at the paragraph indexes the store gives."""
@@ -160,15 +160,15 @@ def test_templates_read_each_report_once_and_only_template_sentences_back():
 
     looked_up = []
 
-    def texts(sha256):
-        looked_up.append(sha256)
-        report = next(r for r in reports if r["sha256"] == sha256)
-        return dict(zip(report["indexes"], report["paragraphs"]))
+    def texts(sha256s):
+        looked_up.append(list(sha256s))
+        return {r["sha256"]: dict(zip(r["indexes"], r["paragraphs"])) for r in reports if r["sha256"] in sha256s}
 
+    monkeypatch.setattr("analyzer.compare.templates._LOOKUP_REPORTS", 2)
     found = sorted(iter_templates(stream(), texts=texts), key=lambda t: (-len(t.issuers), -len(t.occurrences), t.id))
     assert found == expected and len(found) == 2
     assert {o.paragraph for t in found for o in t.occurrences} == {4}
-    assert looked_up == ["a", "b", "c"]  # once each, and never the report without a template
+    assert looked_up == [["a", "b"], ["c"]]  # once each, two at a time, never the report without a template
 
 
 def test_replacing_templates_writes_them_in_chunks_or_keeps_the_old_ones(tmp_path, monkeypatch):

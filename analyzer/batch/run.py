@@ -708,4 +708,4 @@ def update_templates(store: Store) -> int:
     a time and the templates written as they are built: memory does not grow with the store."""
     from analyzer.compare.templates import iter_templates
 
-    return store.replace_templates(iter_templates(store.report_texts(), texts=store.paragraph_texts))
+    return store.replace_templates(iter_templates(store.report_texts(), texts=store.paragraph_texts_of))

@@ -610,6 +610,10 @@ class Store:
             out.setdefault(sha256, []).append((index, text))
         return out
 
+    def paragraph_texts_of(self, sha256s: list[str]) -> dict[str, dict[int, str]]:
+        """``paragraph_texts`` of several reports in one query (``templates.ParagraphTexts``)."""
+        return {sha256: dict(rows) for sha256, rows in self._body_texts(sha256s).items()}
+
     def paragraph_texts(self, sha256: str) -> dict[int, str]:
         """One report's body paragraphs by index (those ``report_texts`` gives), e.g. to read back a
         sentence kept as (paragraph, start, end)."""

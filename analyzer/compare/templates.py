@@ -42,7 +42,10 @@ _PRIME = (1 << 31) - 1
 _CHUNK = 25_000  # 3-gram positions hashed at once: bounds memory to NUM_PERM × _CHUNK × 8 bytes (13 MB)
 _GRAM_CACHE = 4096  # 3-gram sets kept while candidate pairs are checked (a bucket's members come back)
 _ROWS = 65_536  # uses handled at once where each needs temporaries
-ParagraphTexts = Callable[[str], Mapping[int, str]]  # sha256 → that report's paragraph texts by index
+# sha256s → each report's paragraph texts by index, asked for a chunk of reports at a time (a store
+# answers a chunk with one query; a query per report was most of the time of reading them back)
+ParagraphTexts = Callable[[list[str]], Mapping[str, Mapping[int, str]]]
+_LOOKUP_REPORTS = 200  # reports whose paragraphs are asked for at once
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS
     ``reports``: mappings with sha256, issuer, year, paragraphs (body texts) and optionally indexes
     (each paragraph's index in its report), or ``Analysis`` objects; read once, one at a time.
     ``texts``: sha256 → that report's paragraphs by index, to read back the sentences that end up
-    in a template (a store's ``paragraph_texts``). Without it the paragraphs are kept as they are
+    in a template (a store's ``paragraph_texts_of``), a chunk of reports at a time. Without it the paragraphs are kept as they are
     read, which suits reports already in memory. Every sentence is kept as five numbers meanwhile,
     so memory grows by ~20 bytes per sentence, not by the reports' text.
     """
@@ -106,8 +109,7 @@ def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS
         group_of_key[members] = number
     chosen = _template_groups(uses, group_of_key, min_issuers=min_issuers)
     selected = np.flatnonzero(chosen[group_of_key[uses.table[:, _KEY]]])
-    lookup = uses.kept.__getitem__ if texts is None else (lambda number: texts(uses.reports[number][0]))
-    wordings, text_ids = _read_texts(uses.table[selected], lookup)
+    wordings, text_ids = _read_texts(uses.table[selected], _lookup(uses, texts))
     uses.kept.clear()  # the texts needed are in ``wordings`` now
     return _templates(uses, groups, group_of_key, selected, wordings, text_ids)
 
@@ -161,16 +163,34 @@ def _template_groups(uses: _Uses, group_of_key: np.ndarray, *, min_issuers: int)
     return issuers >= min_issuers
 
 
-def _read_texts(table: np.ndarray, lookup: Callable[[int], Mapping[int, str]]) -> tuple[list[str], np.ndarray]:
+def _lookup(uses: _Uses, texts: ParagraphTexts | None) -> Callable[[list[int]], Mapping[int, Mapping[int, str]]]:
+    """Report numbers → their paragraphs by index: the kept ones, or asked of ``texts`` by sha256."""
+    if texts is None:
+        return lambda numbers: {n: uses.kept[n] for n in numbers}
+
+    def ask(numbers: list[int]) -> dict[int, Mapping[int, str]]:
+        found = texts([uses.reports[n][0] for n in numbers])
+        return {n: found.get(uses.reports[n][0], {}) for n in numbers}
+    return ask
+
+
+def _read_texts(table: np.ndarray, lookup: Callable[[list[int]], Mapping[int, Mapping[int, str]]],
+                ) -> tuple[list[str], np.ndarray]:
     """Each use's sentence as printed, numbered: (distinct texts, text number per use). ``table`` is in
-    reading order, so each report's paragraphs are looked up once."""
+    reading order, so each report's paragraphs are looked up once, ``_LOOKUP_REPORTS`` reports at a time."""
     numbers: dict[str, int] = {}
     text_ids = np.empty(len(table), dtype=np.int32)
+    column = table[:, _REPORT]
+    order = column[np.flatnonzero(np.diff(column, prepend=-1))].tolist()  # the reports, once each, in order
+    chunks = (order[k:k + _LOOKUP_REPORTS] for k in range(0, len(order), _LOOKUP_REPORTS))
+    fetched: Mapping[int, Mapping[int, str]] = {}
     paragraphs, current = {}, -1
     for first in range(0, len(table), _ROWS):  # as Python ints a chunk at a time: ~150 bytes a row
         for row, (report, paragraph, start, end) in enumerate(table[first:first + _ROWS, :_KEY].tolist(), first):
             if report != current:
-                paragraphs, current = lookup(report), report
+                if report not in fetched:
+                    fetched = lookup(next(chunks))
+                paragraphs, current = fetched[report], report
             text_ids[row] = numbers.setdefault(paragraphs[paragraph][start:end], len(numbers))
     return list(numbers), text_ids
 
