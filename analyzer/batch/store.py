@@ -202,9 +202,8 @@ MIGRATIONS = {
 }
 REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
 # the paragraphs the cross-report comparisons read: the body, without headings and title/signature lines
-_BODY_TEXTS = "SELECT idx, text FROM paragraphs WHERE sha256 = ? AND NOT is_heading AND section <> 'META' ORDER BY idx"
-_CHUNK_BODY_TEXTS = ("SELECT sha256, idx, text FROM paragraphs WHERE sha256 IN (SELECT unnest(?)) "
-                     "AND NOT is_heading AND section <> 'META' ORDER BY sha256, idx")
+_BODY_TEXTS = ("SELECT sha256, idx, text FROM paragraphs WHERE sha256 IN (SELECT unnest(?)) "
+               "AND NOT is_heading AND section <> 'META' ORDER BY sha256, idx")
 _CHUNK_REPORTS = 200  # reports whose paragraphs one query reads (a few MB of text at most)
 _INSERT_ROWS = 20_000  # rows per insert (and commit) when a table is rewritten from a stream (templates)
 _STAGING = "templates_next"  # where new templates are written before they replace the table
@@ -606,7 +605,7 @@ class Store:
         """The body paragraphs (index, text) of several reports in one query: a query per report
         cost ~2 ms, most of reading a store of thousands of reports."""
         out: dict[str, list[tuple[int, str]]] = {}
-        for sha256, index, text in self.con.execute(_CHUNK_BODY_TEXTS, [sha256s]).fetchall():
+        for sha256, index, text in self.con.execute(_BODY_TEXTS, [sha256s]).fetchall():
             out.setdefault(sha256, []).append((index, text))
         return out
 
@@ -617,7 +616,7 @@ class Store:
     def paragraph_texts(self, sha256: str) -> dict[int, str]:
         """One report's body paragraphs by index (those ``report_texts`` gives), e.g. to read back a
         sentence kept as (paragraph, start, end)."""
-        return dict(self.con.execute(_BODY_TEXTS, [sha256]).fetchall())
+        return self.paragraph_texts_of([sha256]).get(sha256, {})
 
     def template_rows(self) -> Iterator[dict]:
         """One row per template: its wording, issuers and reports, and who used it in which year."""
