@@ -388,6 +388,21 @@ def _stored_analysis(store: Store, sha: str, issuer: str, year: int, body: list[
                 run_id=store.begin_run("test"))
 
 
+def test_yoy_copying_reads_only_the_reports_that_can_pair(tmp_path, monkeypatch):
+    from analyzer.batch.run import update_yoy_copying
+
+    text = "全年共办理行政复议案件15件，其中维持9件、撤销2件。组织执法人员资格考试2次，新取证人员116名。"
+    with Store(tmp_path / "r.duckdb") as store:
+        for sha, issuer, year in (("s23", "桐川市司法局", 2023), ("s24", "桐川市司法局", 2024),
+                                  ("w", "桐川市水务局", 2024), ("a", "桐川市审计局", 2024), ("a2", "桐川市审计局", 2024)):
+            _stored_analysis(store, sha, issuer, year, [text])
+        asked = []
+        read = store.report_texts
+        monkeypatch.setattr(store, "report_texts", lambda **kw: asked.append(kw) or read(**kw))
+        assert update_yoy_copying(store) == 1
+    assert [sorted(kw["sha256s"]) for kw in asked] == [["s23", "s24"]]  # one year of 水务局 and 审计局: nothing to pair
+
+
 def test_yoy_copying_matches_issuer_spellings_and_templates_span_issuers(tmp_path):
     from analyzer.batch.run import update_templates, update_yoy_copying
 

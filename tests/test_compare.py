@@ -181,6 +181,17 @@ def test_yoy_copying_pairs_each_report_with_the_issuers_nearest_earlier_one():
     assert yoy.loc["a22", "previous_year"] == 2020 and yoy.loc["a22", "copied_share"] == pytest.approx(1.0, abs=1e-3)
 
 
+def test_yoy_heads_are_the_first_report_per_name_and_year_of_issuers_with_two_years():
+    from analyzer.checks.copying import match_issuers
+    from analyzer.compare.tables import yoy_heads
+
+    heads = [("江城市市场监督管理局", 2019, "c"), ("江城市场监管局", 2020, "b"), ("江城市场监管局", 2020, "a"),
+             ("乙局", 2019, "d"), ("乙局", 2019, "e"), ("丙局", 2021, "f"), ("丙局", 2022, "g")]
+    canonical = match_issuers(name for name, _, _ in heads)
+    # 乙局 has one year (two reports of it): nothing to pair; the two spellings of 江城 are one issuer
+    assert yoy_heads(heads, canonical) == ["a", "c", "f", "g"]
+
+
 def test_yoy_pairs_read_reports_once_and_keep_only_the_first_of_each_issuer_and_year():
     """A one-shot stream is enough; a later report of the same issuer name and year is let go at once,
     the first one read is compared, and names are matched across spellings."""

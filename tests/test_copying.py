@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.checks.copying import CopyIndex, compare_paragraphs, issuer_key, match_issuers, name_variants, normalise
+from analyzer.checks.copying import (
+    CopyIndex,
+    compare_paragraphs,
+    issuer_key,
+    match_issuers,
+    name_variants,
+    normalise,
+    sentence_keys,
+    sentences,
+)
 from analyzer.training.corpus import load_corpus
 from analyzer.training.evaluate_copying import PAIR_GOAL, LabelError, evaluate_pairs, parse_file
 
@@ -229,3 +238,15 @@ def test_gram_numbers_are_the_shingles(keys):
     owners, codes = gram_codes(keys)
     expected = [(k, n) for k, key in enumerate(keys) for n in sorted(map(_gram_number, shingles(key)))]
     assert list(zip(owners.tolist(), codes.tolist())) == expected
+
+
+@pytest.mark.parametrize("issuer", ["桐川市司法局", "桐川市第一中学", None])
+def test_keys_of_a_paragraph_at_a_time_are_those_of_each_sentence(issuer):
+    """``sentence_keys`` normalises a paragraph's sentences together: it must give ``sentences``' keys
+    on every corpus report, with names that can and cannot overlap a figure (第一中学)."""
+    names = name_variants(issuer)
+    tricky = ["桐川市第一中学2019年召开会议3次，我局第一中学工作组十二人参加。", "第\x00三次会议审议了15项议题。本局共计二十人。"]
+    for report in [*CORPUS.values(), None]:
+        paragraphs = tricky if report is None else [p.text for p in report.paragraphs]
+        expected = [(s.paragraph, s.start, s.end, s.key) for s in sentences(paragraphs, names=names) if len(s.exact) >= 12]
+        assert sentence_keys(paragraphs, names=names, min_chars=12) == expected

@@ -81,6 +81,23 @@ def test_reports_read_a_chunk_at_a_time_are_those_read_one_by_one(tmp_path, seed
     assert len(read[3]["paragraphs"]) < len(read[0]["paragraphs"])
 
 
+def test_reports_read_as_stored_are_those_read_by_issuer_in_the_order_written(tmp_path, seed_rows, monkeypatch):
+    import analyzer.batch.store as store_module
+
+    monkeypatch.setattr(store_module, "_CHUNK_REPORTS", 2)
+    written = "ecadb"  # written in three transactions, not in hash order
+    results = {c: result_for(seed_rows, c * 64, f"{c}.txt") for c in written}
+    results["d"].rows["paragraphs"] = results["d"].rows["paragraphs"][:4]
+    with Store(tmp_path / "r.duckdb") as store:
+        run = store.begin_run("test")
+        for group in ("ec", "ad", "b"):
+            store.write([results[c] for c in group], run_id=run)
+        stored = list(store.report_texts(order="stored"))
+        by_issuer = list(store.report_texts())
+    assert [r["sha256"][0] for r in stored] == list(written)
+    assert sorted(stored, key=lambda r: r["sha256"]) == by_issuer
+
+
 def test_a_file_whose_rows_fail_costs_only_that_file(tmp_path, seed_rows):
     good = [result_for(seed_rows, c * 64, f"{c}.txt") for c in "abc"]
     bad = result_for(seed_rows, "d" * 64, "d.txt")

@@ -49,6 +49,17 @@ def test_reports_of_one_issuer_in_several_years_count_as_one_issuer():
     assert find_templates(same) == []
 
 
+def test_the_templates_found_do_not_depend_on_the_order_the_reports_are_read_in():
+    # each report prints the shared sentence with its own figures: three wordings, used once each
+    reports = [_report("a", "桐川市水务局", 2023, 3, 12), _report("b", "桐川市审计局", 2023, 5, 4),
+               _report("c", "桐川市统计局", 2024, 2, 7)]
+    forward, backward = find_templates(reports), find_templates(reports[::-1])
+    assert forward == backward
+    counted = next(t for t in forward if "审核" in t.text)
+    wordings = sorted(o.text for o in counted.occurrences)
+    assert len(set(wordings)) == 3 and counted.text == wordings[0]  # a tie goes to the first in sorted order
+
+
 def test_template_rows_list_who_uses_it_and_when():
     reports = [_report("a", "桐川市水务局", 2023, 3, 12), _report("b", "桐川市审计局", 2023, 5, 4),
                _report("c", "桐川市统计局", 2024, 2, 7)]

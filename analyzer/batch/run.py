@@ -684,20 +684,22 @@ def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
     the issuers analysed in ``run_id`` (all if None; names matched as ``copying.match_issuers`` does);
     returns the pairs."""
     from analyzer.checks.copying import match_issuers
-    from analyzer.compare.tables import yoy_pairs
+    from analyzer.compare.tables import yoy_heads, yoy_pairs
 
-    heads = list(store.query("SELECT DISTINCT issuer FROM reports WHERE issuer IS NOT NULL"))
-    canonical = match_issuers(row["issuer"] for row in heads)
-    if run_id is None:
-        issuers = None
-    else:
+    heads = [(row["issuer"], row["year"], row["sha256"])
+             for row in store.query("SELECT issuer, year, sha256 FROM reports WHERE issuer IS NOT NULL")]
+    canonical = match_issuers(name for name, _, _ in heads)
+    if run_id is not None:
         touched = {canonical.get(row["issuer"]) for row in store.query(
             "SELECT DISTINCT r.issuer FROM reports r JOIN run_files f USING (sha256) "
             "WHERE f.run_id = ? AND f.outcome = 'analysed' AND r.issuer IS NOT NULL", [run_id])}
-        issuers = [name for name, key in canonical.items() if key in touched]
-        if not issuers:
-            return 0
-    pairs = list(yoy_pairs(store.report_texts(issuers=issuers)))
+        heads = [head for head in heads if canonical.get(head[0]) in touched]
+    # only the texts of the reports that can pair are read: per issuer and year the first, of issuers
+    # with two years or more (a 10,000-report store of 64 issuers: 19 reports instead of all)
+    needed = yoy_heads([head for head in heads if head[1] is not None], canonical)
+    if not needed:
+        return 0
+    pairs = list(yoy_pairs(store.report_texts(sha256s=needed), canonical=canonical))
     store.set_yoy(pairs)
     return len(pairs)
 
@@ -708,4 +710,4 @@ def update_templates(store: Store) -> int:
     a time and the templates written as they are built: memory does not grow with the store."""
     from analyzer.compare.templates import iter_templates
 
-    return store.replace_templates(iter_templates(store.report_texts(), texts=store.paragraph_texts_of))
+    return store.replace_templates(iter_templates(store.report_texts(order="stored"), texts=store.paragraph_texts_of))

@@ -126,6 +126,45 @@ def sentences(paragraphs: Sequence[str], *, spans: Sequence[Sequence[Sequence[in
     return out
 
 
+# Joins a paragraph's sentences so that they are matched in one pass: no figure or name pattern
+# matches it, and a look-behind or look-ahead at it fails as at the end of a lone sentence.
+_SEPARATOR = "\x00"
+# What a figure match can consume: a name with none of these characters never overlaps a figure.
+_FIGURE_CHARS = frozenset("0123456789" + _CN + "百千万亿点年月日度第号分之%‰.,-/[]〔〕【】() ")
+
+
+def sentence_keys(paragraphs: Sequence[str], *, spans: Sequence[Sequence[Sequence[int]]] | None = None,
+                  names: Sequence[str] = (), min_chars: int = MIN_SENTENCE) -> list[tuple[int, int, int, str]]:
+    """``(paragraph, start, end, key)`` of every sentence whose ``exact`` form has at least
+    ``min_chars`` characters: the keys ``sentences`` gives, for readers that need nothing else (the
+    templates of a whole store). A paragraph's sentences are normalised together, one substitution
+    per kind instead of a few per sentence, which is several times faster; where an issuer's name
+    could overlap a figure (市第一中学) the paragraph takes ``sentences``' own path, whose rule
+    (the name wins) a plain substitution cannot follow."""
+    pattern = _pattern(tuple(names))
+    risky = pattern is not None and any(ch in _FIGURE_CHARS for name in names for ch in name)
+    out = []
+    for index, paragraph in enumerate(paragraphs):
+        folded = normalize_width(paragraph)
+        cuts = spans[index] if spans is not None and spans[index] else split_sentences(paragraph)
+        if _SEPARATOR in folded or (risky and pattern.search(folded)):
+            out += [(index, s.start, s.end, s.key) for s in sentences([paragraph], spans=[cuts], names=names)
+                    if len(s.exact) >= min_chars]
+            continue
+        joined = _SEPARATOR.join(folded[start:end] for start, end in cuts)
+        keyed = _FIGURES.sub(_token, joined)
+        if pattern is not None:
+            keyed = pattern.sub(TOKENS["issuer"], keyed)
+        exacts = _IGNORED.sub("", joined).split(_SEPARATOR)
+        keys = _IGNORED.sub("", keyed).split(_SEPARATOR)
+        out += [(index, start, end, key) for (start, end), exact, key in zip(cuts, exacts, keys) if len(exact) >= min_chars]
+    return out
+
+
+def _token(match: re.Match) -> str:
+    return TOKENS[match.lastgroup]
+
+
 def shingles(text: str, k: int = SHINGLE) -> set[str]:
     """Character k-grams of an already normalised text (the text itself when shorter)."""
     if len(text) < k:

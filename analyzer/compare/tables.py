@@ -169,17 +169,18 @@ def _check_by(by: str) -> None:
 
 
 # ----------------------------------------------------------------------------- year-over-year copying
-def yoy_pairs(reports: Iterable) -> Iterator[dict]:
+def yoy_pairs(reports: Iterable, *, canonical: Mapping[str, str] | None = None) -> Iterator[dict]:
     """For each issuer, each report against the same issuer's nearest earlier-year report.
 
     ``reports``: ``Analysis`` objects or mappings with sha256, issuer, year and paragraphs (body
     texts). Issuer names are matched after normalisation (``copying.match_issuers``: 江城市市场监督管理局
     = 江城市场监管局; 市司法局 = the one 某市司法局 in the set). Each row carries the shares, the sentence
-    counts and the ``copying`` record (passages side by side).
+    counts and the ``copying`` record (passages side by side). ``canonical``: the issuer names'
+    matching when it was made over more names than ``reports`` has (a store's; see ``yoy_heads``).
     """
     from analyzer.checks.copying import compare_paragraphs
 
-    by_issuer = _first_per_issuer_year(reports)
+    by_issuer = _first_per_issuer_year(reports, canonical=canonical)
     for key in sorted(by_issuer):
         by_year = by_issuer[key]
         years = sorted(by_year)
@@ -199,7 +200,22 @@ def yoy_pairs(reports: Iterable) -> Iterator[dict]:
             }
 
 
-def _first_per_issuer_year(reports: Iterable) -> dict[str, dict[int, dict]]:
+def yoy_heads(heads: Iterable[tuple[str, int, str]], canonical: Mapping[str, str]) -> list[str]:
+    """The reports ``yoy_pairs`` needs, from (issuer, year, sha256) of every report with both: per
+    name and year the report read first (the smallest sha256, as a store reads them), for issuers with
+    reports of two years or more; the others pair with nothing, so their texts need not be read."""
+    first: dict[tuple[str, int], str] = {}
+    for name, year, sha256 in heads:
+        if (name, year) not in first or sha256 < first[name, year]:
+            first[name, year] = sha256
+    years: dict[str, set[int]] = {}
+    for name, year in first:
+        if canonical.get(name) is not None:
+            years.setdefault(canonical[name], set()).add(year)
+    return sorted(sha for (name, _), sha in first.items() if len(years.get(canonical.get(name), ())) > 1)
+
+
+def _first_per_issuer_year(reports: Iterable, *, canonical: Mapping[str, str] | None = None) -> dict[str, dict[int, dict]]:
     """Issuer key → year → the first report of that issuer and year, reading ``reports`` once: only
     the first report per name and year is kept (names are matched once all are known), so memory
     grows with issuer-years, not with reports."""
@@ -212,7 +228,7 @@ def _first_per_issuer_year(reports: Iterable) -> dict[str, dict[int, dict]]:
         names.add(record["issuer"])
         if record["issuer"] is not None and record["year"] is not None:
             first.setdefault((record["issuer"], record["year"]), (order, record))
-    canonical = match_issuers(names)
+    canonical = match_issuers(names) if canonical is None else canonical
     by_issuer: dict[str, dict[int, tuple[int, dict]]] = {}
     for (name, year), (order, record) in first.items():
         key = canonical.get(name)

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from analyzer.checks.copying import jaccard, match_issuers, name_variants, sentences, shingles
+from analyzer.checks.copying import jaccard, match_issuers, name_variants, sentence_keys, shingles
 
 MIN_ISSUERS = 3
 SIMILARITY = 0.6  # 3-gram Jaccard of normalised sentences from which two are one template's variants
@@ -122,9 +122,9 @@ class _Uses:
     """Every sentence long enough to be a template's, as numbers: report number, paragraph index,
     start, end and the number of its normalised key."""
 
-    keys: list[str]  # key number → normalised sentence
-    reports: list[tuple[str, str | None, int | None]]  # report number → sha256, issuer, year
+    keys: list[str]  # key number → normalised sentence, in sorted order
     table: np.ndarray  # one int32 row per use, ``_REPORT`` … ``_KEY``, in reading order
+    reports: list[tuple[str, str | None, int | None]]  # report number → sha256, issuer, year
     kept: dict[int, dict[int, str]]  # report number → paragraphs by index, when no lookup is given
 
 
@@ -139,11 +139,21 @@ def _collect(records: Iterable[Mapping], *, keep: bool) -> _Uses:
         indexes = record.get("indexes") or range(len(record["paragraphs"]))
         if keep:
             kept[number] = dict(zip(indexes, record["paragraphs"]))
-        for sentence in sentences(record["paragraphs"], names=name_variants(issuer)):
-            if len(sentence.exact) >= MIN_CHARS:
-                key = numbers.setdefault(sentence.key, len(numbers))
-                flat.extend((number, indexes[sentence.paragraph], sentence.start, sentence.end, key))
-    return _Uses(list(numbers), reports, np.frombuffer(flat, dtype=np.int32).reshape(-1, 5), kept)
+        for paragraph, start, end, key in sentence_keys(record["paragraphs"], names=name_variants(issuer),
+                                                        min_chars=MIN_CHARS):
+            flat.extend((number, indexes[paragraph], start, end, numbers.setdefault(key, len(numbers))))
+    table = np.frombuffer(flat, dtype=np.int32).reshape(-1, 5)  # writable: it shares the array's memory
+    return _Uses(*_sorted_keys(list(numbers), table), reports=reports, kept=kept)
+
+
+def _sorted_keys(keys: list[str], table: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Number the keys in sorted order instead of reading order, so that the templates found do not
+    depend on the order the reports are read in (a crowded bucket's pairs are taken in key order)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), dtype=np.int32)
+    rank[order] = np.arange(len(keys), dtype=np.int32)
+    table[:, _KEY] = rank[table[:, _KEY]]
+    return [keys[i] for i in order], table
 
 
 def _template_groups(uses: _Uses, group_of_key: np.ndarray, *, min_issuers: int) -> np.ndarray:
@@ -197,8 +207,7 @@ def _read_texts(table: np.ndarray, lookup: Callable[[list[int]], Mapping[int, Ma
 
 def _templates(uses: _Uses, groups: list[list[int]], group_of_key: np.ndarray, selected: np.ndarray,
                wordings: list[str], text_ids: np.ndarray) -> Iterator[Template]:
-    """Build the templates of the selected uses, group by group; a group's uses in the order of its
-    keys and then of reading (the order the most common wording is chosen in on ties)."""
+    """Build the templates of the selected uses, group by group (groups in the order of their keys)."""
     canonical = match_issuers(issuer for _, issuer, _ in uses.reports)
     table = uses.table[selected]
     order = np.lexsort((table[:, _KEY], group_of_key[table[:, _KEY]]))
@@ -209,11 +218,14 @@ def _templates(uses: _Uses, groups: list[list[int]], group_of_key: np.ndarray, s
         occurrences = [Occurrence(*uses.reports[report], paragraph, start, end, wordings[text])
                        for (report, paragraph, start, end), text
                        in zip(table[rows, :_KEY].tolist(), text_ids[rows].tolist())]
-        yield _template(occurrences, canonical, min(uses.keys[k] for k in members))
+        yield _template(occurrences, canonical, uses.keys[min(members)])  # keys are numbered in sorted order
 
 
 def _template(occurrences: list[Occurrence], canonical: Mapping[str, str], first_key: str) -> Template:
-    wording = Counter(o.text for o in occurrences).most_common(1)[0][0]
+    """A template from its uses; every choice (the wording shown, the name shown for an issuer spelled
+    two ways) is broken by sorted order, never by the order the reports were read in."""
+    occurrences = sorted(occurrences, key=lambda o: (o.issuer or "", o.year or 0, o.sha256, o.paragraph, o.start))
+    wording = min(Counter(o.text for o in occurrences).items(), key=lambda kv: (-kv[1], kv[0]))[0]
     first_names = {}
     for o in occurrences:
         first_names.setdefault(canonical.get(o.issuer), o.issuer)
@@ -222,7 +234,7 @@ def _template(occurrences: list[Occurrence], canonical: Mapping[str, str], first
         text=wording,
         issuers=sorted(v for k, v in first_names.items() if k),
         years=sorted({o.year for o in occurrences if o.year is not None}),
-        occurrences=sorted(occurrences, key=lambda o: (o.issuer or "", o.year or 0, o.sha256, o.paragraph, o.start)),
+        occurrences=occurrences,
     )
 
 
