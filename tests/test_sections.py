@@ -235,6 +235,16 @@ def test_a_weak_score_for_a_missing_task_moves_nothing():
     assert [a.label for a in out] == ["P5", "P5", "P5", "P5"]
 
 
+@pytest.mark.parametrize(("third", "rescued"), [
+    ({"P9": 0.45, "P5": 0.40, "INTRO": 0.15}, True),  # its own top label, above RESCUE_TOP
+    ({"P9": 0.38, "P5": 0.32, "INTRO": 0.30}, False),  # its top label, but below RESCUE_TOP
+    ({"P9": 0.45, "P5": 0.54, "INTRO": 0.01}, False),  # above RESCUE_TOP, but not its top label
+])
+def test_a_missing_task_takes_back_a_paragraph_that_reads_as_it_more_than_anything_else(third, rescued):
+    out = map_sections(parse_structure(_TOPICAL_RUN), load_framework("fzzf-2021"), scorer=_topical_scorer(third))
+    assert [a.label for a in out] == ["P5", "P5", "P5", "P9" if rescued else "P5"]
+
+
 def test_a_rescue_never_empties_the_task_it_takes_from():
     structure = parse_structure(["一、提升执法质效", _TOPICAL_RUN[3]])
     out = map_sections(structure, load_framework("fzzf-2021"),

@@ -39,6 +39,10 @@ CLEAR_OWN_HEADING = 0.7  # ... unless the heading's own words favour one section
 # probability. Chosen on the authored corpus's report-grouped folds: paragraphs of tasks that authors
 # removed never scored above 0.39 for them, the 数字法治政府 paragraphs under a 执法 heading 0.89.
 RESCUE_MISSING = 0.5
+# ... or at least this probability when the task is that paragraph's own top label: the paragraph reads
+# as this task more than as any other, and only smoothing gave it to its neighbours' task (a short
+# 数字政府 paragraph between two supervision paragraphs). Chosen on the same folds (issue 15).
+RESCUE_TOP = 0.4
 _SUBJECT_ONLY = re.compile(r"^(?:推进|加强|全面推进)?法治(?:政府)?建设(?:工作)?$")
 
 
@@ -215,25 +219,35 @@ def map_sections(
         for index, (label, score) in zip(run, decoded):
             out[index] = Assignment(label, source if score > 0 else "default", score)
     if override is not None:
-        rescue_missing_sections(out, scores, structure, framework.section_ids, threshold=RESCUE_MISSING)
+        rescue_missing_sections(out, scores, structure, framework.section_ids, threshold=RESCUE_MISSING,
+                                top_threshold=RESCUE_TOP)
     return [a for a in out if a is not None]
 
 
 def rescue_missing_sections(out: list[Assignment], scores: list[dict[str, float]], structure: Doc,
-                            section_ids: list[str], *, threshold: float) -> None:
+                            section_ids: list[str], *, threshold: float, top_threshold: float | None = None) -> None:
     """Give a task that no paragraph was mapped to the body paragraph whose content says it with at
     least ``threshold`` probability, when that paragraph's own task keeps other paragraphs. A heading's
     run (一个专题标题下的各段) or a smoothing step can swallow the one paragraph a task has; reporting
-    that task as missing would be a false alarm the reviewer can see is wrong."""
+    that task as missing would be a false alarm the reviewer can see is wrong. ``top_threshold``: the
+    lower probability that suffices when the task is the paragraph's own top label (default: none lower)."""
+    top_threshold = threshold if top_threshold is None else top_threshold
     body = [p.index for p in structure.paragraphs if not p.is_heading and out[p.index].label != "META"]
     for section in section_ids:
         counts = Counter(out[i].label for i in body)
         if counts[section]:
             continue
-        movable = [i for i in body if out[i].label in section_ids and counts[out[i].label] > 1]
-        best = max(movable, key=lambda i: scores[i].get(section, 0.0), default=None)
-        if best is not None and scores[best].get(section, 0.0) >= threshold:
+        movable = [i for i in body if out[i].label in section_ids and counts[out[i].label] > 1
+                   and _says(scores[i], section, threshold=threshold, top_threshold=top_threshold)]
+        best = max(movable, key=lambda i: scores[i][section], default=None)
+        if best is not None:
             out[best] = Assignment(section, "content", scores[best][section], heading_label=out[best].heading_label)
+
+
+def _says(scores: dict[str, float], section: str, *, threshold: float, top_threshold: float) -> bool:
+    """Whether a paragraph's own content says ``section`` clearly enough to be given it back."""
+    score = scores.get(section, 0.0)
+    return score >= threshold or (score >= top_threshold and max(scores, key=scores.get) == section)
 
 
 META_MAX_CHARS = 40  # labelled titles, recipients, dates and closing lines: at most 39 characters (one cover letter of 65)
