@@ -101,6 +101,9 @@ def test_closing_labels_are_those_after_which_no_task_is_reported():
     assert closing_labels(_docs(back), back, min_count=5) == ("OTHER",)
     # a label seen too rarely is never called closing (OTHER: 10 paragraphs)
     assert closing_labels(_docs(both), both, min_count=11) == ("NEXT",)
+    # OTHER between two tasks in one report (社区矫正): OTHER no longer closes, the plan still does
+    mid = both + [["INTRO", "S1", "OTHER", "S2", "NEXT"]]
+    assert closing_labels(_docs(mid), mid, min_count=5) == ("NEXT",)
 
 
 def test_the_sequence_prior_is_fitted_to_how_often_reports_change_task():

@@ -278,6 +278,16 @@ def test_the_closing_plan_at_the_end_of_a_report_is_kept():
     assert _decode([_MEASURE, _MEASURE, _PLAN_LIKE, _PLAN_LIKE], closing=("NEXT",)) == ["P2", "P2", "NEXT", "NEXT"]
 
 
+def test_a_part_may_follow_the_closing_plan_but_no_task():
+    other = {"OTHER": 0.8, "P2": 0.15, "NEXT": 0.05}
+    labels = ["P2", "P5", "NEXT", "INTRO", "OTHER"]
+    rows = [_MEASURE, _PLAN_LIKE, _PLAN_LIKE, other]
+    assert [lab for lab, _ in viterbi(rows, labels, stay=0.4, closing=("NEXT",))] == ["P2", "NEXT", "NEXT", "OTHER"]
+    after = [_MEASURE, _PLAN_LIKE, _PLAN_LIKE, _MEASURE]  # a measure after the plan-like pair: no task follows a plan
+    decoded = [lab for lab, _ in viterbi(after, labels, stay=0.4, closing=("NEXT",))]
+    assert not any(a == "NEXT" and b in ("P2", "P5") for a, b in zip(decoded, decoded[1:]))
+
+
 def test_map_sections_decodes_with_the_scorers_closing_labels():
     texts = ["全年新增政务服务事项42项。", "加强行政执法规范化建设,组织完成案卷评查。", "推行告知承诺制,办件1.2万件。"]
     scorer = _FixedScorer({0: _MEASURE, 1: _PLAN_LIKE, 2: _MEASURE})

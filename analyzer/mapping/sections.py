@@ -323,8 +323,9 @@ def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float,
             ) -> list[tuple[str, float]]:
     """Most likely label sequence for a run of paragraphs: each paragraph's scores as emissions,
     and a prior that the next paragraph keeps the label with probability ``stay``. ``closing``: labels
-    that close a report (learned, ``SectionClassifier.closing_``): after one of them only they follow,
-    so one plan-like paragraph mid-report cannot become 下一年度安排 while its neighbours are measures.
+    that close a report (learned, ``SectionClassifier.closing_``): no outline task follows one of them
+    (the report parts may: 其他 after 下一年度安排), so one plan-like paragraph mid-report cannot become
+    下一年度安排 while its neighbours are measures.
     ``start``: how likely each label opens a report's body (learned, ``start_``), for a run that does.
     Paragraphs without any score fall back to the previous label (or INTRO at the start)."""
     if not any(scores):
@@ -333,6 +334,7 @@ def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float,
     switch = math.log((1 - stay) / max(1, len(labels) - 1))
     keep = math.log(stay)
     closing = frozenset(closing) & set(labels)
+    free = closing | (set(labels) & set(SHARED_PART_IDS))  # what a closing label may hand over to
     best = {lab: math.log(scores[0].get(lab, 0.0) + floor) for lab in labels}
     if start:
         opening = sum(start.get(lab, 0.0) for lab in labels) or 1.0
@@ -340,14 +342,14 @@ def viterbi(scores: list[dict[str, float]], labels: list[str], *, stay: float,
     back: list[dict[str, str]] = []
     for row in scores[1:]:
         leader = max(best, key=best.get)
-        # the best predecessor a non-closing label may switch from (a closing one never hands back)
+        # the best predecessor a task may switch from (a closing label never hands over to a task)
         opener = leader if leader not in closing else max((lab for lab in labels if lab not in closing),
                                                           key=best.get, default=leader)
         step, pointers = {}, {}
         for lab in labels:
-            source = leader if lab in closing else opener
+            source = leader if lab in free else opener
             via_keep = best[lab] + keep
-            via_switch = -math.inf if source in closing and lab not in closing else best[source] + switch
+            via_switch = -math.inf if source in closing and lab not in free else best[source] + switch
             step[lab], pointers[lab] = (via_keep, lab) if via_keep >= via_switch else (via_switch, source)
             step[lab] += math.log(row.get(lab, 0.0) + floor)
         back.append(pointers)

@@ -9,7 +9,7 @@ read with fzzf-2015), so a model trained on one era's reports helps with the oth
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -237,30 +237,23 @@ def _vectorizers(estimator):
 
 
 def closing_labels(structures: list[Doc], labels: list[list[str]], *, min_count: int = CLOSING_MIN) -> tuple[str, ...]:
-    """The labels that close a report: in training, no paragraph of an outline task ever comes after them
-    (the 2019 rules' 下一年度安排 and 其他, in the corpus). Learned from the sequences, so no framework
-    file needs a flag for it; a label seen fewer than ``min_count`` times is never called closing."""
+    """The labels that close a report: in no training report does a paragraph of an outline task come
+    anywhere after one of them (the 2019 rules' 下一年度安排, in the corpus). Learned from the
+    sequences, so no framework file needs a flag for it; a label seen fewer than ``min_count`` times is
+    never called closing. Judged report by report: a catch-all label (OTHER: 社区矫正 between two tasks
+    in one report, 其他需要报告的情况 after the plan in others) does not link two reports' orders."""
     from analyzer.frameworks import outlines
 
     tasks = {section for outline in outlines() for section in outline.section_ids}
     seen: Counter = Counter()
-    followers: dict[str, set[str]] = defaultdict(set)
+    before_a_task: set[str] = set()
     for structure, row in zip(structures, labels):
         body = [label for p, label in zip(structure.paragraphs, row) if not p.is_heading and label != "META"]
         seen.update(body)
-        for a, b in zip(body, body[1:]):
-            followers[a].add(b)
-
-    def reaches_a_task(label: str) -> bool:
-        reached, frontier = set(), [label]
-        while frontier:
-            for after in followers[frontier.pop()] - reached:
-                reached.add(after)
-                frontier.append(after)
-        return bool(reached & tasks)
-
+        last_task = max((k for k, label in enumerate(body) if label in tasks), default=-1)
+        before_a_task.update(body[:last_task])
     return tuple(sorted(label for label, n in seen.items()
-                        if n >= min_count and label not in tasks and not reaches_a_task(label)))
+                        if n >= min_count and label not in tasks and label not in before_a_task))
 
 
 def start_probabilities(structures: list[Doc], labels: list[list[str]], classes: list[str]) -> dict[str, float]:
