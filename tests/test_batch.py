@@ -388,6 +388,37 @@ def _stored_analysis(store: Store, sha: str, issuer: str, year: int, body: list[
                 run_id=store.begin_run("test"))
 
 
+def test_templates_gathered_during_a_batch_are_those_recomputed_from_the_store(tmp_path, monkeypatch):
+    """A batch reads its own reports for the templates as it stores them and the earlier runs' reports
+    from the store: the same templates as reading every report from the store."""
+    from analyzer.batch.run import update_templates
+
+    shared = ("{name}坚持以习近平新时代中国特色社会主义思想为指导，全面落实市政府关于法治政府建设的部署。"
+              "局党组全年召开会议专题研究法治工作{n}次，审核规范性文件{n}件，做到应审尽审。")
+    own = {"桐川市水务局": "完成城区排水管网改造十二公里，汛期未发生严重内涝。",
+           "桐川市审计局": "对市属国有企业开展经济责任审计，发现并移送问题线索5条。",
+           "桐川市统计局": "开展统计造假专项治理，依法查处统计违法企业7家。"}
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for k, issuer in enumerate(own):
+        folder = folders[k // 2]
+        folder.mkdir(exist_ok=True)
+        (folder / f"{k}.txt").write_text(f"{issuer}2024年法治政府建设情况报告\n"
+                                         f"{shared.format(name=issuer[2:], n=k + 3)}\n{own[issuer]}", encoding="utf-8")
+    query = "SELECT template_id, template_text, issuers, sha256, paragraph, span_start, span_end, text FROM templates ORDER BY ALL"
+    read = []
+    with Store(tmp_path / "r.duckdb") as store:
+        original = store.report_texts
+        monkeypatch.setattr(store, "report_texts",
+                            lambda **kw: read.append(len(kw.get("exclude") or ())) or original(**kw))
+        for folder in folders:
+            run_batch(collect_inputs([folder])[0], store=store, jobs=1)
+        gathered = store.con.execute(query).fetchall()
+        assert len({row[0] for row in gathered}) == 2 and {row[2] for row in gathered} == {3}
+        assert read[-1] == 1  # the second run's templates read every stored report but its own
+        update_templates(store)
+        assert store.con.execute(query).fetchall() == gathered
+
+
 def test_yoy_copying_reads_only_the_reports_that_can_pair(tmp_path, monkeypatch):
     from analyzer.batch.run import update_yoy_copying
 

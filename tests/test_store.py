@@ -98,6 +98,16 @@ def test_reports_read_as_stored_are_those_read_by_issuer_in_the_order_written(tm
     assert sorted(stored, key=lambda r: r["sha256"]) == by_issuer
 
 
+def test_the_body_record_of_written_rows_is_what_the_store_reads_back(tmp_path, seed_rows):
+    from analyzer.batch.store import body_record
+
+    result = result_for(seed_rows, "a" * 64, "a.txt")
+    with Store(tmp_path / "r.duckdb") as store:
+        store.write([result], run_id=store.begin_run("test"))
+        (read,) = store.report_texts()
+    assert body_record(result.rows) == read
+
+
 def test_a_file_whose_rows_fail_costs_only_that_file(tmp_path, seed_rows):
     good = [result_for(seed_rows, c * 64, f"{c}.txt") for c in "abc"]
     bad = result_for(seed_rows, "d" * 64, "d.txt")

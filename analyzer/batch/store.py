@@ -323,6 +323,17 @@ def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: 
     }
 
 
+def body_record(rows: dict[str, list[tuple]]) -> dict:
+    """The record ``Store.report_texts`` reads back for a report, from the rows written for it
+    (``rows_from_analysis``): a batch hands it to the template step as it stores the report."""
+    report = dict(zip(columns("reports"), rows["reports"][0]))
+    names = columns("paragraphs")
+    index, text, heading, section = (names.index(c) for c in ("idx", "text", "is_heading", "section"))
+    body = sorted((row[index], row[text]) for row in rows["paragraphs"] if not row[heading] and row[section] != "META")
+    return {**{c: report[c] for c in ("sha256", "issuer", "year", "level", "path")},
+            "paragraphs": [t for _, t in body], "indexes": [i for i, _ in body]}
+
+
 def _unique_elements(elements):
     seen = set()
     for section_id, e in elements:
@@ -592,9 +603,9 @@ class Store:
                           "FROM paragraphs WHERE NOT is_heading GROUP BY ALL")
 
     def report_texts(self, *, issuers: Iterable[str] | None = None, sha256s: Iterable[str] | None = None,
-                     order: str = "issuer") -> Iterator[dict]:
+                     exclude: Iterable[str] | None = None, order: str = "issuer") -> Iterator[dict]:
         """Each report's issuer, year and body paragraphs (of the reports of ``issuers``, or those of
-        ``sha256s``, if given), one report at a time: ordered by issuer, year and sha256
+        ``sha256s``, if given; but those in ``exclude``), one report at a time: ordered by issuer, year and sha256
         (``order="issuer"``), or as stored (``"stored"``: faster on a large store, for readers whose
         result does not depend on the order).
 
@@ -607,6 +618,9 @@ class Store:
         if sha256s is not None:
             conditions.append("r.sha256 IN (SELECT unnest(?))")
             params.append(list(sha256s))
+        if exclude:
+            conditions.append("r.sha256 NOT IN (SELECT unnest(?))")
+            params.append(list(exclude))
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         first_rows = ("LEFT JOIN (SELECT sha256, min(rowid) AS first_row FROM paragraphs GROUP BY sha256) f USING (sha256)"
                       if order == "stored" else "")

@@ -92,7 +92,7 @@ def find_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS
 
 
 def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS,
-                   texts: ParagraphTexts | None = None) -> Iterator[Template]:
+                   texts: ParagraphTexts | None = None, collected: SentenceUses | None = None) -> Iterator[Template]:
     """Templates among ``reports``, one at a time in no particular order, for a store of any size.
 
     ``reports``: mappings with sha256, issuer, year, paragraphs (body texts) and optionally indexes
@@ -100,9 +100,14 @@ def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS
     ``texts``: sha256 → that report's paragraphs by index, to read back the sentences that end up
     in a template (a store's ``paragraph_texts_of``), a chunk of reports at a time. Without it the paragraphs are kept as they are
     read, which suits reports already in memory. Every sentence is kept as five numbers meanwhile,
-    so memory grows by ~20 bytes per sentence, not by the reports' text.
+    so memory grows by ~20 bytes per sentence, not by the reports' text. ``collected``: the
+    sentences of more reports, gathered beforehand (a batch gathers them as it stores its reports,
+    while its workers analyse the next ones); ``reports`` are added to them.
     """
-    uses = _collect((text_record(r) for r in reports), keep=texts is None)
+    collector = collected if collected is not None else SentenceUses(keep=texts is None)
+    for report in reports:
+        collector.add(text_record(report))
+    uses = collector.finish()
     groups = _similar_groups(uses.keys)
     group_of_key = np.empty(len(uses.keys), dtype=np.int32)
     for number, members in enumerate(groups):
@@ -128,22 +133,36 @@ class _Uses:
     kept: dict[int, dict[int, str]]  # report number → paragraphs by index, when no lookup is given
 
 
-def _collect(records: Iterable[Mapping], *, keep: bool) -> _Uses:
-    """Read each report once and keep only numbers per sentence (and its paragraphs if ``keep``)."""
-    numbers: dict[str, int] = {}
-    names: dict[str | None, str | None] = {}  # one string per issuer name, not one per report
-    reports, kept, flat = [], {}, array("i")
-    for number, record in enumerate(records):
-        issuer = names.setdefault(record["issuer"], record["issuer"])
-        reports.append((record["sha256"], issuer, record["year"]))
+class SentenceUses:
+    """The sentences of reports, gathered one report at a time and kept as numbers (report, paragraph,
+    start, end, key number), as ``iter_templates`` needs them; with ``keep``, their paragraphs too."""
+
+    def __init__(self, *, keep: bool):
+        self.keep = keep
+        self.sha256s: set[str] = set()  # the reports gathered
+        self._numbers: dict[str, int] = {}
+        self._names: dict[str | None, str | None] = {}  # one string per issuer name, not one per report
+        self._reports: list[tuple[str, str | None, int | None]] = []
+        self._kept: dict[int, dict[int, str]] = {}
+        self._flat = array("i")
+
+    def add(self, record: Mapping) -> None:
+        """Gather one report (sha256, issuer, year, paragraphs and optionally indexes)."""
+        number = len(self._reports)
+        issuer = self._names.setdefault(record["issuer"], record["issuer"])
+        self._reports.append((record["sha256"], issuer, record["year"]))
+        self.sha256s.add(record["sha256"])
         indexes = record.get("indexes") or range(len(record["paragraphs"]))
-        if keep:
-            kept[number] = dict(zip(indexes, record["paragraphs"]))
+        if self.keep:
+            self._kept[number] = dict(zip(indexes, record["paragraphs"]))
+        numbers = self._numbers
         for paragraph, start, end, key in sentence_keys(record["paragraphs"], names=name_variants(issuer),
                                                         min_chars=MIN_CHARS):
-            flat.extend((number, indexes[paragraph], start, end, numbers.setdefault(key, len(numbers))))
-    table = np.frombuffer(flat, dtype=np.int32).reshape(-1, 5)  # writable: it shares the array's memory
-    return _Uses(*_sorted_keys(list(numbers), table), reports=reports, kept=kept)
+            self._flat.extend((number, indexes[paragraph], start, end, numbers.setdefault(key, len(numbers))))
+
+    def finish(self) -> _Uses:
+        table = np.frombuffer(self._flat, dtype=np.int32).reshape(-1, 5)  # writable: it shares the array's memory
+        return _Uses(*_sorted_keys(list(self._numbers), table), reports=self._reports, kept=self._kept)
 
 
 def _sorted_keys(keys: list[str], table: np.ndarray) -> tuple[list[str], np.ndarray]:
