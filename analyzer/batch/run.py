@@ -695,6 +695,7 @@ def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
     from analyzer.checks.copying import match_issuers
     from analyzer.compare.tables import yoy_heads, yoy_pairs
 
+    store.checkpoint()
     heads = [(row["issuer"], row["year"], row["sha256"])
              for row in store.query("SELECT issuer, year, sha256 FROM reports WHERE issuer IS NOT NULL")]
     canonical = match_issuers(name for name, _, _ in heads)
@@ -727,5 +728,10 @@ def update_templates(store: Store, *, collected: SentenceUses | None = None) -> 
     stored reports are read and normalised here."""
     from analyzer.compare.templates import iter_templates
 
-    others = store.report_texts(order="stored", exclude=collected.sha256s if collected is not None else None)
+    store.checkpoint()
+    if collected is None:
+        others = store.report_texts(order="stored")
+    else:
+        rest = [sha256 for sha256 in store.report_sha256s() if sha256 not in collected.sha256s]
+        others = store.report_texts(order="stored", sha256s=rest) if rest else iter(())
     return store.replace_templates(iter_templates(others, texts=store.paragraph_texts_of, collected=collected))

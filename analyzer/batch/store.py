@@ -603,9 +603,9 @@ class Store:
                           "FROM paragraphs WHERE NOT is_heading GROUP BY ALL")
 
     def report_texts(self, *, issuers: Iterable[str] | None = None, sha256s: Iterable[str] | None = None,
-                     exclude: Iterable[str] | None = None, order: str = "issuer") -> Iterator[dict]:
+                     order: str = "issuer") -> Iterator[dict]:
         """Each report's issuer, year and body paragraphs (of the reports of ``issuers``, or those of
-        ``sha256s``, if given; but those in ``exclude``), one report at a time: ordered by issuer, year and sha256
+        ``sha256s``, if given), one report at a time: ordered by issuer, year and sha256
         (``order="issuer"``), or as stored (``"stored"``: faster on a large store, for readers whose
         result does not depend on the order).
 
@@ -618,9 +618,6 @@ class Store:
         if sha256s is not None:
             conditions.append("r.sha256 IN (SELECT unnest(?))")
             params.append(list(sha256s))
-        if exclude:
-            conditions.append("r.sha256 NOT IN (SELECT unnest(?))")
-            params.append(list(exclude))
         where = "WHERE " + " AND ".join(conditions) if conditions else ""
         first_rows = ("LEFT JOIN (SELECT sha256, min(rowid) AS first_row FROM paragraphs GROUP BY sha256) f USING (sha256)"
                       if order == "stored" else "")
@@ -638,6 +635,14 @@ class Store:
                     yield {**head, "paragraphs": [t for _, t in found], "indexes": [i for i, _ in found]}
         finally:
             heads.close()
+
+    def report_sha256s(self) -> list[str]:
+        return [sha256 for (sha256,) in self.con.execute("SELECT sha256 FROM reports").fetchall()]
+
+    def checkpoint(self) -> None:
+        """Write what the last transactions appended into the file: until then DuckDB keeps it in its
+        memory, and a large batch's end steps could not read the store within ``MEMORY_LIMIT``."""
+        self.con.execute("CHECKPOINT")
 
     def _body_texts(self, sha256s: list[str]) -> dict[str, list[tuple[int, str]]]:
         """The body paragraphs (index, text) of several reports in one query: a query per report
