@@ -215,6 +215,20 @@ def test_worker_killed_mid_file_costs_only_that_file(tmp_path, good_dir, seed_pa
         assert store.con.execute("SELECT count(*) FROM reports").fetchone() == (len(items) - 1,)
 
 
+def test_files_sent_ahead_to_a_worker_that_dies_are_analysed_by_its_replacement(tmp_path, good_dir, seed_path):
+    from analyzer.batch.run import AHEAD_BYTES
+
+    poison = tmp_path / "poison.txt"
+    poison.write_text(seed_path.read_text(encoding="utf-8") + "\n" + CRASH_MARKER, encoding="utf-8")
+    good, _ = collect_inputs([good_dir])
+    assert all(Path(item.path).stat().st_size <= AHEAD_BYTES for item in good)  # so they are sent ahead
+    items = collect_inputs([poison])[0] + good  # one worker: the next file waits in its pipe when it dies
+    with Store(tmp_path / "r.duckdb") as store:
+        report = run_batch(items, store=store, jobs=1, per_file=crash_on_marker)
+        assert store.con.execute("SELECT name, code FROM errors").fetchall() == [("poison.txt", "worker_crashed")]
+    assert report.counts == {"analysed": len(good), "stored": 0, "duplicate": 0, "failed": 1}
+
+
 def test_an_unexpected_error_on_one_file_is_recorded_and_the_batch_goes_on(tmp_path, good_dir, monkeypatch):
     import analyzer.pipeline
 
