@@ -46,13 +46,13 @@ MEMBER_SEPARATOR = "::"
 # Results per store transaction: each has a fixed cost in statements and commit (client CPU per
 # report, measured: 1.0 ms in groups of 32, 0.3 ms in groups of 200; benchmarks/README.md) …
 FLUSH_FILES = 100
+FLUSH_SECONDS = 2.0  # … or fewer, once this long has passed: bounds what a crash can lose
 # Files sent ahead to each worker: it starts the next one at once while the client stores results
-# (with one at a time, workers waited through each store transaction: 31% idle with 2 jobs).
+# (with one at a time, workers waited through each store transaction: 31% idle with 2 jobs) …
 PIPELINE = 2
-# ... if the file is this small: a send the worker does not read at once must fit the pipe's buffer
+# … if the file is this small: a send the worker does not read at once must fit the pipe's buffer
 # (~200 KB), or the client would wait on a busy worker (and both on each other if its result is large).
 AHEAD_BYTES = 64 * 1024
-FLUSH_SECONDS = 2.0  # … or fewer, once this long has passed: bounds what a crash can lose
 MAX_STORE_FAILURES = 3  # consecutive failed store writes before the batch stops (a full disk stays full)
 WORKER_CRASHED = (
     "worker_crashed",
@@ -545,14 +545,17 @@ def run_batch(
     pool = _LazyEngine(lambda: DaskEngine(scheduler=scheduler, jobs=jobs, options=options, per_file=per_file)
                        if engine == "dask" else LocalEngine(jobs=jobs, options=options, per_file=per_file))
     completed = False
-    sentences = _sentence_uses()  # the template step's reading of each report, done while workers analyse
+    sentences: SentenceUses | None = _sentence_uses()  # the template step's reading of each report, done while workers analyse
     try:
         for result in _results(_prepare(items, reader=reader, store=store, force=force), pool,
                                stopped=lambda: report.stopped is not None):
             report.counts[result.outcome] += 1
             writer.add(result)
-            if result.outcome == "analysed":
-                sentences.add(body_record(result.rows))
+            if result.outcome == "analysed" and sentences is not None:
+                try:
+                    sentences.add(body_record(result.rows))
+                except Exception:  # never stop a batch for it: the template step reads the store instead
+                    sentences = None
             if progress is not None:
                 progress(result, report)
         completed = report.stopped is None
@@ -570,7 +573,7 @@ def run_batch(
         except Exception as exc:  # the reports are stored; only the cross-year comparison is missing
             report.unwritten.append(("(year-over-year copying)", f"could not be computed ({_reason(exc)})"))
         try:  # a report that could not be stored is not in the store: read them all there instead
-            update_templates(store, collected=None if writer.lost else sentences)
+            update_templates(store, collected=None if writer.lost else sentences)  # None: read them all
         except Exception as exc:  # likewise: only the cross-issuer comparison is missing
             report.unwritten.append(("(templates)", f"could not be computed ({_reason(exc)})"))
     return report
