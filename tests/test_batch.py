@@ -433,6 +433,23 @@ def test_templates_gathered_during_a_batch_are_those_recomputed_from_the_store(t
         assert store.con.execute(query).fetchall() == gathered
 
 
+def test_a_report_the_template_step_cannot_gather_never_stops_the_batch(tmp_path, good_dir, monkeypatch):
+    import analyzer.batch.run as run_module
+
+    def broken(rows):
+        raise ValueError("unreadable rows")
+
+    monkeypatch.setattr(run_module, "body_record", broken)
+    read = []
+    items, _ = collect_inputs([good_dir])
+    with Store(tmp_path / "r.duckdb") as store:
+        original = store.report_texts
+        monkeypatch.setattr(store, "report_texts", lambda **kw: read.append(kw) or original(**kw))
+        report = run_batch(items, store=store, jobs=1)
+    assert report.counts["analysed"] == len(items) and report.unwritten == []
+    assert {"order": "stored"} in read  # the template step read every report from the store instead
+
+
 def test_yoy_copying_reads_only_the_reports_that_can_pair(tmp_path, monkeypatch):
     from analyzer.batch.run import update_yoy_copying
 
