@@ -568,12 +568,17 @@ def run_batch(
             with suppress(Exception):  # an unwritable store is already reported; never mask the cause
                 store.finish_run(report.run_id)
     if completed and report.counts["analysed"]:
+        # the batch's last appends are still in DuckDB's memory: written out, the end steps can read the
+        # store within its cap (a 10,000-report batch's template step ran out of it); if this fails, the
+        # steps below still run and report their own failure
+        with suppress(Exception):
+            store.checkpoint()
         try:
             update_yoy_copying(store, run_id=report.run_id)
         except Exception as exc:  # the reports are stored; only the cross-year comparison is missing
             report.unwritten.append(("(year-over-year copying)", f"could not be computed ({_reason(exc)})"))
         try:  # a report that could not be stored is not in the store: read them all there instead
-            update_templates(store, collected=None if writer.lost else sentences)  # None: read them all
+            update_templates(store, collected=None if writer.lost else sentences)
         except Exception as exc:  # likewise: only the cross-issuer comparison is missing
             report.unwritten.append(("(templates)", f"could not be computed ({_reason(exc)})"))
     return report
@@ -706,7 +711,6 @@ def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
     from analyzer.checks.copying import match_issuers
     from analyzer.compare.tables import yoy_heads, yoy_pairs
 
-    store.checkpoint()
     heads = [(row["issuer"], row["year"], row["sha256"])
              for row in store.query("SELECT issuer, year, sha256 FROM reports WHERE issuer IS NOT NULL")]
     canonical = match_issuers(name for name, _, _ in heads)
@@ -739,7 +743,6 @@ def update_templates(store: Store, *, collected: SentenceUses | None = None) -> 
     stored reports are read and normalised here."""
     from analyzer.compare.templates import iter_templates
 
-    store.checkpoint()
     if collected is None:
         others = store.report_texts(order="stored")
     else:

@@ -637,11 +637,12 @@ class Store:
             heads.close()
 
     def report_sha256s(self) -> list[str]:
+        """Every stored report's sha256."""
         return [sha256 for (sha256,) in self.con.execute("SELECT sha256 FROM reports").fetchall()]
 
     def checkpoint(self) -> None:
         """Write what the last transactions appended into the file: until then DuckDB keeps it in its
-        memory, and a large batch's end steps could not read the store within ``MEMORY_LIMIT``."""
+        memory, and the end steps of a large batch could not read the store within ``MEMORY_LIMIT``."""
         self.con.execute("CHECKPOINT")
 
     def _body_texts(self, sha256s: list[str]) -> dict[str, list[tuple[int, str]]]:

@@ -133,8 +133,8 @@ _SEPARATOR = "\x00"
 _FIGURE_CHARS = frozenset("0123456789" + _CN + "百千万亿点年月日度第号分之%‰.,-/[]〔〕【】() ")
 
 
-def sentence_keys(paragraphs: Sequence[str], *, spans: Sequence[Sequence[Sequence[int]]] | None = None,
-                  names: Sequence[str] = (), min_chars: int = MIN_SENTENCE) -> list[tuple[int, int, int, str]]:
+def sentence_keys(paragraphs: Sequence[str], *, names: Sequence[str] = (),
+                  min_chars: int = MIN_SENTENCE) -> list[tuple[int, int, int, str]]:
     """``(paragraph, start, end, key)`` of every sentence whose ``exact`` form has at least
     ``min_chars`` characters: the keys ``sentences`` gives, for readers that need nothing else (the
     templates of a whole store). A paragraph's sentences are normalised together, one substitution
@@ -146,7 +146,7 @@ def sentence_keys(paragraphs: Sequence[str], *, spans: Sequence[Sequence[Sequenc
     out = []
     for index, paragraph in enumerate(paragraphs):
         folded = normalize_width(paragraph)
-        cuts = spans[index] if spans is not None and spans[index] else split_sentences(paragraph)
+        cuts = split_sentences(paragraph)
         if _SEPARATOR in folded or (risky and pattern.search(folded)):
             out += [(index, s.start, s.end, s.key) for s in sentences([paragraph], spans=[cuts], names=names)
                     if len(s.exact) >= min_chars]
