@@ -1,6 +1,6 @@
 """Batch throughput and memory, against jieba merely segmenting the same texts.
 
-    python benchmarks/bench_batch.py [--reports 1000] [--sizes 250,500,1000] [--near-duplicates 0.1]
+    python benchmarks/bench_batch.py [--reports 1000] [--sizes 250,500,1000] [--near-duplicates 0.1] [--edits 3]
 
 Writes ``--reports`` 5,000-character reports (corpus paragraphs recombined; a share of them
 near-duplicates of an earlier one, one sentence changed, as copied reports are) as files, then
@@ -36,10 +36,12 @@ from common import REPORT_CHARS, build_reports, print_header, run_child
 GOAL_RATIO = 2.5
 
 
-def write_reports(folder: Path, count: int, *, near_duplicates: float = 0.0) -> list[str]:
+def write_reports(folder: Path, count: int, *, near_duplicates: float = 0.0, edits: int = 0) -> list[str]:
     """``count`` distinct reports as files; every ``1 / near_duplicates``-th is an earlier one with
-    one sentence added."""
+    one sentence added; with ``edits``, that many characters of every sentence changed at random."""
     texts = distinct(build_reports(count, chars=REPORT_CHARS))
+    if edits:
+        texts = edit_sentences(texts, edits=edits)
     if near_duplicates > 0:
         step = max(2, round(1 / near_duplicates))
         for i in range(step - 1, count, step):
@@ -50,6 +52,29 @@ def write_reports(folder: Path, count: int, *, near_duplicates: float = 0.0) -> 
     for i, text in enumerate(texts):
         (folder / f"report-{i:05}.txt").write_text(text, encoding="utf-8")
     return texts
+
+
+# characters an edit puts in (common ones, so that segmenting and mapping see ordinary text)
+_EDIT_CHARS = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法"
+
+
+def edit_sentences(texts: list[str], *, edits: int, seed: int = 5) -> list[str]:
+    """Every sentence of 12+ Chinese characters with ``edits`` of them replaced at random: recombined
+    corpus paragraphs then make distinct sentences, each with near copies in other reports (the
+    template step's hard case: ~95 distinct sentences per report instead of a few thousand in all)."""
+    import re
+
+    rng = random.Random(seed)
+
+    def edit(match: re.Match) -> str:
+        sentence = list(match.group(0))
+        places = [k for k, ch in enumerate(sentence) if "\u4e00" <= ch <= "\u9fff"]
+        if len(places) >= 12:
+            for k in rng.sample(places, edits):
+                sentence[k] = rng.choice(_EDIT_CHARS)
+        return "".join(sentence)
+
+    return [re.sub(r"[^。！？\n]+[。！？]", edit, text) for text in texts]
 
 
 def jieba_baseline(texts: list[str]) -> float:
@@ -185,6 +210,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="250,500,1000", help="batch sizes for the memory check (2 jobs)")
     parser.add_argument("--memory-only", action="store_true", help="skip the throughput runs")
     parser.add_argument("--near-duplicates", type=float, default=0.1, help="share of near-duplicate reports")
+    parser.add_argument("--edits", type=int, default=0,
+                        help="characters changed at random in every sentence (0: none; 3: every sentence distinct)")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -192,10 +219,11 @@ def main() -> None:
         child(folder, db, int(jobs), int(count))
         return
     sizes = sorted({min(int(s), args.reports) for s in args.sizes.split(",")} | {args.reports})
-    print_header(f"batch: {args.reports:,} reports of {REPORT_CHARS:,} characters")
+    edited = f", {args.edits} characters of every sentence changed" if args.edits else ""
+    print_header(f"batch: {args.reports:,} reports of {REPORT_CHARS:,} characters{edited}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        texts = write_reports(work / "reports", args.reports, near_duplicates=args.near_duplicates)
+        texts = write_reports(work / "reports", args.reports, near_duplicates=args.near_duplicates, edits=args.edits)
         runs = {}
         if not args.memory_only:
             throughput(work, texts, args.reports, runs)

@@ -26,7 +26,7 @@ STAGES: list[tuple[str, list[str]]] = [
                 "checks.exemplars", "checks.suggest", "checks.findings"]),
     ("pipeline", ["pipeline", ""]),  # "" is the package itself: the public API (``analyzer.analyze``)
     ("outputs", ["outputs", "outputs.atomic", "outputs.render", "outputs.export", "outputs.annotate"]),
-    ("batch and compare", ["batch", "batch.store", "batch.run", "batch.summary", "compare", "compare.templates",
+    ("batch and compare", ["batch", "batch.store", "batch.template_step", "batch.run", "batch.summary", "compare", "compare.templates",
                            "compare.tables"]),
     ("training", ["training", "training.corpus", "training.classifier", "training.textcat", "training.element_model",
                   "training.evaluate", "training.evaluate_findings", "training.evaluate_metadata",

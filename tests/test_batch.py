@@ -402,11 +402,8 @@ def _stored_analysis(store: Store, sha: str, issuer: str, year: int, body: list[
                 run_id=store.begin_run("test"))
 
 
-def test_templates_gathered_during_a_batch_are_those_recomputed_from_the_store(tmp_path, monkeypatch):
-    """A batch reads its own reports for the templates as it stores them and the earlier runs' reports
-    from the store: the same templates as reading every report from the store."""
-    from analyzer.batch.run import update_templates
-
+def _template_folders(tmp_path: Path) -> list[Path]:
+    """Three issuers' reports sharing a paragraph, the first two in one folder, the third in another."""
     shared = ("{name}坚持以习近平新时代中国特色社会主义思想为指导，全面落实市政府关于法治政府建设的部署。"
               "局党组全年召开会议专题研究法治工作{n}次，审核规范性文件{n}件，做到应审尽审。")
     own = {"桐川市水务局": "完成城区排水管网改造十二公里，汛期未发生严重内涝。",
@@ -418,36 +415,54 @@ def test_templates_gathered_during_a_batch_are_those_recomputed_from_the_store(t
         folder.mkdir(exist_ok=True)
         (folder / f"{k}.txt").write_text(f"{issuer}2024年法治政府建设情况报告\n"
                                          f"{shared.format(name=issuer[2:], n=k + 3)}\n{own[issuer]}", encoding="utf-8")
-    query = "SELECT template_id, template_text, issuers, sha256, paragraph, span_start, span_end, text FROM templates ORDER BY ALL"
+    return folders
+
+
+_TEMPLATES = "SELECT template_id, template_text, issuers, sha256, paragraph, span_start, span_end, text FROM templates ORDER BY ALL"
+
+
+def test_a_later_run_finds_templates_with_earlier_reports_without_reading_them_again(tmp_path, monkeypatch):
+    """Each report's sentence keys are stored with it: a second run's template step reads no report's
+    text (its own or the first run's), and finds what recomputing everything finds."""
+    from analyzer.batch.run import update_templates
+    from analyzer.compare.templates import find_templates
+
     read = []
-    with Store(tmp_path / "r.duckdb") as store:
-        original = store.report_texts
-        monkeypatch.setattr(store, "report_texts",
-                            lambda **kw: read.append(len(kw.get("sha256s") or ())) or original(**kw))
-        for folder in folders:
-            run_batch(collect_inputs([folder])[0], store=store, jobs=1)
-        gathered = store.con.execute(query).fetchall()
-        assert len({row[0] for row in gathered}) == 2 and {row[2] for row in gathered} == {3}
-        assert read[-1] == 2  # the second run's templates read the first run's two reports, not its own
-        update_templates(store)
-        assert store.con.execute(query).fetchall() == gathered
-
-
-def test_a_report_the_template_step_cannot_gather_never_stops_the_batch(tmp_path, good_dir, monkeypatch):
-    import analyzer.batch.run as run_module
-
-    def broken(rows):
-        raise ValueError("unreadable rows")
-
-    monkeypatch.setattr(run_module, "body_record", broken)
-    read = []
-    items, _ = collect_inputs([good_dir])
     with Store(tmp_path / "r.duckdb") as store:
         original = store.report_texts
         monkeypatch.setattr(store, "report_texts", lambda **kw: read.append(kw) or original(**kw))
-        report = run_batch(items, store=store, jobs=1)
-    assert report.counts["analysed"] == len(items) and report.unwritten == []
-    assert {"order": "stored"} in read  # the template step read every report from the store instead
+        for folder in _template_folders(tmp_path):
+            run_batch(collect_inputs([folder])[0], store=store, jobs=1)
+        assert read == []
+        found = store.con.execute(_TEMPLATES).fetchall()
+        assert len({row[0] for row in found}) == 2 and {row[2] for row in found} == {3}
+        update_templates(store)
+        assert store.con.execute(_TEMPLATES).fetchall() == found
+        in_memory = find_templates(list(original()))
+    assert sorted((t.id, o.sha256, o.paragraph, o.start, o.text) for t in in_memory for o in t.occurrences) == \
+        sorted((row[0], row[3], row[4], row[5], row[7]) for row in found)
+
+
+def analyze_without_sentence_keys(task, options):
+    """A worker whose results carry no sentence keys (as a worker of an older version would send)."""
+    from analyzer.batch.run import analyze_item
+
+    result = analyze_item(task, options)
+    if result.rows:
+        result.rows.pop("sentences")
+    return result
+
+
+def test_reports_stored_without_sentence_keys_are_keyed_by_the_template_step(tmp_path):
+    folders = _template_folders(tmp_path)
+    with Store(tmp_path / "keyed.duckdb") as store:
+        run_batch(collect_inputs(folders)[0], store=store, jobs=1)
+        keyed = store.con.execute(_TEMPLATES).fetchall()
+    with Store(tmp_path / "r.duckdb") as store:
+        report = run_batch(collect_inputs(folders)[0], store=store, jobs=1, per_file=analyze_without_sentence_keys)
+        assert report.counts["analysed"] == 3 and report.unwritten == []
+        assert store.con.execute(_TEMPLATES).fetchall() == keyed
+        assert store.counts()["sentences"] > 0
 
 
 def test_yoy_copying_reads_only_the_reports_that_can_pair(tmp_path, monkeypatch):

@@ -176,6 +176,7 @@ def _downgrade_to_schema_1(path: Path) -> None:
     con = duckdb.connect(str(path))
     con.execute("DROP TABLE copied_passages")
     con.execute("DROP TABLE templates")
+    con.execute("DROP TABLE sentences")
     from analyzer.batch.store import MIGRATIONS
 
     for table, names in MIGRATIONS[1]["columns"].items():
@@ -202,6 +203,41 @@ def test_a_schema_1_store_is_migrated_when_opened_for_writing(tmp_path, seed_row
     assert comments["yoy_copied_sentences"] and comments["copied_chars_share"] and comments["outline"]
     with Store(path, read_only=True) as store:
         assert store.counts()["copied_passages"] == 0
+
+
+# ----------------------------------------------------------------------------- schema 3: sentence keys
+def test_a_schema_2_store_gets_a_sentences_table_its_reports_are_keyed_later(tmp_path, seed_rows):
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.write([result_for(seed_rows, "a" * 64, "seed.txt")], run_id=store.begin_run("test"))
+        keyed = sorted(store.con.execute("SELECT * FROM sentences").fetchall())
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE sentences")
+    con.execute("UPDATE store_info SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="schema 2"):
+        Store(path, read_only=True)
+    with Store(path) as store:
+        assert store.counts()["sentences"] == 0 and store.counts()["reports"] == 1
+        from analyzer.batch.template_step import fill_missing_sentences
+
+        assert fill_missing_sentences(store) == len(keyed) > 10
+        assert sorted(store.con.execute("SELECT * FROM sentences").fetchall()) == keyed
+
+
+def test_a_report_whose_sentences_cannot_be_keyed_is_still_stored(tmp_path, seed_analysis, monkeypatch):
+    from analyzer.batch import store as store_module
+
+    def broken(record):
+        raise ValueError("cannot key")
+
+    monkeypatch.setattr(store_module, "sentence_rows", broken)
+    rows = rows_from_analysis(seed_analysis, sha256="b" * 64, path="/in/b.txt", name="b.txt")
+    assert "sentences" not in rows and rows["paragraphs"]
+    with Store(tmp_path / "r.duckdb") as store:
+        assert store.write([FileResult("/in/b.txt", "b.txt", "analysed", sha256="b" * 64, rows=rows)],
+                           run_id=store.begin_run("test")) == []
+        assert store.counts()["reports"] == 1 and store.counts()["sentences"] == 0
 
 
 def test_year_over_year_passages_and_templates_are_stored(tmp_path, seed_rows):

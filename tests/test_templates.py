@@ -140,48 +140,6 @@ def test_the_numpy_bands_give_datasketchs_buckets_over_corpus_sentences():
     assert len(keys) > 3000 and shared > 1000
 
 
-class _Report(dict):
-    """A report mapping that can be watched with a weak reference (to see when it is let go)."""
-
-
-def test_templates_read_each_report_once_and_only_template_sentences_back(monkeypatch):
-    """For a store of any size: the reports come as a one-shot stream and are let go as soon as read;
-    the sentences of the uses that make a template are read back through ``texts``, only for the
-    reports that have one, at the paragraph indexes the store gives."""
-    import gc
-    import weakref
-
-    from analyzer.compare.templates import iter_templates
-
-    reports = [_report("a", "桐川市水务局", 2023, 3, 12), _report("b", "桐川市审计局", 2023, 5, 4),
-               _report("c", "桐川市统计局", 2024, 2, 7),
-               {"sha256": "d", "issuer": "桐川市财政局", "year": 2024, "paragraphs": ["推进预算绩效管理改革，压减一般性支出。"]}]
-    for report in reports:
-        report["indexes"] = [4, 9][:len(report["paragraphs"])]  # headings before: the store's numbering
-    expected = find_templates(reports)
-    watched = []
-
-    def stream():
-        for report in reports:
-            gc.collect()
-            assert all(ref() is None for ref in watched[:-1]), "an earlier report is still held"
-            copy = _Report(report)
-            watched.append(weakref.ref(copy))
-            yield copy
-
-    looked_up = []
-
-    def texts(sha256s):
-        looked_up.append(list(sha256s))
-        return {r["sha256"]: dict(zip(r["indexes"], r["paragraphs"])) for r in reports if r["sha256"] in sha256s}
-
-    monkeypatch.setattr("analyzer.compare.templates._LOOKUP_REPORTS", 2)
-    found = sorted(iter_templates(stream(), texts=texts), key=lambda t: (-len(t.issuers), -len(t.occurrences), t.id))
-    assert found == expected and len(found) == 2
-    assert {o.paragraph for t in found for o in t.occurrences} == {4}
-    assert looked_up == [["a", "b"], ["c"]]  # once each, two at a time, never the report without a template
-
-
 def test_replacing_templates_writes_them_in_chunks_or_keeps_the_old_ones(tmp_path, monkeypatch):
     from analyzer.batch import store as store_module
     from analyzer.batch.store import Store

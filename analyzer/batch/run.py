@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from analyzer.batch.store import FileResult, Store, body_record, rows_from_analysis
+from analyzer.batch.store import FileResult, Store, rows_from_analysis
 from analyzer.checks.rules import Params
 from analyzer.errors import (
     INTERNAL,
@@ -36,9 +35,6 @@ from analyzer.errors import (
 from analyzer.ingest import SUPPORTED_SUFFIXES
 from analyzer.ingest.archive import ARCHIVE_SUFFIX, list_members, open_archive, read_member
 from analyzer.limits import Limits
-
-if TYPE_CHECKING:
-    from analyzer.compare.templates import SentenceUses
 
 # Report-like files we cannot read are listed (and refused with a reason) rather than ignored silently.
 REFUSED_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".pages")
@@ -545,17 +541,11 @@ def run_batch(
     pool = _LazyEngine(lambda: DaskEngine(scheduler=scheduler, jobs=jobs, options=options, per_file=per_file)
                        if engine == "dask" else LocalEngine(jobs=jobs, options=options, per_file=per_file))
     completed = False
-    sentences: SentenceUses | None = _sentence_uses()  # the template step's reading of each report, done while workers analyse
     try:
         for result in _results(_prepare(items, reader=reader, store=store, force=force), pool,
                                stopped=lambda: report.stopped is not None):
             report.counts[result.outcome] += 1
             writer.add(result)
-            if result.outcome == "analysed" and sentences is not None:
-                try:
-                    sentences.add(body_record(result.rows))
-                except Exception:  # never stop a batch for it: the template step reads the store instead
-                    sentences = None
             if progress is not None:
                 progress(result, report)
         completed = report.stopped is None
@@ -577,8 +567,8 @@ def run_batch(
             update_yoy_copying(store, run_id=report.run_id)
         except Exception as exc:  # the reports are stored; only the cross-year comparison is missing
             report.unwritten.append(("(year-over-year copying)", f"could not be computed ({_reason(exc)})"))
-        try:  # a report that could not be stored is not in the store: read them all there instead
-            update_templates(store, collected=None if writer.lost else sentences)
+        try:
+            update_templates(store)
         except Exception as exc:  # likewise: only the cross-issuer comparison is missing
             report.unwritten.append(("(templates)", f"could not be computed ({_reason(exc)})"))
     return report
@@ -674,7 +664,6 @@ class _Writer:
         self.buffer: list[FileResult] = []
         self.last = time.monotonic()
         self.failures_in_a_row = 0
-        self.lost = False  # some analysed result could not be written
 
     def add(self, result: FileResult) -> None:
         self.buffer.append(result)
@@ -691,7 +680,6 @@ class _Writer:
             failed = [(r, exc) for r in group]
         for result, exc in failed:
             self.report.unwritten.append((result.path, f"could not be written to the store ({_reason(exc)})"))
-            self.lost = True
         self.failures_in_a_row = self.failures_in_a_row + 1 if failed and len(failed) == len(group) else 0
         if self.failures_in_a_row >= MAX_STORE_FAILURES and not self.report.stopped:
             self.report.stopped = (f"the store cannot be written ({_reason(failed[-1][1])}); "
@@ -729,23 +717,13 @@ def update_yoy_copying(store: Store, *, run_id: int | None = None) -> int:
     return len(pairs)
 
 
-def _sentence_uses() -> SentenceUses:
-    from analyzer.compare.templates import SentenceUses
-
-    return SentenceUses(keep=False)
-
-
-def update_templates(store: Store, *, collected: SentenceUses | None = None) -> int:
+def update_templates(store: Store) -> int:
     """Recompute the ``templates`` table over every stored report (a new report can turn a sentence of
-    two issuers into a template of three); returns the templates found. The reports are read one at
-    a time and the templates written as they are built: memory does not grow with the store.
-    ``collected``: the sentences of the reports a batch gathered as it stored them; only the other
-    stored reports are read and normalised here."""
-    from analyzer.compare.templates import iter_templates
+    two issuers into a template of three); returns the templates found. The work is done in the store
+    (``template_step``) from the sentence keys each report stored: memory does not grow with the store,
+    and a report stored by an earlier run is never read again (one stored before the store kept its
+    keys is keyed here, once)."""
+    from analyzer.batch.template_step import fill_missing_sentences, iter_stored_templates
 
-    if collected is None:
-        others = store.report_texts(order="stored")
-    else:
-        rest = [sha256 for sha256 in store.report_sha256s() if sha256 not in collected.sha256s]
-        others = store.report_texts(order="stored", sha256s=rest) if rest else iter(())
-    return store.replace_templates(iter_templates(others, texts=store.paragraph_texts_of, collected=collected))
+    fill_missing_sentences(store)
+    return store.replace_templates(iter_stored_templates(store))

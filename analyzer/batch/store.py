@@ -33,7 +33,7 @@ from pathlib import Path
 from analyzer.errors import GovreportError
 from analyzer.issuers import issuer_level
 
-SCHEMA_VERSION = 2  # 2: copying in sentences, templates; outline, rule, layout and the S1..S7 scale
+SCHEMA_VERSION = 3  # 2: copying in sentences, templates; outline, rule, layout and the S1..S7 scale; 3: sentences
 # DuckDB caches table blocks up to its memory limit (80% of RAM by default): a store growing to
 # gigabytes would take the client's memory with it. A fixed cap keeps a long batch flat: with 64 MB
 # the client's peak grows 11% from 1,000 to 10,000 reports, with 256 MB 49% (benchmarks/README.md).
@@ -169,6 +169,14 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         ("earlier", "VARCHAR", "the sentence it repeats"),
         ("changed", "VARCHAR", "JSON list of [start, end] spans of the later sentence that differ"),
     ]),
+    "sentences": ("one row per body sentence of 12+ characters, normalised as the template step compares them", [
+        ("sha256", "VARCHAR", "report"),
+        ("paragraph", "INTEGER", "paragraph index"),
+        ("span_start", "INTEGER", "start of the sentence in the paragraph"),
+        ("span_end", "INTEGER", "end of the sentence in the paragraph"),
+        ("key", "VARCHAR", "the sentence normalised: figures, years, dates, 文号 and the issuer's own name as tokens"),
+        ("key_hash", "BIGINT", "64-bit hash of the key (BLAKE2b): the key's identity and order in the template step"),
+    ]),
     "templates": ("one row per use of a template: a sentence found in reports of at least three issuers", [
         ("template_id", "VARCHAR", "the template (hash of its normalised wording)"),
         ("template_text", "VARCHAR", "its most common wording"),
@@ -201,8 +209,10 @@ MIGRATIONS = {
                     "sections": ["outline", "scale"], "paragraphs": ["part", "scale"]},
         "tables": ["copied_passages", "templates"],
         "sql": ["UPDATE reports SET yoy_copied_share = NULL, yoy_previous = NULL"]},
+    # the reports stored before get their sentences from the next template step (``missing_sentences``)
+    2: {"columns": {}, "tables": ["sentences"], "sql": []},
 }
-REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs")
+REPORT_TABLES = ("reports", "sections", "elements", "findings", "paragraphs", "sentences")
 # the paragraphs the cross-report comparisons read: the body, without headings and title/signature lines
 # A report's paragraphs lie together in the file (one report's rows are inserted at once): a chunk's
 # reports are first bounded by their row numbers, so that the text query reads only the blocks they
@@ -299,7 +309,7 @@ def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: 
     """The store rows of one analysed report, in ``TABLES`` column order (built in the worker)."""
     report = report_record(analysis, sha256=sha256, path=path, name=name, seconds=seconds)
     elements = [(s.id, e) for s in analysis.sections for e in s.elements]
-    return {
+    rows = {
         "reports": [tuple(report[c] for c in columns("reports"))],
         "sections": [
             (sha256, s.id, s.name, s.status, s.share, s.chars, len(s.paragraphs), s.specificity, s.boilerplate_ratio,
@@ -321,6 +331,23 @@ def rows_from_analysis(analysis, *, sha256: str, path: str, name: str, seconds: 
             for p in analysis.paragraphs
         ],
     }
+    try:
+        rows["sentences"] = sentence_rows(body_record(rows))
+    except Exception:  # never lose a report for them: the template step keys it from the store instead
+        pass
+    return rows
+
+
+def sentence_rows(record: dict) -> list[tuple]:
+    """The ``sentences`` rows of a report's body record (``body_record``): every sentence long enough to
+    be a template's, keyed as the template step compares them. Kept in the store, so that the step
+    never normalises a stored report again and holds nothing per sentence in memory."""
+    from analyzer.checks.copying import name_variants, sentence_keys
+    from analyzer.compare.templates import MIN_CHARS, key_hash
+
+    indexes = record["indexes"]
+    return [(record["sha256"], indexes[paragraph], start, end, key, key_hash(key)) for paragraph, start, end, key
+            in sentence_keys(record["paragraphs"], names=name_variants(record["issuer"]), min_chars=MIN_CHARS)]
 
 
 def body_record(rows: dict[str, list[tuple]]) -> dict:
@@ -507,7 +534,7 @@ class Store:
             for table in REPORT_TABLES if stored else ():
                 self.con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?))", [stored])
             for table in REPORT_TABLES:
-                self._insert(table, [row for r in analysed for row in r.rows[table]])
+                self._insert(table, [row for r in analysed for row in r.rows.get(table, ())])  # none: keyed later
         if paths:
             self.con.execute("DELETE FROM errors WHERE path IN (SELECT unnest(?))", [paths])
         now = datetime.now().replace(microsecond=0)
@@ -517,6 +544,11 @@ class Store:
         )
         self._insert("run_files", [(run_id, r.path, r.sha256, r.outcome) for r in results])
         self.con.execute("COMMIT")
+
+    def insert_rows(self, table: str, rows: list[tuple]) -> int:
+        """Append ``rows`` (in ``table``'s column order) in one transaction; returns how many."""
+        self._insert(table, rows)
+        return len(rows)
 
     def _insert(self, table: str, rows: list[tuple], *, into: str | None = None) -> None:
         """Insert rows of ``table``'s columns (into ``into``, a table of the same columns, if given)
@@ -646,24 +678,15 @@ class Store:
         self.con.execute("CHECKPOINT")
 
     def _body_texts(self, sha256s: list[str]) -> dict[str, list[tuple[int, str]]]:
-        """The body paragraphs (index, text) of several reports in one query: a query per report
-        cost ~2 ms, most of reading a store of thousands of reports."""
+        """The body paragraphs (index, text) of several reports, by report."""
         out: dict[str, list[tuple[int, str]]] = {}
-        first, last = self.con.execute(_ROW_BOUNDS, [sha256s]).fetchone()
-        if first is None:
-            return out
-        for sha256, index, text in self.con.execute(_BODY_TEXTS, [first, last, sha256s]).fetchall():
+        for sha256, index, text in body_texts(self.con, sha256s):
             out.setdefault(sha256, []).append((index, text))
         return out
 
-    def paragraph_texts_of(self, sha256s: list[str]) -> dict[str, dict[int, str]]:
-        """``paragraph_texts`` of several reports in one query (``templates.ParagraphTexts``)."""
-        return {sha256: dict(rows) for sha256, rows in self._body_texts(sha256s).items()}
-
     def paragraph_texts(self, sha256: str) -> dict[int, str]:
-        """One report's body paragraphs by index (those ``report_texts`` gives), e.g. to read back a
-        sentence kept as (paragraph, start, end)."""
-        return self.paragraph_texts_of([sha256]).get(sha256, {})
+        """One report's body paragraphs by index (those ``report_texts`` gives)."""
+        return {index: text for _, index, text in body_texts(self.con, [sha256])}
 
     def template_rows(self) -> Iterator[dict]:
         """One row per template: its wording, issuers and reports, and who used it in which year."""
@@ -682,6 +705,15 @@ class Store:
         whose last result was left half-read)."""
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
+
+
+def body_texts(con, sha256s: list[str]) -> list[tuple[str, int, str]]:
+    """The body paragraphs (sha256, index, text) of several reports in one query on ``con`` (a query
+    per report cost ~2 ms, most of reading a store of thousands of reports)."""
+    first, last = con.execute(_ROW_BOUNDS, [sha256s]).fetchone()
+    if first is None:
+        return []
+    return con.execute(_BODY_TEXTS, [first, last, sha256s]).fetchall()
 
 
 def _rows(cursor) -> Iterator[dict]:

@@ -10,10 +10,9 @@ every sentence with every other. A candidate pair whose exact 3-gram Jaccard rea
 joins one group; a group used by reports of at least ``MIN_ISSUERS`` different issuers (names
 matched by ``copying.match_issuers``) is a template.
 
-Memory does not grow with the reports' text: they are read once, one at a time, and each sentence
-is kept as five numbers (report, paragraph, start, end, key); the wording of the uses that end up in
-a template is read back afterwards (``iter_templates``'s ``texts``), and templates are handed on one
-at a time, so that a store writes them as they come.
+This module finds them among reports at hand (in memory: ``compare`` over files, the evaluation); a
+batch store finds them with the same rules in SQL (``batch.template_step``), from the sentence keys
+each report stored.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -42,10 +41,6 @@ _PRIME = (1 << 31) - 1
 _CHUNK = 25_000  # 3-gram positions hashed at once: bounds memory to NUM_PERM × _CHUNK × 8 bytes (13 MB)
 _GRAM_CACHE = 4096  # 3-gram sets kept while candidate pairs are checked (a bucket's members come back)
 _ROWS = 65_536  # uses handled at once where each needs temporaries
-# sha256s → each report's paragraph texts by index, asked for a chunk of reports at a time (a store
-# answers a chunk with one query; a query per report was most of the time of reading them back)
-ParagraphTexts = Callable[[list[str]], Mapping[str, Mapping[int, str]]]
-_LOOKUP_REPORTS = 200  # reports whose paragraphs are asked for at once
 
 
 @dataclass(frozen=True)
@@ -84,27 +79,18 @@ def text_record(item) -> dict:
     return item
 
 
-def find_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS,
-                   texts: ParagraphTexts | None = None) -> list[Template]:
-    """Templates among ``reports`` (as ``iter_templates`` takes them), most used first."""
-    found = iter_templates(reports, min_issuers=min_issuers, texts=texts)
+def find_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS) -> list[Template]:
+    """Templates among ``reports``, most used first. ``reports``: mappings with sha256, issuer, year,
+    paragraphs (body texts) and optionally indexes (each paragraph's index in its report), or
+    ``Analysis`` objects."""
+    found = iter_templates(reports, min_issuers=min_issuers)
     return sorted(found, key=lambda t: (-len(t.issuers), -len(t.occurrences), t.id))
 
 
-def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS,
-                   texts: ParagraphTexts | None = None, collected: SentenceUses | None = None) -> Iterator[Template]:
-    """Templates among ``reports``, one at a time in no particular order, for a store of any size.
-
-    ``reports``: mappings with sha256, issuer, year, paragraphs (body texts) and optionally indexes
-    (each paragraph's index in its report), or ``Analysis`` objects; read once, one at a time.
-    ``texts``: sha256 → that report's paragraphs by index, to read back the sentences that end up
-    in a template (a store's ``paragraph_texts_of``), a chunk of reports at a time. Without it the paragraphs are kept as they are
-    read, which suits reports already in memory. Every sentence is kept as five numbers meanwhile,
-    so memory grows by ~20 bytes per sentence, not by the reports' text. ``collected``: the
-    sentences of more reports, gathered beforehand (a batch gathers them as it stores its reports,
-    while its workers analyse the next ones); ``reports`` are added to them.
-    """
-    collector = collected if collected is not None else SentenceUses(keep=texts is None)
+def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS) -> Iterator[Template]:
+    """Templates among ``reports`` (as ``find_templates`` takes them), one at a time in the order of
+    their first keys. Every sentence is kept as five numbers meanwhile, and the paragraphs beside them."""
+    collector = SentenceUses()
     for report in reports:
         collector.add(text_record(report))
     uses = collector.finish()
@@ -114,8 +100,7 @@ def iter_templates(reports: Iterable[Mapping], *, min_issuers: int = MIN_ISSUERS
         group_of_key[members] = number
     chosen = _template_groups(uses, group_of_key, min_issuers=min_issuers)
     selected = np.flatnonzero(chosen[group_of_key[uses.table[:, _KEY]]])
-    wordings, text_ids = _read_texts(uses.table[selected], _lookup(uses, texts))
-    uses.kept.clear()  # the texts needed are in ``wordings`` now
+    wordings, text_ids = _read_texts(uses.table[selected], uses.kept)
     return _templates(uses, groups, group_of_key, selected, wordings, text_ids)
 
 
@@ -127,19 +112,17 @@ class _Uses:
     """Every sentence long enough to be a template's, as numbers: report number, paragraph index,
     start, end and the number of its normalised key."""
 
-    keys: list[str]  # key number → normalised sentence, in sorted order
+    keys: list[str]  # key number → normalised sentence, in the order of their hashes (``key_hash``)
     table: np.ndarray  # one int32 row per use, ``_REPORT`` … ``_KEY``, in reading order
     reports: list[tuple[str, str | None, int | None]]  # report number → sha256, issuer, year
-    kept: dict[int, dict[int, str]]  # report number → paragraphs by index, when no lookup is given
+    kept: dict[int, dict[int, str]]  # report number → paragraphs by index
 
 
 class SentenceUses:
     """The sentences of reports, gathered one report at a time and kept as numbers (report, paragraph,
-    start, end, key number), as ``iter_templates`` needs them; with ``keep``, their paragraphs too."""
+    start, end, key number), as ``iter_templates`` needs them, with their paragraphs."""
 
-    def __init__(self, *, keep: bool):
-        self.keep = keep
-        self.sha256s: set[str] = set()  # the reports gathered
+    def __init__(self):
         self._numbers: dict[str, int] = {}
         self._names: dict[str | None, str | None] = {}  # one string per issuer name, not one per report
         self._reports: list[tuple[str, str | None, int | None]] = []
@@ -151,10 +134,8 @@ class SentenceUses:
         number = len(self._reports)
         issuer = self._names.setdefault(record["issuer"], record["issuer"])
         self._reports.append((record["sha256"], issuer, record["year"]))
-        self.sha256s.add(record["sha256"])
         indexes = record.get("indexes") or range(len(record["paragraphs"]))
-        if self.keep:
-            self._kept[number] = dict(zip(indexes, record["paragraphs"]))
+        self._kept[number] = dict(zip(indexes, record["paragraphs"]))
         numbers = self._numbers
         for paragraph, start, end, key in sentence_keys(record["paragraphs"], names=name_variants(issuer),
                                                         min_chars=MIN_CHARS):
@@ -165,10 +146,18 @@ class SentenceUses:
         return _Uses(*_sorted_keys(list(self._numbers), table), reports=self._reports, kept=self._kept)
 
 
+def key_hash(key: str) -> int:
+    """A normalised sentence's 64-bit number (signed, as DuckDB's BIGINT): keys are ordered by it, here
+    and in a store, where sorting the keys' texts would not fit the store's memory cap."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
 def _sorted_keys(keys: list[str], table: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Number the keys in sorted order instead of reading order, so that the templates found do not
-    depend on the order the reports are read in (a crowded bucket's pairs are taken in key order)."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+    """Number the keys in the order of their hashes instead of reading order, so that the templates
+    found do not depend on the order the reports are read in (a crowded bucket's pairs are taken in key
+    order, and a template is named after its first key)."""
+    hashes = [key_hash(key) for key in keys]
+    order = sorted(range(len(keys)), key=lambda i: (hashes[i], keys[i]))
     rank = np.empty(len(keys), dtype=np.int32)
     rank[order] = np.arange(len(keys), dtype=np.int32)
     table[:, _KEY] = rank[table[:, _KEY]]
@@ -192,35 +181,13 @@ def _template_groups(uses: _Uses, group_of_key: np.ndarray, *, min_issuers: int)
     return issuers >= min_issuers
 
 
-def _lookup(uses: _Uses, texts: ParagraphTexts | None) -> Callable[[list[int]], Mapping[int, Mapping[int, str]]]:
-    """Report numbers → their paragraphs by index: the kept ones, or asked of ``texts`` by sha256."""
-    if texts is None:
-        return lambda numbers: {n: uses.kept[n] for n in numbers}
-
-    def ask(numbers: list[int]) -> dict[int, Mapping[int, str]]:
-        found = texts([uses.reports[n][0] for n in numbers])
-        return {n: found.get(uses.reports[n][0], {}) for n in numbers}
-    return ask
-
-
-def _read_texts(table: np.ndarray, lookup: Callable[[list[int]], Mapping[int, Mapping[int, str]]],
-                ) -> tuple[list[str], np.ndarray]:
-    """Each use's sentence as printed, numbered: (distinct texts, text number per use). ``table`` is in
-    reading order, so each report's paragraphs are looked up once, ``_LOOKUP_REPORTS`` reports at a time."""
+def _read_texts(table: np.ndarray, kept: Mapping[int, Mapping[int, str]]) -> tuple[list[str], np.ndarray]:
+    """Each use's sentence as printed, numbered: (distinct texts, text number per use)."""
     numbers: dict[str, int] = {}
     text_ids = np.empty(len(table), dtype=np.int32)
-    column = table[:, _REPORT]
-    order = column[np.flatnonzero(np.diff(column, prepend=-1))].tolist()  # the reports, once each, in order
-    chunks = (order[k:k + _LOOKUP_REPORTS] for k in range(0, len(order), _LOOKUP_REPORTS))
-    fetched: Mapping[int, Mapping[int, str]] = {}
-    paragraphs, current = {}, -1
     for first in range(0, len(table), _ROWS):  # as Python ints a chunk at a time: ~150 bytes a row
         for row, (report, paragraph, start, end) in enumerate(table[first:first + _ROWS, :_KEY].tolist(), first):
-            if report != current:
-                if report not in fetched:
-                    fetched = lookup(next(chunks))
-                paragraphs, current = fetched[report], report
-            text_ids[row] = numbers.setdefault(paragraphs[paragraph][start:end], len(numbers))
+            text_ids[row] = numbers.setdefault(kept[report][paragraph][start:end], len(numbers))
     return list(numbers), text_ids
 
 
@@ -237,10 +204,10 @@ def _templates(uses: _Uses, groups: list[list[int]], group_of_key: np.ndarray, s
         occurrences = [Occurrence(*uses.reports[report], paragraph, start, end, wordings[text])
                        for (report, paragraph, start, end), text
                        in zip(table[rows, :_KEY].tolist(), text_ids[rows].tolist())]
-        yield _template(occurrences, canonical, uses.keys[min(members)])  # keys are numbered in sorted order
+        yield template_of(occurrences, canonical, uses.keys[min(members)])  # the first key in hash order
 
 
-def _template(occurrences: list[Occurrence], canonical: Mapping[str, str], first_key: str) -> Template:
+def template_of(occurrences: list[Occurrence], canonical: Mapping[str, str], first_key: str) -> Template:
     """A template from its uses; every choice (the wording shown, the name shown for an issuer spelled
     two ways) is broken by sorted order, never by the order the reports were read in."""
     occurrences = sorted(occurrences, key=lambda o: (o.issuer or "", o.year or 0, o.sha256, o.paragraph, o.start))
@@ -272,7 +239,7 @@ def _similar_groups(keys: list[str]) -> list[list[int]]:
         grams = lru_cache(maxsize=_GRAM_CACHE)(lambda i: shingles(keys[i]))
         checked: set[int] = set()  # pairs as a * len(keys) + b
         for members in band_buckets(minhash_signatures(keys), bands=LSH_BANDS, rows=LSH_ROWS):
-            for a, b in _pairs(members.tolist()):
+            for a, b in candidate_pairs(members.tolist()):
                 if root(a) == root(b) or a * len(keys) + b in checked:
                     continue
                 checked.add(a * len(keys) + b)
@@ -299,7 +266,7 @@ def band_buckets(signatures: np.ndarray, *, bands: int, rows: int) -> Iterator[n
             yield order[starts[number]:starts[number] + sizes[number]]
 
 
-def _pairs(members: list[int], *, limit: int = 40):
+def candidate_pairs(members: list[int], *, limit: int = 40) -> Iterator[tuple[int, int]]:
     """Candidate pairs of a bucket: all of a small one; in a crowded one (a formula many sentences
     share), each member against the first ``limit`` only, so that the cost stays linear."""
     for i, a in enumerate(members):
