@@ -107,7 +107,7 @@ def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while an analysis runs, back on after it (left off if
     the caller had switched it off). An analysis allocates tens of thousands of containers (tokens,
     hits, feature items) and leaves no reference cycle behind (tested), so the collector's passes
-    over them, a couple of dozen per report, find nothing and cost 3–5% of a warm analysis; the
+    over them, a couple of dozen per report, find nothing and cost 3–7% of a warm analysis; the
     memory is freed by reference counting as before. Switching it is process-wide: an analysis in
     another thread meanwhile runs without it too, and the first to finish switches it back on."""
     if not gc.isenabled():

@@ -176,9 +176,9 @@ class WordPairs:
 
 class KeyTable:
     """Keys (above zero) → values, looked up for a whole array of keys at once: an open-addressing
-    hash table (linear probing, at most a quarter full) in two numpy arrays. A report's ~2,000 word
+    hash table (linear probing, at most a quarter full) in two numpy arrays. A report's ~1,600 word
     pairs are found in ~1.2 probes each on average, where ``numpy.searchsorted`` in the sorted
-    keys costs ~16 binary-search steps with a cache miss each: 2.5x faster over the corpus. Built
+    keys costs ~16 binary-search steps with a cache miss each: 2.4x faster over the corpus. Built
     in ~10 ms when the model is first used. A key held twice gives its first value (as the leftmost
     of ``searchsorted``); a missing key gives -1."""
 
