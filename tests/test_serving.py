@@ -109,6 +109,27 @@ def test_word_pairs_resolve_underscores_as_the_strings_do(words):
     assert got == [_plain_columns(vocabulary, item) for item in items]
 
 
+def test_the_key_table_gives_what_a_search_of_the_sorted_keys_gives():
+    """``KeyTable`` (hashing) against ``searchsorted`` in the sorted keys, which it replaced: the
+    shipped model's word pairs and every key next to them, small keys many of them held twice (the
+    first value wins, as the leftmost found), and no key at all."""
+    from analyzer.mapping.serving import KeyTable, WordPairs
+
+    pairs = WordPairs(default_scorer().blocks[0].vocabulary)
+    rng = np.random.default_rng(7)
+    cases = [(pairs.pair_keys, pairs.pair_columns)]
+    keys = rng.integers(1, 50, size=40)
+    cases.append((np.sort(keys, kind="stable"), np.arange(40)))
+    cases.append((np.array([], dtype=np.int64), np.array([], dtype=np.int64)))
+    for keys, values in cases:
+        table = KeyTable(keys, values)
+        queries = np.concatenate((keys, keys + 1, keys - 1, rng.integers(1, 1 << 40, size=1000)))
+        queries = queries[queries > 0]
+        at = np.minimum(np.searchsorted(keys, queries), max(len(keys) - 1, 0))
+        want = np.where(keys[at] == queries, values[at], -1) if len(keys) else np.full(len(queries), -1)
+        assert table.get(queries).tolist() == want.tolist()
+
+
 # -- the document's scoring against the per-block numpy calls it replaced -------------------------
 
 def _plain_transform(block, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
