@@ -10,7 +10,7 @@ import pytest
 from builders import corpus_texts
 
 from analyzer.batch.store import FileResult, Store, rows_from_analysis
-from analyzer.batch.template_step import fill_missing_sentences, iter_stored_templates
+from analyzer.batch.template_step import fill_missing_sentences, write_stored_templates
 from analyzer.compare.templates import find_templates
 
 # 市水务局 and 水务局 name the one body 桐川市水务局 (``match_issuers``); None: a report without an issuer
@@ -62,8 +62,18 @@ def mixed_rows():
 
 
 def _uses(templates) -> list[tuple]:
-    return sorted((t.id, t.text, tuple(t.issuers), tuple(t.years), o.sha256, o.issuer, o.year, o.paragraph, o.start,
-                   o.end, o.text) for t in templates for o in t.occurrences)
+    """The ``templates`` table's rows of templates found in memory."""
+    return sorted((t.id, t.text, len(t.issuers), len({o.sha256 for o in t.occurrences}), o.sha256, o.issuer, o.year,
+                   o.paragraph, o.start, o.end, o.text) for t in templates for o in t.occurrences)
+
+
+def _stored(store: Store, **options) -> list[tuple]:
+    """The templates the store finds, as its table's rows."""
+    found = write_stored_templates(store, **options)
+    rows = sorted(store.con.execute("SELECT template_id, template_text, issuers, reports, sha256, issuer, year, "
+                                    "paragraph, span_start, span_end, text FROM templates").fetchall())
+    assert found == len({row[0] for row in rows})
+    return rows
 
 
 @pytest.mark.parametrize("crowded", [40, 1], ids=["buckets as they are", "every bucket crowded"])
@@ -74,20 +84,20 @@ def test_the_store_finds_the_templates_found_in_memory(tmp_path, mixed_rows, mon
                                                                   limit=crowded))
     with Store(tmp_path / "r.duckdb") as store:
         store.write(mixed_rows, run_id=store.begin_run("test"))
-        stored = list(iter_stored_templates(store))
+        stored = _stored(store)
         in_memory = find_templates(store.report_texts())
     assert len(in_memory) >= 20
     assert any(len({o.text for o in t.occurrences}) > 1 for t in in_memory)  # the same template, worded apart
-    assert _uses(stored) == _uses(in_memory)
+    assert stored == _uses(in_memory)
 
 
 def test_a_lower_issuer_threshold_finds_more_templates_in_both(tmp_path, mixed_rows):
     with Store(tmp_path / "r.duckdb") as store:
         store.write(mixed_rows, run_id=store.begin_run("test"))
-        three = list(iter_stored_templates(store))
-        two = list(iter_stored_templates(store, min_issuers=2))
+        three = _stored(store)
+        two = _stored(store, min_issuers=2)
         in_memory = find_templates(store.report_texts(), min_issuers=2)
-    assert len(two) > len(three) and _uses(two) == _uses(in_memory)
+    assert len(two) > len(three) and two == _uses(in_memory)
 
 
 def test_reports_are_keyed_once_and_the_working_tables_go_with_the_step(tmp_path, mixed_rows):
@@ -98,14 +108,15 @@ def test_reports_are_keyed_once_and_the_working_tables_go_with_the_step(tmp_path
         expected = sum(len(r.rows["sentences"]) for r in mixed_rows[:5])
         assert fill_missing_sentences(store) == expected > 0
         assert fill_missing_sentences(store) == 0
-        assert len(list(iter_stored_templates(store))) > 0
-        left = store.con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'tpl_%'").fetchall()
+        assert len(_stored(store)) > 0
+        left = store.con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'tpl_%' "
+                                 "OR table_name = 'templates_next'").fetchall()
     assert left == []
 
 
 def test_an_empty_store_has_no_templates(tmp_path):
     with Store(tmp_path / "r.duckdb") as store:
-        assert list(iter_stored_templates(store)) == []
+        assert _stored(store) == []
 
 
 def test_buckets_read_a_slice_at_a_time_give_the_same_templates(tmp_path, mixed_rows, monkeypatch):
@@ -113,10 +124,11 @@ def test_buckets_read_a_slice_at_a_time_give_the_same_templates(tmp_path, mixed_
 
     with Store(tmp_path / "r.duckdb") as store:
         store.write(mixed_rows, run_id=store.begin_run("test"))
-        whole = list(iter_stored_templates(store))
+        whole = _stored(store)
         monkeypatch.setattr(step, "_SLICE_ROWS", 5)  # dozens of slices per band, buckets cut nowhere
-        sliced = list(iter_stored_templates(store))
-    assert _uses(sliced) == _uses(whole) and len(whole) >= 20
+        monkeypatch.setattr(step, "_USES_WRITTEN", 7)  # and the table written a few templates at a time
+        sliced = _stored(store)
+    assert sliced == whole and len({row[0] for row in whole}) >= 20
 
 
 def test_the_stores_buckets_are_the_in_memory_buckets_members_in_key_order(tmp_path, mixed_rows):

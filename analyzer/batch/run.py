@@ -723,7 +723,7 @@ def update_templates(store: Store) -> int:
     (``template_step``) from the sentence keys each report stored: memory does not grow with the store,
     and a report stored by an earlier run is never read again (one stored before the store kept its
     keys is keyed here, once)."""
-    from analyzer.batch.template_step import fill_missing_sentences, iter_stored_templates
+    from analyzer.batch.template_step import fill_missing_sentences, write_stored_templates
 
     fill_missing_sentences(store)
-    return store.replace_templates(iter_stored_templates(store))
+    return write_stored_templates(store)

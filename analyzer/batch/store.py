@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -586,16 +587,9 @@ class Store:
         self.con.execute("COMMIT")
 
     def replace_templates(self, templates: Iterable) -> int:
-        """Replace the ``templates`` table with ``templates`` (``templates.iter_templates`` output);
-        returns the templates written.
-
-        The rows go to a staging table a chunk at a time, each chunk committed, and the staging table
-        then takes the table's place in one transaction: readers see the old templates or the new
-        ones, never a part, and memory stays flat (DuckDB holds a transaction's rows in memory until
-        it commits; ~800,000 rows in one transaction exceed ``MEMORY_LIMIT``)."""
-        self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")  # left over by a run that was killed
-        self._create_table("templates", name=_STAGING)
-        try:
+        """Replace the ``templates`` table with ``templates`` (``templates.iter_templates`` output), a
+        chunk of rows at a time (``templates_replaced``); returns the templates written."""
+        with self.templates_replaced() as staging:
             count, rows = 0, []
             for t in templates:
                 count += 1
@@ -603,9 +597,22 @@ class Store:
                 rows += [(t.id, t.text, len(t.issuers), reports, o.sha256, o.issuer, o.year, o.paragraph, o.start,
                           o.end, o.text) for o in t.occurrences]
                 if len(rows) >= _INSERT_ROWS:
-                    self._insert("templates", rows, into=_STAGING)
+                    self._insert("templates", rows, into=staging)
                     rows = []
-            self._insert("templates", rows, into=_STAGING)
+            self._insert("templates", rows, into=staging)
+        return count
+
+    @contextmanager
+    def templates_replaced(self) -> Iterator[str]:
+        """A staging table of the ``templates`` columns to fill (by any connection to the store, in as many
+        transactions as it likes); when the block ends it takes the table's place in one transaction.
+        Readers see the old templates or the new ones, never a part, and memory stays flat (DuckDB holds a
+        transaction's rows in memory until it commits; ~800,000 rows in one exceed ``MEMORY_LIMIT``). If
+        the block fails, the old templates stay."""
+        self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")  # left over by a run that was killed
+        self._create_table("templates", name=_STAGING)
+        try:
+            yield _STAGING
             self.con.execute("BEGIN")
             self.con.execute("DROP TABLE templates")
             self.con.execute(f"ALTER TABLE {_STAGING} RENAME TO templates")
@@ -614,7 +621,6 @@ class Store:
             self._rollback()  # the previous templates stay
             self.con.execute(f"DROP TABLE IF EXISTS {_STAGING}")
             raise
-        return count
 
     # ----- reads
     def query(self, sql: str, params: list | None = None) -> Iterator[dict]:

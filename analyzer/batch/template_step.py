@@ -6,8 +6,9 @@ Each report's sentences are keyed once, when the report is stored (the ``sentenc
 key's 64-bit hash: its identity and order here, since sorting a large store's keys by their text does
 not fit the store's memory cap). The distinct keys are signed a range of hashes at a time; their MinHash
 bands go to a table that DuckDB groups into buckets band by band (spilling to disk if it must), the
-candidate pairs are checked a slice of buckets at a time, and the uses of the templates are read back template by
-template, with their wording cut from the stored paragraphs report by report.
+candidate pairs are checked a slice of buckets at a time, the uses of the templates get their wording cut from the
+stored paragraphs report by report, and the templates table is written by SQL, a range of templates
+at a time.
 """
 
 from __future__ import annotations
@@ -24,15 +25,11 @@ from analyzer.compare.templates import (
     LSH_ROWS,
     MIN_ISSUERS,
     SIMILARITY,
-    Occurrence,
-    Template,
     candidate_pairs,
     minhash_signatures,
-    template_of,
 )
 
 _SIGNED = 20_000  # keys signed at once: a chunk's signatures are a few MB
-_FETCH = 2_000  # rows of a streamed query fetched at once (the templates' uses)
 _GRAM_CACHE = 4096  # 3-gram sets kept while buckets are checked (a key comes back in its other bands)
 
 # reports numbered in the order they were stored (a chunk of them lies together in ``paragraphs``)
@@ -66,12 +63,24 @@ _SELECTED_USES = ("CREATE TEMP TABLE tpl_selected_uses AS SELECT u.rno, u.paragr
                   "FROM " + _GROUPED + " u SEMI JOIN tpl_selected USING (grp) ORDER BY u.rno, u.paragraph, u.span_start")
 _TEXTS = "CREATE TEMP TABLE tpl_texts (grp BIGINT, rno INTEGER, paragraph INTEGER, span_start INTEGER, span_end INTEGER, text VARCHAR)"
 _FIRST_KEYS = "CREATE TEMP TABLE tpl_first AS SELECT key_hash AS grp, key FROM tpl_keys SEMI JOIN tpl_selected ON key_hash = grp"
-# the uses of the templates of a range of groups (a range at a time: one sort of every use with its text
-# does not fit the store's memory cap)
-_TEMPLATE_USES = ("SELECT t.grp, k.key, r.sha256, r.issuer, r.year, t.paragraph, t.span_start, t.span_end, t.text "
-                  "FROM tpl_texts t JOIN tpl_first k USING (grp) JOIN tpl_reports r USING (rno) "
-                  "WHERE t.grp BETWEEN ? AND ? ORDER BY t.grp")
-_USES_READ = 50_000  # uses of the templates read back at once, at most (unless one template has more)
+# the templates table's rows of a range of groups (a range at a time: DuckDB holds a statement's rows in
+# memory until it commits). As ``compare.templates.template_of`` makes them: named after the first key,
+# worded as most of its uses are (a tie: the first in sorted order), counting the bodies (``match_issuers``)
+# and the reports that use it.
+_WRITE = """INSERT INTO {table} (template_id, template_text, issuers, reports, sha256, issuer, year, paragraph,
+                                 span_start, span_end, text)
+WITH uses AS (
+    SELECT t.grp, r.sha256, r.issuer, r.year, t.paragraph, t.span_start, t.span_end, t.text, b.body
+    FROM tpl_texts t JOIN tpl_reports r USING (rno) LEFT JOIN tpl_bodies b ON b.issuer = r.issuer
+    WHERE t.grp BETWEEN $first AND $last),
+wordings AS (SELECT grp, text, count(*) AS n FROM uses GROUP BY grp, text),
+heads AS (
+    SELECT grp, first(text ORDER BY n DESC, text) AS wording FROM wordings GROUP BY grp),
+counts AS (SELECT grp, count(DISTINCT body) AS issuers, count(DISTINCT sha256) AS reports FROM uses GROUP BY grp)
+SELECT left(sha1(f.key), 12), h.wording, c.issuers, c.reports, u.sha256, u.issuer, u.year, u.paragraph,
+       u.span_start, u.span_end, u.text
+FROM uses u JOIN heads h USING (grp) JOIN counts c USING (grp) JOIN tpl_first f USING (grp)"""
+_USES_WRITTEN = 50_000  # uses of the templates written at once, at most (unless one template has more)
 _REPORTS_CUT = 200  # reports whose paragraphs are read at once when the templates' texts are cut
 
 
@@ -89,9 +98,10 @@ def fill_missing_sentences(store: Store) -> int:
     return added + store.insert_rows("sentences", rows)
 
 
-def iter_stored_templates(store: Store, *, min_issuers: int = MIN_ISSUERS) -> Iterator[Template]:
-    """The templates among the reports of ``store`` (their ``sentences`` keyed), one at a time in the
-    order of their first keys; the working tables live in a connection of their own and go with it."""
+def write_stored_templates(store: Store, *, min_issuers: int = MIN_ISSUERS) -> int:
+    """Replace the store's ``templates`` table with the templates among its reports (their ``sentences``
+    keyed); returns how many. The working tables live in a connection of their own and go with it; the
+    old templates stay until the new ones are all written."""
     con = store.con.cursor()
     try:
         for sql in (_REPORTS, _KEYS, _USES):
@@ -102,10 +112,13 @@ def iter_stored_templates(store: Store, *, min_issuers: int = MIN_ISSUERS) -> It
         canonical = match_issuers(name for (name,) in con.execute("SELECT DISTINCT issuer FROM reports").fetchall())
         _store_bodies(con, canonical)
         con.execute(_SELECTED, [min_issuers])
-        con.execute(_SELECTED_USES)
-        con.execute(_FIRST_KEYS)
+        for sql in (_SELECTED_USES, _FIRST_KEYS):
+            con.execute(sql)
         _cut_texts(con)
-        yield from _templates(con, canonical)
+        with store.templates_replaced() as staging:
+            for first, last in _group_ranges(con):
+                con.execute(_WRITE.format(table=staging), {"first": first, "last": last})
+        return con.execute("SELECT count(*) FROM tpl_selected").fetchone()[0]
     finally:
         con.close()
 
@@ -244,33 +257,13 @@ def _cut_texts(con) -> None:
             con.unregister("_incoming_texts")
 
 
-def _templates(con, canonical: dict[str, str]) -> Iterator[Template]:
-    """The selected groups' templates, a range of groups at a time, one template at a time."""
-    for first, last in _group_ranges(con):
-        current, first_key, occurrences = None, "", []
-        for grp, key, sha256, issuer, year, paragraph, start, end, text in _fetched(con.execute(_TEMPLATE_USES, [first, last])):
-            if grp != current:
-                if occurrences:
-                    yield template_of(occurrences, canonical, first_key)
-                current, first_key, occurrences = grp, key, []
-            occurrences.append(Occurrence(sha256, issuer, year, paragraph, start, end, text))
-        if occurrences:
-            yield template_of(occurrences, canonical, first_key)
-
-
-def _fetched(cursor) -> Iterator[tuple]:
-    """A query's rows, ``_FETCH`` at a time."""
-    while chunk := cursor.fetchmany(_FETCH):
-        yield from chunk
-
-
 def _group_ranges(con) -> list[tuple[int, int]]:
-    """Ranges of groups (named by their first key's hash) whose uses add up to ``_USES_READ`` at most (a
+    """Ranges of groups (named by their first key's hash) whose uses add up to ``_USES_WRITTEN`` at most (a
     larger group alone)."""
     ranges: list[tuple[int, int]] = []
     start, previous, total = None, -1, 0
     for grp, uses in con.execute("SELECT grp, count(*) FROM tpl_selected_uses GROUP BY grp ORDER BY grp").fetchall():
-        if start is not None and total + uses > _USES_READ:
+        if start is not None and total + uses > _USES_WRITTEN:
             ranges.append((start, previous))
             start, total = None, 0
         start = grp if start is None else start
