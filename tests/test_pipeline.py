@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from builders import corpus_texts
 
@@ -151,3 +153,77 @@ def test_the_collector_is_paused_during_an_analysis_and_restored_after_it(monkey
         assert not gc.isenabled()  # a caller that switched it off keeps it off
     finally:
         gc.enable()
+
+
+def _find_loop_scan(self, text: str) -> list[tuple[int, int, int]]:
+    """``Strings.scan`` as the checks searched before the automaton: one ``str.find`` loop per
+    string, every occurrence (overlapping ones too), ordered as the automaton reports them."""
+    hits = []
+    for number, string in enumerate(self.strings):
+        at = text.find(string)
+        while at >= 0:
+            hits.append((number, at, at + len(string)))
+            at = text.find(string, at + 1)
+    hits.sort(key=lambda hit: (hit[2], hit[1]))  # by end; at one end the longer string first
+    return hits
+
+
+class _SortedKeys:
+    """``serving.KeyTable`` as word pairs were looked up before it: ``numpy.searchsorted`` in the
+    sorted keys (the leftmost of equal keys)."""
+
+    def __init__(self, keys, values):
+        import numpy as np
+
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._values = keys[order], values[order]
+
+    def get(self, keys):
+        import numpy as np
+
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[at] == keys, self._values[at], -1)
+
+
+def _corpus_jsons(texts: list[str]) -> list[dict]:
+    """The JSON of each text's analysis, alone and with the text before it as previous year."""
+    import json
+
+    from analyzer import analyze
+
+    return [json.loads(analyze(text, previous=texts[k - 1] if k % 2 else None).to_json())
+            for k, text in enumerate(texts)]
+
+
+def test_every_corpus_reports_json_is_what_the_plain_searches_give(monkeypatch, seed_path):
+    """Issue 18's speed-ups (one automaton scan instead of a find loop per string, the slogans found
+    by automaton instead of their regex, word pairs in a hash table instead of a sorted array, the
+    garbage collector paused) change nothing in any corpus report's result: every authored report
+    and the seed, half of them with the report before as previous year (copying)."""
+    import contextlib
+
+    from analyzer import pipeline
+    from analyzer.mapping import serving
+    from analyzer.mapping.model import default_element_model, default_scorer
+    from analyzer.text import specificity
+    from analyzer.text.automaton import Strings
+    from analyzer.training.corpus import load_corpus
+
+    root = Path(__file__).resolve().parents[1] / "corpora"
+    reports = load_corpus(root / "src")
+    names = [r.id for r in reports] + ["seed"]
+    texts = [r.text for r in reports] + [seed_path.read_text(encoding="utf-8")]
+    fast = _corpus_jsons(texts)
+
+    monkeypatch.setattr(Strings, "scan", _find_loop_scan)
+    monkeypatch.setattr(specificity, "_slogans", lambda: None)  # SLOGAN.sub, the regex itself
+    monkeypatch.setattr(serving, "KeyTable", _SortedKeys)
+    for model in (default_scorer(), default_element_model()):
+        for block in model.blocks:
+            monkeypatch.setattr(block, "_pairs", None)  # rebuilt on the sorted keys at the next look-up
+    monkeypatch.setattr(pipeline, "collector_paused", contextlib.nullcontext)
+    plain = _corpus_jsons(texts)
+
+    assert len(fast) == len(texts) > 100
+    changed = [name for name, a, b in zip(names, fast, plain) if a != b]
+    assert not changed, f"results differ from the plain searches': {changed}"

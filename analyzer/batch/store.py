@@ -674,10 +674,6 @@ class Store:
         finally:
             heads.close()
 
-    def report_sha256s(self) -> list[str]:
-        """Every stored report's sha256."""
-        return [sha256 for (sha256,) in self.con.execute("SELECT sha256 FROM reports").fetchall()]
-
     def checkpoint(self) -> None:
         """Write what the last transactions appended into the file: until then DuckDB keeps it in its
         memory, and the end steps of a large batch could not read the store within ``MEMORY_LIMIT``."""
