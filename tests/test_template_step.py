@@ -153,3 +153,27 @@ def test_the_stores_buckets_are_the_in_memory_buckets_members_in_key_order(tmp_p
                         for members in band_buckets(minhash_signatures(keys), bands=LSH_BANDS, rows=LSH_ROWS))
     assert stored == in_memory and sum(in_memory.values()) > 50
     assert all(list(members) == sorted(members) for members in stored)
+
+
+def test_slices_of_a_band_hold_about_as_many_members_however_crowded_its_values(monkeypatch):
+    """MinHash values are minima, crowded near zero: a band's members are sliced at their quantiles, so
+    that no slice holds most of them, and every member lies in exactly one slice with its whole bucket."""
+    import duckdb
+    import numpy as np
+
+    import analyzer.batch.template_step as step
+
+    rng = np.random.default_rng(7)
+    hi = (rng.random(20_000) ** 8 * 2**62).astype(np.int64)  # most values near zero
+    hi[:3_000] = 12_345  # one value held by more members than a slice
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE tpl_members AS SELECT unnest($hi) AS hi", {"hi": hi.tolist()})
+    monkeypatch.setattr(step, "_SLICE_ROWS", 1_000)
+    ranges = step._slice_ranges(con, len(hi))
+    sizes = [int(((hi >= low) & (hi <= high)).sum()) for low, high in ranges]
+    assert sum(sizes) == len(hi)  # the ranges cover every member, none twice
+    assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:]))
+    crowded = [size for (low, high), size in zip(ranges, sizes) if low <= 12_345 <= high]
+    assert crowded[0] >= 3_000  # the crowded value whole, in one slice
+    assert max(size for size in sizes if size not in crowded) <= 2_000
+    assert step._slice_ranges(con, 0) == []
