@@ -109,6 +109,18 @@ def test_heading_matching_with_bounds_equals_scoring_every_alias():
             assert matcher._match(core) == _brute_heading_match(matcher, core), (framework_id, core)
 
 
+def test_the_heading_cache_stays_bounded_and_answers_as_before(monkeypatch):
+    """A batch meets new headings with every report: the matched headings kept are bounded, and a
+    heading matched again after the cache was emptied gets the same answer."""
+    matcher = HeadingMatcher(load_framework("fzzf-2015"))
+    monkeypatch.setattr(HeadingMatcher, "CACHE", 10)
+    first = matcher.match("一、依法全面履行政府职能")
+    for k in range(25):
+        matcher.match(f"({k})推进第{k}批行政许可事项清单管理")
+        assert len(matcher._cache) <= 10
+    assert matcher.match("一、依法全面履行政府职能") == first and first[0] == "S1"
+
+
 class _FixedScorer:
     """A stand-in for the trained model: the given probabilities for chosen paragraphs, a flat
     INTRO-leaning row elsewhere; its learned override threshold is ``override_``."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
 
+import numpy as np
+
 from analyzer.doc import Doc
 from analyzer.frameworks import SHARED_PART_IDS, Framework, load_framework
 from analyzer.ingest.normalize import normalize_width
@@ -80,6 +82,8 @@ def normalize_heading(text: str) -> str:
 class HeadingMatcher:
     """Match heading text against the aliases of a framework's sections and parts."""
 
+    CACHE = 4096  # matched headings kept (a batch meets new ones with every report: the cache is bounded)
+
     def __init__(self, framework: Framework):
         self._cache: dict[str, tuple[str, float] | None] = {}
         self.aliases: list[tuple[str, str]] = []
@@ -89,17 +93,22 @@ class HeadingMatcher:
         for part in framework.parts:
             for alias in [part.name, *part.aliases]:
                 self.aliases.append((normalize_heading(alias), part.id))
-        # character → (alias index, how often the alias holds it): bounds every alias's similarity
-        # to a heading in one pass over the heading's characters
-        self._holders: dict[str, list[tuple[int, int]]] = {}
+        # how often each alias holds each character (a row per character): bounds every alias's
+        # similarity to a heading at once, from the rows of the heading's characters
+        chars = sorted({ch for alias, _ in self.aliases for ch in alias})
+        self._row = {ch: k for k, ch in enumerate(chars)}
+        self._held = np.zeros((len(chars), len(self.aliases)), dtype=np.int32)
         for k, (alias, _) in enumerate(self.aliases):
             for ch, count in Counter(alias).items():
-                self._holders.setdefault(ch, []).append((k, count))
+                self._held[self._row[ch], k] = count
+        self._lengths = np.array([len(alias) for alias, _ in self.aliases], dtype=np.int64)
 
     def match(self, heading: str) -> tuple[str, float] | None:
         """The best-matching section or part id and its similarity (1.0 exact, 0.9 containment)."""
         core = normalize_heading(heading)
         if core not in self._cache:
+            if len(self._cache) >= self.CACHE:
+                self._cache.clear()
             self._cache[core] = self._match(core)
         return self._cache[core]
 
@@ -109,14 +118,20 @@ class HeadingMatcher:
         (shared characters, what ``quick_ratio`` counts) could still win."""
         if len(core) < 2:
             return None
+        shared = self._shared(core)
         best: tuple[float, int] | None = None  # (score, -alias index): higher wins, earlier wins ties
-        for k, (alias, _) in enumerate(self.aliases):
+        # an alias inside the heading shares all its characters with it, and the heading inside an alias all its own
+        for k in np.flatnonzero((shared == self._lengths) | (shared == len(core))).tolist():
+            alias = self.aliases[k][0]
             if alias and (alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias)):
                 candidate = (1.0 if alias == core else 0.9, -k)
                 best = candidate if best is None or candidate > best else best
+        bounds = 2.0 * shared / (self._lengths + len(core))
+        bounds[self._lengths == 0] = -1.0
         similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index is built once
-        for bound, k in self._bounds(core):
-            if best is not None and (bound, -k) <= best:
+        for k in np.argsort(-bounds, kind="stable").tolist():  # best bound first, earlier alias first
+            bound = float(bounds[k])
+            if bound < 0 or (best is not None and (bound, -k) <= best):
                 break  # sorted by bound: no later alias can win
             alias = self.aliases[k][0]
             if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
@@ -126,15 +141,13 @@ class HeadingMatcher:
             best = candidate if best is None or candidate > best else best
         return None if best is None else (self.aliases[-best[1]][1], best[0])
 
-    def _bounds(self, core: str) -> list[tuple[float, int]]:
-        """(upper bound of the ratio, alias index) for every non-empty alias, best bound first."""
-        shared = [0] * len(self.aliases)
-        for ch, count in Counter(core).items():
-            for k, held in self._holders.get(ch, ()):
-                shared[k] += min(count, held)
-        bounds = [(2.0 * shared[k] / (len(alias) + len(core)), k) for k, (alias, _) in enumerate(self.aliases) if alias]
-        bounds.sort(key=lambda b: (-b[0], b[1]))
-        return bounds
+    def _shared(self, core: str) -> np.ndarray:
+        """Characters each alias shares with ``core``, counted as ``quick_ratio`` counts them."""
+        counts = [(self._row[ch], n) for ch, n in Counter(core).items() if ch in self._row]
+        if not counts:
+            return np.zeros(len(self.aliases), dtype=np.int32)
+        rows, held = zip(*counts)
+        return np.minimum(self._held[list(rows)], np.array(held, dtype=np.int32)[:, None]).sum(axis=0)
 
 
 _heading_matchers: dict[str, HeadingMatcher] = {}
