@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from analyzer.doc import Doc, PartStatus
 from analyzer.frameworks import Framework, Part
-from analyzer.mapping.sections import CLEAR_HEADING, GENERIC_PARTS, heading_matcher
+from analyzer.mapping.sections import GENERIC_PARTS, heading_matcher
 from analyzer.text.headings import strip_marker
 
 LEAD_WINDOW = 24  # characters at a paragraph's start in which a part's lead phrase counts
@@ -68,7 +68,7 @@ def _named_by_headings(structure: Doc, framework: Framework, parts: dict[str, Pa
     named = {}
     for p in structure.headings:
         found = matcher.match(p.text)
-        if found and found[1] >= CLEAR_HEADING and found[0] in parts and found[0] not in GENERIC_PARTS:
+        if found and found[0] in parts and found[0] not in GENERIC_PARTS:
             named[p.index] = found[0]
     return named
 

@@ -104,18 +104,20 @@ class HeadingMatcher:
         self._lengths = np.array([len(alias) for alias, _ in self.aliases], dtype=np.int64)
 
     def match(self, heading: str) -> tuple[str, float] | None:
-        """The best-matching section or part id and its similarity (1.0 exact, 0.9 containment)."""
+        """The section or part id that the heading clearly names and its similarity (1.0 exact, 0.9
+        containment, else at least ``CLEAR_HEADING``); None where no alias is that similar. Only a
+        clear match decides anything, so aliases that cannot reach it are never scored."""
         core = normalize_heading(heading)
         if core not in self._cache:
             if len(self._cache) >= self.CACHE:
                 self._cache.clear()
-            self._cache[core] = self._match(core)
+            self._cache[core] = self._match(core, at_least=CLEAR_HEADING)
         return self._cache[core]
 
-    def _match(self, core: str) -> tuple[str, float] | None:
-        """The first alias (in file order) with the highest score: 1.0 equal, 0.9 containing or
-        contained, else ``SequenceMatcher.ratio``, computed only for aliases whose upper bound
-        (shared characters, what ``quick_ratio`` counts) could still win."""
+    def _match(self, core: str, *, at_least: float = 0.0) -> tuple[str, float] | None:
+        """The first alias (in file order) with the highest score, if it scores ``at_least``: 1.0
+        equal, 0.9 containing or contained, else ``SequenceMatcher.ratio``, computed only for aliases
+        whose upper bound (shared characters, what ``quick_ratio`` counts) could still win."""
         if len(core) < 2:
             return None
         shared = self._shared(core)
@@ -128,18 +130,23 @@ class HeadingMatcher:
                 best = candidate if best is None or candidate > best else best
         bounds = 2.0 * shared / (self._lengths + len(core))
         bounds[self._lengths == 0] = -1.0
-        similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index is built once
-        for k in np.argsort(-bounds, kind="stable").tolist():  # best bound first, earlier alias first
+        eligible = np.flatnonzero(bounds >= max(at_least, 0.0))  # could reach ``at_least``
+        similarity = None
+        for k in eligible[np.argsort(-bounds[eligible], kind="stable")].tolist():  # best bound, then earliest, first
             bound = float(bounds[k])
-            if bound < 0 or (best is not None and (bound, -k) <= best):
+            if best is not None and (bound, -k) <= best:
                 break  # sorted by bound: no later alias can win
             alias = self.aliases[k][0]
             if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
                 continue  # scored above
+            if similarity is None:
+                similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index, built once
             similarity.set_seq1(alias)
             candidate = (similarity.ratio(), -k)
             best = candidate if best is None or candidate > best else best
-        return None if best is None else (self.aliases[-best[1]][1], best[0])
+        if best is None or best[0] < at_least:
+            return None
+        return self.aliases[-best[1]][1], best[0]
 
     def _shared(self, core: str) -> np.ndarray:
         """Characters each alias shares with ``core``, counted as ``quick_ratio`` counts them."""
@@ -286,7 +293,7 @@ def _heading_assignment(text, matcher, scores, structure, index) -> Assignment:
     if _SUBJECT_ONLY.match(normalize_heading(text)):
         return Assignment("INTRO", "heading")
     found = matcher.match(text)
-    if found and found[1] >= CLEAR_HEADING:
+    if found:  # a clear match (``HeadingMatcher.match``)
         return Assignment(found[0], "heading", found[1])
     # A topical heading that names no section: decide by the heading and the text it governs. A
     # container whose items clearly belong to different sections is a generic part heading (INTRO).
