@@ -157,13 +157,11 @@ def test_the_collector_is_paused_during_an_analysis_and_restored_after_it(monkey
 
 def _find_loop_scan(self, text: str) -> list[tuple[int, int, int]]:
     """``Strings.scan`` as the checks searched before the automaton: one ``str.find`` loop per
-    string, every occurrence (overlapping ones too), ordered as the automaton reports them."""
-    hits = []
-    for number, string in enumerate(self.strings):
-        at = text.find(string)
-        while at >= 0:
-            hits.append((number, at, at + len(string)))
-            at = text.find(string, at + 1)
+    string (``automaton._find_all``), every occurrence, ordered as the automaton reports them."""
+    from analyzer.text.automaton import _find_all
+
+    hits = [(number, at, at + len(string)) for number, string in enumerate(self.strings)
+            for at in _find_all(string, text)]
     hits.sort(key=lambda hit: (hit[2], hit[1]))  # by end; at one end the longer string first
     return hits
 
