@@ -72,39 +72,49 @@ def test_a_vocabulary_that_is_not_a_subset_is_not_shared():
 
 # -- the batched word look-up against the term-by-term one it replaced ---------------------------
 
-def _plain_columns(vocabulary: dict[str, int], item: dict) -> list[int]:
-    """The reference: build each term of ``words_of`` as a string and look it up."""
+def _plain_columns(vocabulary: dict[str, int], item: dict, terms_of=None) -> list[int]:
+    """The reference: build each term of the block (``words_of`` by default) as a string and look it up."""
     from analyzer.mapping.features import words_of
 
-    return [vocabulary.get(term, -1) for term in words_of(item)]
+    return [vocabulary.get(term, -1) for term in (terms_of or words_of)(item)]
 
 
-def test_word_pairs_match_the_string_lookup_over_the_corpus():
+@pytest.mark.parametrize("block", ["words", "lead"])
+def test_word_pairs_match_the_string_lookup_over_the_corpus(block):
+    """Each block of words and bigrams of the shipped section model (``features.WORD_BLOCKS``),
+    the lead clause's with its ``L:`` prefix, against its term function's strings looked up."""
     from builders import corpus_texts
 
+    from analyzer.mapping.features import BLOCKS, WORD_BLOCKS
     from analyzer.mapping.serving import WordPairs
 
-    vocabulary = default_scorer().blocks[0].vocabulary
-    pairs = WordPairs(vocabulary)
+    vocabulary = next(b for b in default_scorer().blocks if b.name == block).vocabulary
+    field, prefix = WORD_BLOCKS[block]
+    pairs = WordPairs(vocabulary, prefix=prefix)
     for paragraphs in corpus_texts():
         structure = parse_structure(paragraphs)
         attach_tokens(structure)
-        items = [{"words": item["words"]} for item in paragraph_items(structure)]
-        got = [ids.tolist() for ids in pairs.columns(items)]
-        assert got == [_plain_columns(vocabulary, item) for item in items]
+        items = [{field: item[field], "text": item["text"]} for item in paragraph_items(structure)]
+        got = [ids.tolist() for ids in pairs.columns(items, field=field)]
+        assert got == [_plain_columns(vocabulary, item, BLOCKS[block]) for item in items]
 
 
 @pytest.mark.parametrize("words", [
     [], ["a"], ["a", "b"], ["a_b"], ["a", "b_c"], ["a_b", "c"], ["x", "a"], ["a", "a", "b", "c", "z", "_"],
     ["_", "b"], ["", "_b"], ["b", "c"], ["a_b", "c", "d"], ["c", "d"],
 ])
-def test_word_pairs_resolve_underscores_as_the_strings_do(words):
-    """Terms with several underscores, halves that are not terms, and words holding underscores."""
+@pytest.mark.parametrize("with_text", [False, True])
+def test_word_pairs_resolve_underscores_as_the_strings_do(words, with_text):
+    """Terms with several underscores, halves that are not terms, and words holding underscores;
+    items with the text their words were cut from (a document without ``_`` looks its words up in
+    the words' own table) and without it."""
     from analyzer.mapping.serving import WordPairs
 
     terms = ["a", "b", "a_b", "a_b_c", "_", "__b", "c_d", "b_c", "a_b_c_d", "z__"]
     vocabulary = {term: k for k, term in enumerate(terms)}
     items = [{"words": words}, {"words": list(reversed(words))}, {"words": words[:1]}]
+    if with_text:
+        items = [{**item, "text": "".join(item["words"])} for item in items]
     got = [ids.tolist() for ids in WordPairs(vocabulary).columns(items)]
     assert got == [_plain_columns(vocabulary, item) for item in items]
 

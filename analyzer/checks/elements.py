@@ -274,6 +274,13 @@ class ElementMatcher:
             return _term_hits(terms, hits, starts)
         pattern = self._pattern(element_id)
         found: dict[int, tuple[str, int]] = {}
+        places = None if hits is None else self.places(hits, element_id, exact=True, fuzzy=False)
+        if places is not None:  # a match holds one of its literals: only the paragraphs holding one are searched
+            for k in sorted({bisect_right(starts, at) - 1 for at in places}):
+                match = pattern.search(texts[k])
+                if match:
+                    found[k] = (match.group(0), match.start())
+            return found
         if self._context_free[element_id]:
             for match in pattern.finditer(document):
                 k = bisect_right(starts, match.start()) - 1

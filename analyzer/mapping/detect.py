@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from analyzer.doc import Doc
 from analyzer.frameworks import Framework, FrameworkError, frameworks_of_kind, load_framework, outlines
-from analyzer.mapping.sections import heading_matcher
+from analyzer.mapping.sections import heading_cores, heading_matcher
 
 TOPICAL = ("topical", "专题式标题")  # headings that name no section or part of any framework
 HEADINGLESS = ("headingless", "无标题")
@@ -125,10 +125,11 @@ def _layout_frameworks() -> list[str]:
 
 def _heading_hits(structure: Doc, framework: Framework, ids: list[str], headings=None) -> set[str]:
     matcher = heading_matcher(framework)
+    cores = heading_cores(structure)
     wanted = set(ids)
     hits = set()
     for p in structure.headings if headings is None else headings:
-        found = matcher.match(p.text)
+        found = matcher.match_core(cores[p.index])
         if found and found[0] in wanted:  # clearly named
             hits.add(found[0])
     return hits

@@ -189,6 +189,11 @@ def tasks_of(item: dict) -> list[str]:
     return tasks
 
 
+# Blocks whose terms are a prefix + the words of one item field, then prefix + ``a_b`` bigrams of
+# neighbouring words (block name → (field, prefix)): serving looks them up as words and pairs of
+# words (``serving.WordPairs``) without building the terms' strings.
+WORD_BLOCKS: dict[str, tuple[str, str]] = {"words": ("words", ""), "lead": ("lead", "L:")}
+
 # Block name → its term function (serving finds a stored block's function by name).
 BLOCKS: dict[str, Callable[[dict], list[str]]] = {
     "words": terms_of,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from analyzer.doc import Doc, PartStatus
 from analyzer.frameworks import Framework, Part
-from analyzer.mapping.sections import GENERIC_PARTS, heading_matcher
+from analyzer.mapping.sections import GENERIC_PARTS, heading_cores, heading_matcher
 from analyzer.text.headings import strip_marker
 
 LEAD_WINDOW = 24  # characters at a paragraph's start in which a part's lead phrase counts
@@ -65,9 +65,10 @@ def part_statuses(structure: Doc, framework: Framework, assigned: list[str | Non
 def _named_by_headings(structure: Doc, framework: Framework, parts: dict[str, Part]) -> dict[int, str]:
     """Heading index → the part it names clearly (generic preface headings name none)."""
     matcher = heading_matcher(framework)
+    cores = heading_cores(structure)
     named = {}
     for p in structure.headings:
-        found = matcher.match(p.text)
+        found = matcher.match_core(cores[p.index])
         if found and found[0] in parts and found[0] not in GENERIC_PARTS:
             named[p.index] = found[0]
     return named

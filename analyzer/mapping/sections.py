@@ -107,7 +107,10 @@ class HeadingMatcher:
         """The section or part id that the heading clearly names and its similarity (1.0 exact, 0.9
         containment, else at least ``CLEAR_HEADING``); None where no alias is that similar. Only a
         clear match decides anything, so aliases that cannot reach it are never scored."""
-        core = normalize_heading(heading)
+        return self.match_core(normalize_heading(heading))
+
+    def match_core(self, core: str) -> tuple[str, float] | None:
+        """``match`` of a heading already normalised (``normalize_heading``, ``heading_cores``)."""
         if core not in self._cache:
             if len(self._cache) >= self.CACHE:
                 self._cache.clear()
@@ -155,6 +158,14 @@ class HeadingMatcher:
             return np.zeros(len(self.aliases), dtype=np.int32)
         rows, held = zip(*counts)
         return np.minimum(self._held[list(rows)], np.array(held, dtype=np.int32)[:, None]).sum(axis=0)
+
+
+def heading_cores(structure: Doc) -> dict[int, str]:
+    """Each heading paragraph's ``normalize_heading`` text, computed once per document: the layout,
+    the sections and the parts all match the same headings, each against its framework's aliases."""
+    if "heading_cores" not in structure.derived:
+        structure.derived["heading_cores"] = {p.index: normalize_heading(p.text) for p in structure.headings}
+    return structure.derived["heading_cores"]
 
 
 _heading_matchers: dict[str, HeadingMatcher] = {}
@@ -214,11 +225,12 @@ def map_sections(
     scores = _no_meta_for_prose((scorer or CueScorer(framework)).score(structure, labels), structure)
     out: list[Assignment | None] = [None] * len(structure.paragraphs)
     meta = set(structure.metadata.meta_paragraphs)
+    cores = heading_cores(structure)
     for p in structure.paragraphs:
         if p.index in meta:
             out[p.index] = Assignment("META", "meta")
         elif p.is_heading:
-            out[p.index] = _heading_assignment(p.text, matcher, scores, structure, p.index)
+            out[p.index] = _heading_assignment(cores[p.index], matcher, scores, structure, p.index)
     undecided = []
     override = (getattr(scorer, "override_", None) or DEFAULT_OVERRIDE) if scorer is not None else None
     for p in structure.paragraphs:
@@ -289,10 +301,11 @@ def content_over_heading(governing: str, scores: dict[str, float], *, threshold:
     return Assignment(governing, "inherited", heading_label=governing)
 
 
-def _heading_assignment(text, matcher, scores, structure, index) -> Assignment:
-    if _SUBJECT_ONLY.match(normalize_heading(text)):
+def _heading_assignment(core, matcher, scores, structure, index) -> Assignment:
+    """The assignment of the heading paragraph ``index`` (``core``: its normalised text)."""
+    if _SUBJECT_ONLY.match(core):
         return Assignment("INTRO", "heading")
-    found = matcher.match(text)
+    found = matcher.match_core(core)
     if found:  # a clear match (``HeadingMatcher.match``)
         return Assignment(found[0], "heading", found[1])
     # A topical heading that names no section: decide by the heading and the text it governs. A

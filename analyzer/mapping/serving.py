@@ -18,7 +18,7 @@ import numpy as np
 from analyzer.cache import cached
 from analyzer.doc import Doc
 from analyzer.folding import folding_weights
-from analyzer.mapping.features import BLOCKS, paragraph_items, terms_of
+from analyzer.mapping.features import BLOCKS, WORD_BLOCKS, paragraph_items
 
 _LOOKUP_KEYS = count()  # each vocabulary's looked-up ids are kept in the items under a key of its own
 
@@ -40,7 +40,7 @@ class Block:
 
     def __post_init__(self):
         self._key = f"ids{next(_LOOKUP_KEYS)}"
-        self._pairs: WordPairs | None = None  # built at the first look-up (words block only)
+        self._pairs: WordPairs | None = None  # built at the first look-up (``WORD_BLOCKS`` only)
 
     def transform(self, items: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The non-zero TF-IDF features of a whole document at once, as (rows, columns, values):
@@ -92,12 +92,14 @@ class Block:
         return rows, np.concatenate(per_item) if per_item else np.zeros(0, dtype=np.int64)
 
     def _look_up(self, items: list[dict]) -> list[np.ndarray]:
-        """Each item's vocabulary columns, in the order of its terms: the words block through its
-        ``WordPairs`` (all items at once), any other block term by term."""
-        if BLOCKS[self.name] is terms_of:
+        """Each item's vocabulary columns, in the order of its terms: a block of words and bigrams
+        (``features.WORD_BLOCKS``) through its ``WordPairs`` (all items at once), any other block
+        term by term."""
+        if self.name in WORD_BLOCKS:
+            field, prefix = WORD_BLOCKS[self.name]
             if self._pairs is None:
-                self._pairs = WordPairs(self.vocabulary)
-            return self._pairs.columns(items)
+                self._pairs = WordPairs(self.vocabulary, prefix=prefix)
+            return self._pairs.columns(items, field=field)
         terms = list(map(BLOCKS[self.name], items))
         ends = list(accumulate(map(len, terms)))
         ids = np.fromiter(map(self.vocabulary.get, chain.from_iterable(terms), repeat(-1)), dtype=np.int64,
@@ -117,17 +119,24 @@ class Block:
 
 
 class WordPairs:
-    """A words block's vocabulary (``features.terms_of``: words, then ``a_b`` bigrams of
-    neighbouring words) read as words and pairs of words, so that a document's terms are looked up
-    without building its bigram strings: each word is looked up once, and the bigrams are found as
-    pairs of word numbers in a sorted array (``numpy.searchsorted``), the whole document at once.
+    """A words block's vocabulary (``features.WORD_BLOCKS``: ``prefix`` + words, then ``prefix`` +
+    ``a_b`` bigrams of neighbouring words) read as words and pairs of words, so that a document's
+    terms are looked up without building their strings: each word is looked up once, and the
+    bigrams are found as pairs of word numbers in a hash table (``KeyTable``), the whole document
+    at once. Terms without the prefix are never a block's term: they are left out.
 
     A bigram ``a_b`` is in the vocabulary exactly when some vocabulary term splits at one of its
     underscores into ``a`` and ``b``; every such split is registered, so words holding ``_``
     resolve as the string lookup would (tested against it over the corpus)."""
 
-    def __init__(self, vocabulary: dict[str, int]):
+    def __init__(self, vocabulary: dict[str, int], *, prefix: str = ""):
+        if prefix:
+            vocabulary = {term[len(prefix):]: column for term, column in vocabulary.items() if term.startswith(prefix)}
         self.vocabulary = vocabulary
+        # The words alone (an eighth of the terms): a report's ~1,600 look-ups stay in the CPU's
+        # cache, where the whole vocabulary's table costs a cache miss or two per word. A word
+        # holding ``_`` may spell a bigram term: such a document looks up in the whole vocabulary.
+        self.words = {term: column for term, column in vocabulary.items() if "_" not in term}
         # Splitting every bigram term costs more than a short report's analysis: the table is
         # kept in the disk cache, keyed by the terms in column order.
         table = cached("word-pairs", ["\0".join(vocabulary).encode("utf-8")], lambda: _pair_table(vocabulary),
@@ -143,19 +152,24 @@ class WordPairs:
         self.width = len(self.column)
         self.pairs = KeyTable(self.pair_keys, self.pair_columns)
 
-    def numbers(self, words: list[str]) -> np.ndarray:
-        """Each word's number: its vocabulary column + 1, a bigram half's own number, or 0."""
-        known = np.fromiter(map(self.vocabulary.get, words, repeat(-1)), dtype=np.int64, count=len(words)) + 1
+    def numbers(self, words: list[str], *, underscores: bool = True) -> np.ndarray:
+        """Each word's number: its vocabulary column + 1, a bigram half's own number, or 0
+        (``underscores=False``: no word holds ``_``, so the words' table alone answers)."""
+        get = self.vocabulary.get if underscores else self.words.get
+        known = np.fromiter(map(get, words, repeat(-1)), dtype=np.int64, count=len(words)) + 1
         if self.others:
             for k in np.flatnonzero(known == 0).tolist():
                 known[k] = self.others.get(words[k], 0)
         return known
 
-    def columns(self, items: list[dict]) -> list[np.ndarray]:
-        """Each item's vocabulary columns (-1: unknown) of its words, then of its bigrams: the
-        order of ``terms_of(item)``."""
-        lengths = [len(item["words"]) for item in items]
-        coded = self.numbers(list(chain.from_iterable(item["words"] for item in items)))
+    def columns(self, items: list[dict], *, field: str = "words") -> list[np.ndarray]:
+        """Each item's vocabulary columns (-1: unknown) of the words in its ``field``, then of their
+        bigrams: the order of the block's terms (``terms_of(item)`` for the words)."""
+        words = [item.get(field, []) for item in items]
+        lengths = [len(w) for w in words]
+        # Words are cut from their paragraph's text: without an ``_`` in it, no word holds one.
+        underscores = any("_" in item.get("text", "_") for item in items)
+        coded = self.numbers(list(chain.from_iterable(words)), underscores=underscores)
         unigrams = self.column[coded]
         bigrams = self._pair_columns(coded)
         ends = np.cumsum(lengths)
