@@ -97,11 +97,15 @@ class HeadingMatcher:
         # similarity to a heading at once, from the rows of the heading's characters
         chars = sorted({ch for alias, _ in self.aliases for ch in alias})
         self._row = {ch: k for k, ch in enumerate(chars)}
-        self._held = np.zeros((len(chars), len(self.aliases)), dtype=np.int32)
+        held = np.zeros((len(chars), len(self.aliases)), dtype=np.int32)
         for k, (alias, _) in enumerate(self.aliases):
             for ch, count in Counter(alias).items():
-                self._held[self._row[ch], k] = count
+                held[self._row[ch], k] = count
         self._lengths = np.array([len(alias) for alias, _ in self.aliases], dtype=np.int64)
+        # "alias holds the character at least k times", a block of rows per k = 1, 2 … (``_shared``)
+        most = int(held.max()) if held.size else 0
+        self._at_least = np.concatenate([held >= k for k in range(1, most + 1)] or [held[:0]]).astype(np.int8)
+        self._empty = np.flatnonzero(self._lengths == 0)  # aliases that normalise to nothing: never matched
 
     def match(self, heading: str) -> tuple[str, float] | None:
         """The section or part id that the heading clearly names and its similarity (1.0 exact, 0.9
@@ -121,30 +125,33 @@ class HeadingMatcher:
         """The first alias (in file order) with the highest score, if it scores ``at_least``: 1.0
         equal, 0.9 containing or contained, else ``SequenceMatcher.ratio``, computed only for aliases
         whose upper bound (shared characters, what ``quick_ratio`` counts) could still win."""
-        if len(core) < 2:
+        n = len(core)
+        if n < 2:
             return None
         shared = self._shared(core)
+        bounds = 2.0 * shared / (self._lengths + n)
+        if len(self._empty):
+            bounds[self._empty] = -1.0
+        floor = max(at_least, 0.0)
         best: tuple[float, int] | None = None  # (score, -alias index): higher wins, earlier wins ties
-        # an alias inside the heading shares all its characters with it, and the heading inside an alias all its own
-        for k in np.flatnonzero((shared == self._lengths) | (shared == len(core))).tolist():
+        eligible = []  # aliases to score whose bound could reach ``at_least``
+        # an alias inside the heading shares all its characters with it, and the heading inside an
+        # alias all its own: only those aliases, and those whose bound reaches the floor, are looked at
+        for k in np.flatnonzero((shared == np.minimum(self._lengths, n)) | (bounds >= floor)).tolist():
             alias = self.aliases[k][0]
-            if alias and (alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias)):
+            if alias and (alias == core or (len(alias) >= 4 and alias in core) or (n >= 4 and core in alias)):
                 candidate = (1.0 if alias == core else 0.9, -k)
                 best = candidate if best is None or candidate > best else best
-        bounds = 2.0 * shared / (self._lengths + len(core))
-        bounds[self._lengths == 0] = -1.0
-        eligible = np.flatnonzero(bounds >= max(at_least, 0.0))  # could reach ``at_least``
+            elif bounds[k] >= floor:
+                eligible.append(k)
+        eligible.sort(key=lambda k: -bounds[k])  # best bound first, then earliest (a stable sort)
         similarity = None
-        for k in eligible[np.argsort(-bounds[eligible], kind="stable")].tolist():  # best bound, then earliest, first
-            bound = float(bounds[k])
-            if best is not None and (bound, -k) <= best:
+        for k in eligible:
+            if best is not None and (float(bounds[k]), -k) <= best:
                 break  # sorted by bound: no later alias can win
-            alias = self.aliases[k][0]
-            if alias == core or (len(alias) >= 4 and alias in core) or (len(core) >= 4 and core in alias):
-                continue  # scored above
             if similarity is None:
                 similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index, built once
-            similarity.set_seq1(alias)
+            similarity.set_seq1(self.aliases[k][0])
             candidate = (similarity.ratio(), -k)
             best = candidate if best is None or candidate > best else best
         if best is None or best[0] < at_least:
@@ -152,12 +159,16 @@ class HeadingMatcher:
         return self.aliases[-best[1]][1], best[0]
 
     def _shared(self, core: str) -> np.ndarray:
-        """Characters each alias shares with ``core``, counted as ``quick_ratio`` counts them."""
-        counts = [(self._row[ch], n) for ch, n in Counter(core).items() if ch in self._row]
-        if not counts:
-            return np.zeros(len(self.aliases), dtype=np.int32)
-        rows, held = zip(*counts)
-        return np.minimum(self._held[list(rows)], np.array(held, dtype=np.int32)[:, None]).sum(axis=0)
+        """Characters each alias shares with ``core``, counted as ``quick_ratio`` counts them: a
+        character the heading holds n times adds min(n, the alias's count), the sum of the alias's
+        "holds it at least k times" rows for k = 1..n (``_at_least``)."""
+        row = self._row
+        if len(set(core)) == len(core):  # each character once (most headings): one row each
+            rows = [row[ch] for ch in core if ch in row]
+        else:
+            size, levels = len(row), len(self._at_least) // max(len(row), 1)
+            rows = [row[ch] + k * size for ch, n in Counter(core).items() if ch in row for k in range(min(n, levels))]
+        return self._at_least[rows].sum(axis=0) if rows else np.zeros(len(self.aliases), dtype=np.int64)
 
 
 def heading_cores(structure: Doc) -> dict[int, str]:
