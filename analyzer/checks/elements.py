@@ -530,9 +530,7 @@ def _model_evidence(model, doc: Doc, body, sentences, wanted: set[str]) -> list[
     if not classes:
         return []
     probabilities = model.predict_items([items[i] for i in rows], classes=classes)
-    out = []
-    for row, index in enumerate(rows):
-        for k, element in enumerate(classes):
-            if probabilities[row, k] >= ELEMENT_THRESHOLD:
-                out.append(Evidence(element, index, sentences[index][0], MODEL_TERM))
-    return out
+    # (row, class) pairs over the threshold, row by row, as a loop over both would give them
+    over_rows, over_classes = (probabilities >= ELEMENT_THRESHOLD).nonzero()
+    return [Evidence(classes[k], rows[row], sentences[rows[row]][0], MODEL_TERM)
+            for row, k in zip(over_rows.tolist(), over_classes.tolist())]
