@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.mapping.features import paragraph_items
+from analyzer.mapping.features import WORD_BLOCKS, paragraph_items
 from analyzer.mapping.model import default_element_model, default_scorer
 from analyzer.pipeline import attach_tokens
 from analyzer.text.structure import parse_structure
@@ -79,13 +79,13 @@ def _plain_columns(vocabulary: dict[str, int], item: dict, terms_of=None) -> lis
     return [vocabulary.get(term, -1) for term in (terms_of or words_of)(item)]
 
 
-@pytest.mark.parametrize("block", ["words", "lead"])
+@pytest.mark.parametrize("block", sorted(WORD_BLOCKS))
 def test_word_pairs_match_the_string_lookup_over_the_corpus(block):
     """Each block of words and bigrams of the shipped section model (``features.WORD_BLOCKS``),
     the lead clause's with its ``L:`` prefix, against its term function's strings looked up."""
     from builders import corpus_texts
 
-    from analyzer.mapping.features import BLOCKS, WORD_BLOCKS
+    from analyzer.mapping.features import BLOCKS
     from analyzer.mapping.serving import WordPairs
 
     vocabulary = next(b for b in default_scorer().blocks if b.name == block).vocabulary
