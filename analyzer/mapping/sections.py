@@ -105,7 +105,8 @@ class HeadingMatcher:
         # "alias holds the character at least k times", a block of rows per k = 1, 2 … (``_shared``)
         most = int(held.max()) if held.size else 0
         self._at_least = np.concatenate([held >= k for k in range(1, most + 1)] or [held[:0]]).astype(np.int8)
-        self._empty = np.flatnonzero(self._lengths == 0)  # aliases that normalise to nothing: never matched
+        self._length_list = self._lengths.tolist()
+        self._looked_at: dict[tuple[int, float], np.ndarray] = {}  # (heading length, floor) → ``_first_looked_at``
 
     def match(self, heading: str) -> tuple[str, float] | None:
         """The section or part id that the heading clearly names and its similarity (1.0 exact, 0.9
@@ -129,25 +130,25 @@ class HeadingMatcher:
         if n < 2:
             return None
         shared = self._shared(core)
-        bounds = 2.0 * shared / (self._lengths + n)
-        if len(self._empty):
-            bounds[self._empty] = -1.0
         floor = max(at_least, 0.0)
         best: tuple[float, int] | None = None  # (score, -alias index): higher wins, earlier wins ties
-        eligible = []  # aliases to score whose bound could reach ``at_least``
+        eligible = []  # (-bound, index) of the aliases to score: their bound could reach ``at_least``
         # an alias inside the heading shares all its characters with it, and the heading inside an
         # alias all its own: only those aliases, and those whose bound reaches the floor, are looked at
-        for k in np.flatnonzero((shared == np.minimum(self._lengths, n)) | (bounds >= floor)).tolist():
+        for k in np.flatnonzero(shared >= self._first_looked_at(n, floor)).tolist():
             alias = self.aliases[k][0]
             if alias and (alias == core or (len(alias) >= 4 and alias in core) or (n >= 4 and core in alias)):
                 candidate = (1.0 if alias == core else 0.9, -k)
                 best = candidate if best is None or candidate > best else best
-            elif bounds[k] >= floor:
-                eligible.append(k)
-        eligible.sort(key=lambda k: -bounds[k])  # best bound first, then earliest (a stable sort)
+            elif alias:
+                bound = 2.0 * int(shared[k]) / (self._length_list[k] + n)
+                if bound >= floor:
+                    eligible.append((-bound, k))
+        eligible.sort()  # best bound first, then earliest
+        eligible = [k for _, k in eligible]
         similarity = None
         for k in eligible:
-            if best is not None and (float(bounds[k]), -k) <= best:
+            if best is not None and (2.0 * int(shared[k]) / (self._length_list[k] + n), -k) <= best:
                 break  # sorted by bound: no later alias can win
             if similarity is None:
                 similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index, built once
@@ -157,6 +158,19 @@ class HeadingMatcher:
         if best is None or best[0] < at_least:
             return None
         return self.aliases[-best[1]][1], best[0]
+
+    def _first_looked_at(self, n: int, floor: float) -> np.ndarray:
+        """Per alias, the fewest shared characters with which ``_match`` looks at it for a heading of
+        ``n`` characters: all of the shorter one's (containment), or enough for the bound
+        ``2 * shared / (alias length + n)``, computed as ``_match`` computes it, to reach ``floor``."""
+        if (n, floor) not in self._looked_at:
+            if len(self._looked_at) >= 256:  # one entry per heading length met: a few dozen in practice
+                self._looked_at.clear()
+            lengths = self._lengths
+            counts = np.arange(int(lengths.max(initial=0)) + 2)[:, None]  # every possible count, and one too many
+            reaches = (2.0 * counts / (lengths + n) >= floor) | (counts == len(counts) - 1)
+            self._looked_at[(n, floor)] = np.minimum(reaches.argmax(axis=0), np.minimum(lengths, n))
+        return self._looked_at[(n, floor)]
 
     def _shared(self, core: str) -> np.ndarray:
         """Characters each alias shares with ``core``, counted as ``quick_ratio`` counts them: a
