@@ -144,11 +144,9 @@ class HeadingMatcher:
                 bound = 2.0 * int(shared[k]) / (self._length_list[k] + n)
                 if bound >= floor:
                     eligible.append((-bound, k))
-        eligible.sort()  # best bound first, then earliest
-        eligible = [k for _, k in eligible]
         similarity = None
-        for k in eligible:
-            if best is not None and (2.0 * int(shared[k]) / (self._length_list[k] + n), -k) <= best:
+        for negative_bound, k in sorted(eligible):  # best bound first, then earliest
+            if best is not None and (-negative_bound, -k) <= best:
                 break  # sorted by bound: no later alias can win
             if similarity is None:
                 similarity = SequenceMatcher(None, "", core, autojunk=False)  # the heading's index, built once
