@@ -7,7 +7,10 @@ First, for **every** report of the corpus (``corpora/src``) and the seed: the fu
 default backend, JSON included (``analyze(text).to_json()``), against raw ``jieba.lcut`` of the same
 text, interleaved report by report, median of ``--repeat-corpus`` calls each; the ratio per report,
 its median and worst (issue 18: median <= 0.5, worst <= 0.8), and where the analysis spends its time
-by stage (ingest, structure, segment, plan, map, elements, boilerplate, copying, findings, render).
+by stage (ingest, structure, segment, plan, map, elements, boilerplate, copying, findings, render),
+each stage's time also split into a fixed part and a part per 1,000 characters (a least-squares fit
+over the reports and their first halves, analysed as new reports): which part of a report's ratio
+cutting fixed costs can remove, and which ratio a long report tends to.
 Each call is timed as a new report's: the heading matchers forget the headings of the call before.
 
 Then, on the seed and on a set of 5,000-character reports, each method timed on the same text: raw
@@ -135,6 +138,7 @@ class StageClock:
         self.clock = clock
         self.totals: dict[str, float] = {}
         self._inner = [0.0]  # time of wrapped calls inside the current one, one entry per depth
+        self._wrapped: list[tuple[object, str, Callable]] = []
 
     def wrap(self, module, name: str, stage: str) -> None:
         fn = getattr(module, name)
@@ -151,6 +155,13 @@ class StageClock:
                 self._inner[-1] += elapsed
 
         setattr(module, name, timed)
+        self._wrapped.append((module, name, fn))
+
+    def unwrap(self) -> None:
+        """Put the wrapped functions back."""
+        for module, name, fn in reversed(self._wrapped):
+            setattr(module, name, fn)
+        self._wrapped.clear()
 
 
 STAGES = ("ingest", "structure", "segment", "plan", "map", "elements", "boilerplate", "copying", "findings", "render")
@@ -216,32 +227,86 @@ def corpus_ratios(*, repeat: int, clock) -> None:
     stage_split(texts, clock=clock)
 
 
+def cost_line(chars: list[int], seconds: list[float]) -> tuple[float, float]:
+    """Least-squares fit of time against length: (fixed seconds a report, seconds per 1,000 characters)."""
+    import numpy as np
+
+    slope, fixed = np.polyfit(np.asarray(chars, dtype=float), np.asarray(seconds), 1)
+    return float(fixed), float(slope) * 1000
+
+
 def stage_split(texts: dict[str, str], *, clock) -> None:
     """Where a warm analysis spends its time, by stage, summed over the reports (and the share
-    of jieba.lcut of the same texts)."""
+    of jieba.lcut of the same texts); then each stage's cost as a fixed part and a part per
+    character, fitted over the reports and their first halves analysed as new reports."""
+    previous = list(texts.values())
+    whole = _stage_times(previous, clock=clock, previous=previous)
+    halves = [_first_half(text) for text in previous]  # for the fit: the corpus's lengths vary too little
+    new = _stage_times(previous + halves, clock=clock)
+    chars = [len(text) for text in previous + halves]
+    base = sum(r["jieba"] for r in whole)
+    total = sum(r["total"] for r in whole)
+    print(f"\n-- stages, summed over the same {len(texts)} reports, each with the one before it as previous year;")
+    print("   fixed and per 1,000 characters: a least-squares fit of each stage's time against the length, over")
+    print("   the reports and their first halves (by paragraphs), analysed as new reports (no copying)")
+    print(f"   {'stage':12} {'time':>12} {'share':>6} {'/ jieba.lcut':>13} {'fixed':>9} {'per 1,000':>10}")
+    for stage in (*STAGES, "other", "total", "jieba"):
+        spent = sum(r[stage] for r in whole)
+        fixed, per_char = cost_line(chars, [r[stage] for r in new])
+        print(f"   {stage:12} {fmt_ms(spent)} {spent / total:6.0%} {spent / base:13.2f} "
+              f"{fixed * 1000:6.2f} ms {per_char * 1000:7.2f} ms")
+    print_costs(chars, [r["total"] for r in new], [r["jieba"] for r in new],
+                typical=statistics.median(len(text) for text in previous))
+
+
+def _stage_times(texts: list[str], *, clock, previous: list[str] | None = None) -> list[dict[str, float]]:
+    """Per text, seconds by stage (``STAGES``), "other", "total" and "jieba" (``jieba.lcut`` of it);
+    with ``previous``, each text is analysed with the one before it there as previous year."""
     import jieba
 
     from analyzer import analyze
 
     analyze = as_new_report(analyze)
     stages = staged(clock)
-    start = clock()
-    for text in texts.values():
+    out = []
+    for k, text in enumerate(texts):
+        start = clock()
         jieba.lcut(text)
-    base = clock() - start
-    previous = list(texts.values())
-    start = clock()
-    for k, text in enumerate(previous):
-        analyze(text, previous=previous[k - 1]).to_json()  # with a previous year's report: copying runs too
-    total = clock() - start
-    print(f"\n-- stages, summed over the same {len(texts)} reports, each with the one before it as previous year")
-    print(f"   {'stage':12} {'time':>12} {'share':>6} {'/ jieba.lcut':>13}")
-    for stage in STAGES:
-        spent = stages.totals.get(stage, 0.0)
-        print(f"   {stage:12} {fmt_ms(spent)} {spent / total:6.0%} {spent / base:13.2f}")
-    rest = total - sum(stages.totals.values())
-    print(f"   {'other':12} {fmt_ms(rest)} {rest / total:6.0%} {rest / base:13.2f}")
-    print(f"   {'total':12} {fmt_ms(total)} {1:6.0%} {total / base:13.2f}")
+        base = clock() - start
+        before = dict(stages.totals)
+        start = clock()
+        analyze(text, previous=previous[k - 1] if previous else None).to_json()
+        total = clock() - start
+        spent = {stage: stages.totals.get(stage, 0.0) - before.get(stage, 0.0) for stage in STAGES}
+        spent.update(other=total - sum(spent.values()), total=total, jieba=base)
+        out.append(spent)
+    stages.unwrap()
+    return out
+
+
+def print_costs(chars: list[int], full: list[float], base: list[float], *, typical: float) -> None:
+    """A new report's cost (no previous year) as a fixed part and a part per character, against
+    jieba's. The ratio of the two per-character costs is the ratio a report tends to as it grows: a
+    goal below it cannot be met by cutting fixed costs alone."""
+    fixed, per_char = cost_line(chars, full)
+    base_fixed, base_per_char = cost_line(chars, base)
+    base_typical = base_fixed + base_per_char * typical / 1000
+    print(f"   a new report (no copying): {fixed * 1000:.2f} ms + {per_char * 1000:.2f} ms per 1,000 characters "
+          f"against jieba.lcut's {base_fixed * 1000:.2f} ms + {base_per_char * 1000:.2f} ms;")
+    print(f"   ratio at the median length ({typical:,.0f} characters) "
+          f"{(fixed + per_char * typical / 1000) / base_typical:.2f}, of which the fixed part "
+          f"{fixed / base_typical:.2f}; a long report's ratio (per-character costs) {per_char / base_per_char:.2f}")
+
+
+def _first_half(text: str) -> str:
+    """The paragraphs of ``text`` up to half its length."""
+    kept, length = [], 0
+    for paragraph in text.split("\n"):
+        if length >= len(text) // 2:
+            break
+        kept.append(paragraph)
+        length += len(paragraph) + 1
+    return "\n".join(kept)
 
 
 def main(argv: list[str] | None = None) -> None:
