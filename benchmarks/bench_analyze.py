@@ -257,6 +257,12 @@ def stage_split(texts: dict[str, str], *, clock) -> None:
               f"{fixed * 1000:6.2f} ms {per_char * 1000:7.2f} ms")
     print_costs(chars, [r["total"] for r in new], [r["jieba"] for r in new],
                 typical=statistics.median(len(text) for text in previous))
+    openings = ["\n".join(text.split("\n")[:2]) for text in previous]
+    per_call = statistics.median(r["total"] for r in _stage_times(openings, clock=clock))
+    typical_base = statistics.median(r["jieba"] for r in whole)
+    print(f"   a report's first two paragraphs ({statistics.median(map(len, openings)):,.0f} characters, the cost of a "
+          f"call with almost no text): {per_call * 1000:.2f} ms, {per_call / typical_base:.2f} of jieba.lcut's median "
+          "report")
 
 
 def _stage_times(texts: list[str], *, clock, previous: list[str] | None = None) -> list[dict[str, float]]:
