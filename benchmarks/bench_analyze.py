@@ -238,12 +238,13 @@ def cost_line(chars: list[int], seconds: list[float]) -> tuple[float, float]:
 def stage_split(texts: dict[str, str], *, clock) -> None:
     """Where a warm analysis spends its time, by stage, summed over the reports (and the share
     of jieba.lcut of the same texts); then each stage's cost as a fixed part and a part per
-    character, fitted over the reports and their first halves analysed as new reports."""
-    previous = list(texts.values())
-    whole = _stage_times(previous, clock=clock, previous=previous)
-    halves = [_first_half(text) for text in previous]  # for the fit: the corpus's lengths vary too little
-    new = _stage_times(previous + halves, clock=clock)
-    chars = [len(text) for text in previous + halves]
+    character, fitted over the reports and their first halves analysed as new reports; then the
+    cost of a call with almost no text."""
+    reports = list(texts.values())
+    whole = _stage_times(reports, clock=clock, previous=reports)
+    halves = [_first_half(text) for text in reports]  # for the fit: the corpus's lengths vary too little
+    fitted = _stage_times(reports + halves, clock=clock)
+    chars = [len(text) for text in reports + halves]
     base = sum(r["jieba"] for r in whole)
     total = sum(r["total"] for r in whole)
     print(f"\n-- stages, summed over the same {len(texts)} reports, each with the one before it as previous year;")
@@ -252,16 +253,21 @@ def stage_split(texts: dict[str, str], *, clock) -> None:
     print(f"   {'stage':12} {'time':>12} {'share':>6} {'/ jieba.lcut':>13} {'fixed':>9} {'per 1,000':>10}")
     for stage in (*STAGES, "other", "total", "jieba"):
         spent = sum(r[stage] for r in whole)
-        fixed, per_char = cost_line(chars, [r[stage] for r in new])
+        fixed, per_char = cost_line(chars, [r[stage] for r in fitted])
         print(f"   {stage:12} {fmt_ms(spent)} {spent / total:6.0%} {spent / base:13.2f} "
               f"{fixed * 1000:6.2f} ms {per_char * 1000:7.2f} ms")
-    print_costs(chars, [r["total"] for r in new], [r["jieba"] for r in new],
-                typical=statistics.median(len(text) for text in previous))
-    openings = ["\n".join(text.split("\n")[:2]) for text in previous]
+    print_costs(chars, [r["total"] for r in fitted], [r["jieba"] for r in fitted],
+                typical=statistics.median(len(text) for text in reports))
+    print_call_cost(reports, jieba_median=statistics.median(r["jieba"] for r in whole), clock=clock)
+
+
+def print_call_cost(reports: list[str], *, jieba_median: float, clock) -> None:
+    """The time of an analysis of each report's first two paragraphs (almost no text: what a call
+    costs whatever the report's length), median, against jieba's median report."""
+    openings = ["\n".join(text.split("\n")[:2]) for text in reports]
     per_call = statistics.median(r["total"] for r in _stage_times(openings, clock=clock))
-    typical_base = statistics.median(r["jieba"] for r in whole)
     print(f"   a report's first two paragraphs ({statistics.median(map(len, openings)):,.0f} characters, the cost of a "
-          f"call with almost no text): {per_call * 1000:.2f} ms, {per_call / typical_base:.2f} of jieba.lcut's median "
+          f"call with almost no text): {per_call * 1000:.2f} ms, {per_call / jieba_median:.2f} of jieba.lcut's median "
           "report")
 
 
