@@ -10,8 +10,10 @@ its median and worst (issue 18: median <= 0.5, worst <= 0.8), and where the anal
 by stage (ingest, structure, segment, plan, map, elements, boilerplate, copying, findings, render),
 each stage's time also split into a fixed part and a part per 1,000 characters (a least-squares fit
 over the reports and their first halves, analysed as new reports): which part of a report's ratio
-cutting fixed costs can remove, and which ratio a long report tends to; and the cost of a call on
-each report's first two paragraphs (almost no text).
+cutting fixed costs can remove, and which ratio a long report tends to; the cost of a call on
+each report's first two paragraphs (almost no text); and the floor of today's features, what any
+analysis does once per character, word or paragraph with none of the checks' logic (``floor_times``),
+against jieba: what the median goal leaves for that logic.
 Each call is timed as a new report's: the heading matchers forget the headings of the call before.
 
 Then, on the seed and on a set of 5,000-character reports, each method timed on the same text: raw
@@ -30,6 +32,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import lru_cache
+from itertools import repeat
 
 from common import ROOT, build_reports, fmt_ms, median_time, peak_rss_mb, print_header, print_profile, seed_text
 
@@ -260,6 +264,76 @@ def stage_split(texts: dict[str, str], *, clock) -> None:
     print_costs(chars, [r["total"] for r in fitted], [r["jieba"] for r in fitted],
                 typical=statistics.median(len(text) for text in reports))
     print_call_cost(reports, jieba_median=statistics.median(r["jieba"] for r in whole), clock=clock)
+    print_floor(reports, analysis=[r["total"] / r["jieba"] for r in fitted[:len(reports)]], clock=clock)
+
+
+FLOOR_PARTS = ("normalise", "tokenize", "look up words", "scan strings", "JSON")
+
+
+def print_floor(reports: list[str], *, analysis: list[float], clock) -> None:
+    """The floor: what any analysis with today's features does once per character, word or paragraph,
+    with none of the checks' logic (``floor_times``), against ``jieba.lcut`` report by report, and
+    what that leaves of jieba's time for everything else under issue 18's median goal (0.5);
+    ``analysis``: each report's full analysis / jieba ratio, timed as a new report's."""
+    rows = [floor_times(text, clock=clock) for text in reports]
+    per_part = {part: statistics.median(r[part] / r["jieba"] for r in rows) for part in FLOOR_PARTS}
+    floor = statistics.median(sum(r[p] for p in FLOOR_PARTS) / r["jieba"] for r in rows)
+    today = statistics.median(analysis)
+    print("   the floor, once per character, word or paragraph and nothing else (median ratio to jieba.lcut): "
+          + ", ".join(f"{part} {ratio:.2f}" for part, ratio in per_part.items()))
+    print(f"   floor {floor:.2f}; the rest of today's analysis {today - floor:.2f} (analysis {today:.2f}); "
+          f"left for the rest under the median goal of 0.50: {0.5 - floor:.2f}")
+
+
+def floor_times(text: str, *, clock) -> dict[str, float]:
+    """Seconds of each ``FLOOR_PARTS`` step on ``text`` and of ``jieba.lcut``: the paragraphs
+    normalised as ingestion does, segmented as the pipeline does, each word looked up once in the
+    section model's vocabulary, each paragraph scanned once by one automaton of the element terms and
+    the 套话 lexicon's literals, and one JSON of the paragraphs with a label each."""
+    import jieba
+    import numpy as np
+
+    from analyzer.ingest.normalize import clean_paragraph, to_simplified
+    from analyzer.text.segment import get_segmenter
+
+    words_of, scan, encode = _floor_tools()
+    segmenter = get_segmenter()
+    out = {}
+    start = clock()
+    jieba.lcut(text)
+    out["jieba"] = clock() - start
+    start = clock()
+    paragraphs = [p for p in map(clean_paragraph, to_simplified(text)[0].split("\n")) if p]
+    out["normalise"], start = clock() - start, clock()
+    tokens = list(map(segmenter.tokenize, paragraphs))
+    out["tokenize"], start = clock() - start, clock()
+    words = [w for paragraph in tokens for w, _, _ in paragraph]
+    np.fromiter(map(words_of.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+    out["look up words"], start = clock() - start, clock()
+    hits = [len(scan(p)) for p in paragraphs]
+    out["scan strings"], start = clock() - start, clock()
+    encode([{"index": k, "text": p, "label": "S1", "hits": n} for k, (p, n) in enumerate(zip(paragraphs, hits))])
+    out["JSON"] = clock() - start
+    return out
+
+
+@lru_cache(maxsize=1)
+def _floor_tools() -> tuple[dict[str, int], Callable[[str], list], Callable[[object], bytes]]:
+    """The floor's look-up table (the section model's words, without bigram terms), one automaton of
+    the fzzf-2015 element matcher's strings and the lexicon's literals, and a JSON encoder."""
+    import msgspec
+
+    from analyzer.checks.boilerplate import load_lexicon
+    from analyzer.checks.elements import matcher_for
+    from analyzer.frameworks import load_framework
+    from analyzer.literals import literal_sets
+    from analyzer.mapping.model import default_scorer
+    from analyzer.text.automaton import Strings
+
+    vocabulary = default_scorer().blocks[0].vocabulary
+    literals = [s for found in literal_sets([e.pattern for e in load_lexicon().entries]) for s in found or ()]
+    strings = Strings([*matcher_for(load_framework("fzzf-2015")).strings.strings, *literals])
+    return {w: k for w, k in vocabulary.items() if "_" not in w}, strings.scan, msgspec.json.Encoder().encode
 
 
 def print_call_cost(reports: list[str], *, jieba_median: float, clock) -> None:
