@@ -244,7 +244,7 @@ def stage_split(texts: dict[str, str], *, clock) -> None:
     """Where a warm analysis spends its time, by stage, summed over the reports (and the share
     of jieba.lcut of the same texts); then each stage's cost as a fixed part and a part per
     character, fitted over the reports and their first halves analysed as new reports; then the
-    cost of a call with almost no text."""
+    cost of a call with almost no text, and the floor of today's features (``print_floor``)."""
     reports = list(texts.values())
     whole = _stage_times(reports, clock=clock, previous=reports)
     halves = [_first_half(text) for text in reports]  # for the fit: the corpus's lengths vary too little
@@ -265,6 +265,16 @@ def stage_split(texts: dict[str, str], *, clock) -> None:
                 typical=statistics.median(len(text) for text in reports))
     print_call_cost(reports, jieba_median=statistics.median(r["jieba"] for r in whole), clock=clock)
     print_floor(reports, analysis=[r["total"] / r["jieba"] for r in fitted[:len(reports)]], clock=clock)
+
+
+def print_call_cost(reports: list[str], *, jieba_median: float, clock) -> None:
+    """The time of an analysis of each report's first two paragraphs (almost no text: what a call
+    costs whatever the report's length), median, against jieba's median report."""
+    openings = ["\n".join(text.split("\n")[:2]) for text in reports]
+    per_call = statistics.median(r["total"] for r in _stage_times(openings, clock=clock))
+    print(f"   a report's first two paragraphs ({statistics.median(map(len, openings)):,.0f} characters, the cost of a "
+          f"call with almost no text): {per_call * 1000:.2f} ms, {per_call / jieba_median:.2f} of jieba.lcut's median "
+          "report")
 
 
 FLOOR_PARTS = ("normalise", "tokenize", "look up words", "scan strings", "JSON")
@@ -330,20 +340,10 @@ def _floor_tools() -> tuple[dict[str, int], Callable[[str], list], Callable[[obj
     from analyzer.mapping.model import default_scorer
     from analyzer.text.automaton import Strings
 
-    vocabulary = default_scorer().blocks[0].vocabulary
+    vocabulary = next(b.vocabulary for b in default_scorer().blocks if b.name == "words")
     literals = [s for found in literal_sets([e.pattern for e in load_lexicon().entries]) for s in found or ()]
     strings = Strings([*matcher_for(load_framework("fzzf-2015")).strings.strings, *literals])
     return {w: k for w, k in vocabulary.items() if "_" not in w}, strings.scan, msgspec.json.Encoder().encode
-
-
-def print_call_cost(reports: list[str], *, jieba_median: float, clock) -> None:
-    """The time of an analysis of each report's first two paragraphs (almost no text: what a call
-    costs whatever the report's length), median, against jieba's median report."""
-    openings = ["\n".join(text.split("\n")[:2]) for text in reports]
-    per_call = statistics.median(r["total"] for r in _stage_times(openings, clock=clock))
-    print(f"   a report's first two paragraphs ({statistics.median(map(len, openings)):,.0f} characters, the cost of a "
-          f"call with almost no text): {per_call * 1000:.2f} ms, {per_call / jieba_median:.2f} of jieba.lcut's median "
-          "report")
 
 
 def _stage_times(texts: list[str], *, clock, previous: list[str] | None = None) -> list[dict[str, float]]:
