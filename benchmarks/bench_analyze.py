@@ -33,7 +33,6 @@ import sys
 import time
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import repeat
 
 from common import ROOT, build_reports, fmt_ms, median_time, peak_rss_mb, print_header, print_profile, seed_text
 
@@ -301,12 +300,11 @@ def floor_times(text: str, *, clock) -> dict[str, float]:
     section model's vocabulary, each paragraph scanned once by one automaton of the element terms and
     the 套话 lexicon's literals, and one JSON of the paragraphs with a label each."""
     import jieba
-    import numpy as np
 
     from analyzer.ingest.normalize import clean_paragraph, to_simplified
     from analyzer.text.segment import get_segmenter
 
-    words_of, scan, encode = _floor_tools()
+    words, scan, encode = _floor_tools()
     segmenter = get_segmenter()
     out = {}
     start = clock()
@@ -317,8 +315,7 @@ def floor_times(text: str, *, clock) -> dict[str, float]:
     out["normalise"], start = clock() - start, clock()
     tokens = list(map(segmenter.tokenize, paragraphs))
     out["tokenize"], start = clock() - start, clock()
-    words = [w for paragraph in tokens for w, _, _ in paragraph]
-    np.fromiter(map(words_of.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+    words.numbers([w for paragraph in tokens for w, _, _ in paragraph], underscores=False)
     out["look up words"], start = clock() - start, clock()
     hits = [len(scan(p)) for p in paragraphs]
     out["scan strings"], start = clock() - start, clock()
@@ -328,9 +325,10 @@ def floor_times(text: str, *, clock) -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _floor_tools() -> tuple[dict[str, int], Callable[[str], list], Callable[[object], bytes]]:
-    """The floor's look-up table (the section model's words, without bigram terms), one automaton of
-    the fzzf-2015 element matcher's strings and the lexicon's literals, and a JSON encoder."""
+def _floor_tools() -> tuple[object, Callable[[str], list], Callable[[object], bytes]]:
+    """The floor's word look-up (the section model's ``WordPairs``, as serving looks a document's
+    words up), one automaton of the fzzf-2015 element matcher's strings and the lexicon's literals,
+    and a JSON encoder."""
     import msgspec
 
     from analyzer.checks.boilerplate import load_lexicon
@@ -338,12 +336,13 @@ def _floor_tools() -> tuple[dict[str, int], Callable[[str], list], Callable[[obj
     from analyzer.frameworks import load_framework
     from analyzer.literals import literal_sets
     from analyzer.mapping.model import default_scorer
+    from analyzer.mapping.serving import WordPairs
     from analyzer.text.automaton import Strings
 
     vocabulary = next(b.vocabulary for b in default_scorer().blocks if b.name == "words")
     literals = [s for found in literal_sets([e.pattern for e in load_lexicon().entries]) for s in found or ()]
     strings = Strings([*matcher_for(load_framework("fzzf-2015")).strings.strings, *literals])
-    return {w: k for w, k in vocabulary.items() if "_" not in w}, strings.scan, msgspec.json.Encoder().encode
+    return WordPairs(vocabulary), strings.scan, msgspec.json.Encoder().encode
 
 
 def _stage_times(texts: list[str], *, clock, previous: list[str] | None = None) -> list[dict[str, float]]:
